@@ -1,0 +1,14 @@
+import type { ReactNode } from "react";
+import { PortalHeader } from "@/components/portal-header";
+import { requireUser } from "@/lib/auth/current-user";
+import { isAdmin } from "@/lib/auth/permissions";
+
+export default async function PortalLayout({ children }: { children: ReactNode }) {
+  const user = await requireUser();
+  return (
+    <>
+      <PortalHeader displayName={user.displayName} upn={user.upn} showAdmin={isAdmin(user.roles)} />
+      <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+    </>
+  );
+}

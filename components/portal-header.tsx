@@ -1,0 +1,23 @@
+import Link from "next/link";
+import { signOutAction } from "@/app/(portal)/actions";
+
+/** The top bar of signed-in pages: who is signed in, where they can go, and sign out. */
+export function PortalHeader({ displayName, upn, showAdmin }: { displayName: string; upn: string; showAdmin: boolean }) {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+        <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
+          <span className="font-semibold">Contoso</span>
+          <Link className="text-blue-700 hover:underline" href="/mysecurityinfo">Security info</Link>
+          {showAdmin ? <Link className="text-blue-700 hover:underline" href="/admin">Admin console</Link> : null}
+        </nav>
+        <div className="flex items-center gap-3 text-sm">
+          <span title={upn}>{displayName}</span>
+          <form action={signOutAction}>
+            <button type="submit" className="text-blue-700 hover:underline">Sign out</button>
+          </form>
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,94 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { submitCode, submitPassword, type LoginState } from "@/app/(auth)/login/actions";
+import { Button } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/form-message";
+import { TextField } from "@/components/ui/text-field";
+
+/**
+ * Entra-style sign-in: account → password → verification code from the default method, with
+ * "Sign in another way" listing the others. All state that matters lives on the server; this
+ * component only walks the steps.
+ */
+export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
+  const [upn, setUpn] = useState("");
+  const [upnConfirmed, setUpnConfirmed] = useState(false);
+  const [upnError, setUpnError] = useState<string>();
+  const [passwordState, passwordAction, passwordPending] = useActionState<LoginState, FormData>(submitPassword, {});
+  const [codeState, codeAction, codePending] = useActionState<LoginState, FormData>(submitCode, {});
+  const [chosenMethodId, setChosenMethodId] = useState<string>();
+  const [choosing, setChoosing] = useState(false);
+
+  const methods = passwordState.methods ?? [];
+  const onCodeStep = passwordState.step === "code" && !codeState.error?.includes("Sign in again");
+  const method = methods.find((m) => m.methodId === (chosenMethodId ?? passwordState.defaultMethodId)) ?? methods[0];
+
+  if (onCodeStep && method) {
+    if (choosing) {
+      return (
+        <section aria-labelledby="choose-heading" className="space-y-4">
+          <h1 id="choose-heading" className="text-2xl font-semibold">Verify your identity</h1>
+          <ul className="space-y-2">
+            {methods.map((m) => (
+              <li key={m.methodId}>
+                <Button variant="secondary" className="w-full text-left" onClick={() => { setChosenMethodId(m.methodId); setChoosing(false); }}>
+                  {m.prompt}
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      );
+    }
+    return (
+      <form action={codeAction} className="space-y-4" aria-labelledby="code-heading">
+        <p className="text-sm text-slate-700">{upn}</p>
+        <h1 id="code-heading" className="text-2xl font-semibold">Enter code</h1>
+        <p className="text-sm text-slate-700">{method.prompt}.</p>
+        <input type="hidden" name="methodId" value={method.methodId} />
+        <input type="hidden" name="callbackUrl" value={callbackUrl} />
+        <TextField label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" autoFocus required maxLength={64} errors={codeState.fieldErrors?.code} />
+        <FormMessage error={codeState.error ?? passwordState.error} />
+        <div className="flex items-center justify-between gap-4">
+          {methods.length > 1 ? <Button type="button" variant="link" onClick={() => setChoosing(true)}>Sign in another way</Button> : <span />}
+          <Button type="submit" disabled={codePending}>{codePending ? "Verifying…" : "Verify"}</Button>
+        </div>
+      </form>
+    );
+  }
+
+  if (!upnConfirmed) {
+    return (
+      <form
+        className="space-y-4"
+        aria-labelledby="signin-heading"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!/^[^\s@]+@[^\s@]+$/.test(upn.trim())) return setUpnError("Enter a valid account name, e.g. alice@contoso.example.");
+          setUpnError(undefined);
+          setUpnConfirmed(true);
+        }}
+      >
+        <h1 id="signin-heading" className="text-2xl font-semibold">Sign in</h1>
+        <FormMessage error={codeState.error ?? notice} />
+        <TextField label="Email, phone or user name" name="upn" type="email" autoComplete="username" autoFocus required value={upn} onChange={(e) => setUpn(e.target.value)} errors={upnError ? [upnError] : undefined} />
+        <div className="flex justify-end"><Button type="submit">Next</Button></div>
+      </form>
+    );
+  }
+
+  return (
+    <form action={passwordAction} className="space-y-4" aria-labelledby="password-heading">
+      <Button type="button" variant="link" onClick={() => setUpnConfirmed(false)} aria-label={`Back: change account ${upn}`}>← {upn}</Button>
+      <h1 id="password-heading" className="text-2xl font-semibold">Enter password</h1>
+      <input type="hidden" name="upn" value={upn} />
+      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      <TextField label="Password" name="password" type="password" autoComplete="current-password" autoFocus required errors={passwordState.fieldErrors?.password} />
+      <FormMessage error={passwordState.error} />
+      <div className="flex justify-end">
+        <Button type="submit" disabled={passwordPending}>{passwordPending ? "Signing in…" : "Sign in"}</Button>
+      </div>
+    </form>
+  );
+}

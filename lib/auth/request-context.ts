@@ -1,0 +1,16 @@
+import { headers } from "next/headers";
+import type { ClientInfo } from "../signin/sign-in-log";
+
+/**
+ * The caller's IP and browser for sign-in and audit records. Takes the last X-Forwarded-For
+ * hop — the one added by our own server or the nearest proxy — not the first, which a client
+ * can write itself.
+ */
+export async function currentClientInfo(): Promise<ClientInfo> {
+  const list = await headers();
+  const forwarded = list.get("x-forwarded-for")?.split(",").map((part) => part.trim()).filter(Boolean) ?? [];
+  return {
+    ipAddress: forwarded.at(-1) ?? list.get("x-real-ip") ?? "",
+    userAgent: list.get("user-agent") ?? "",
+  };
+}

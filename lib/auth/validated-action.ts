@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { getCurrentUser, type CurrentUser } from "./current-user";
+import { rolesAllow, type Permission } from "./permissions";
+
+/** What every form action returns to its `useActionState` form. */
+export type ActionState = {
+  error?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  success?: string;
+};
+
+type Access = "anyone" | "signedIn" | Permission;
+
+/**
+ * The one wrapper for server actions: checks who is asking (W1) — anyone, a signed-in user, or
+ * a permission from the table (with a completed MFA for admin permissions) — then parses the
+ * FormData with the zod schema and hands typed input to `run`. Bad input comes back as field
+ * errors; nothing runs before both checks pass.
+ */
+export function validatedAction<Schema extends z.ZodType, Result extends ActionState>(
+  options: { access: Access; schema: Schema },
+  run: (input: z.infer<Schema>, context: { user: CurrentUser | null; formData: FormData }) => Promise<Result>,
+) {
+  return async (_previous: ActionState | Result | undefined, formData: FormData): Promise<Result | ActionState> => {
+    const user = options.access === "anyone" ? null : await getCurrentUser();
+    if (options.access !== "anyone") {
+      if (!user) return { error: "Your session has ended. Sign in again to continue." };
+      if (options.access !== "signedIn") {
+        if (!rolesAllow(user.roles, options.access)) return { error: "You don't have permission to do this. Ask a Global Administrator for the right role." };
+        if (user.sessionMfaAt === null) return { error: "This needs a sign-in with a second method. Sign out and sign in again with your code." };
+      }
+    }
+    const parsed = options.schema.safeParse(Object.fromEntries(formData));
+    if (!parsed.success) {
+      const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
+      return { error: "Check the highlighted fields and try again.", fieldErrors };
+    }
+    return run(parsed.data, { user, formData });
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * `npm start`: makes the portal run from a fresh clone — generated clients, migrations, the demo
+ * organisation on an empty database, a production build when the sources changed — then serves
+ * it with `next start` and says how to sign in.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { getDb, isPostgres } from "../db/client";
+import { dataDirectory, resolveDatabaseTarget } from "../db/database-url";
+import { applyMigrations } from "../db/migrate";
+import { projectRoot } from "../db/schema-files";
+import { seedDemoOrganisation, type DemoCredential } from "../demo/seed-demo-organisation";
+import { buildIsCurrent, recordBuild } from "./build-stamp";
+
+const nextCli = path.join(projectRoot, "node_modules", "next", "dist", "bin", "next");
+const credentialsFile = path.join(dataDirectory, "demo-credentials.txt");
+
+function run(command: string, args: string[], label: string): void {
+  console.log(`› ${label}`);
+  const result = spawnSync(command, args, { cwd: projectRoot, stdio: "inherit", env: process.env });
+  if (result.status !== 0) {
+    console.error(`${label} failed (exit code ${result.status}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function describeCredentials(credentials: DemoCredential[]): string {
+  const lines = credentials.map((c) =>
+    [`  ${c.upn.padEnd(24)} ${c.password}`, c.roles.length ? `(${c.roles.join(", ")})` : "", c.tokenSerial ? `token ${c.tokenSerial}` : "no token"].filter(Boolean).join("  "),
+  );
+  return [
+    "Demo organisation Contoso — sign-in details (shown once; kept in this file, readable only by its owner):",
+    ...lines,
+    "",
+    "A code for a demo token: npm run demo:code -- <serial>   (e.g. npm run demo:code -- FT20240002)",
+    "Dave's token is assigned but not activated; Carol has no token; three tokens are unassigned.",
+  ].join("\n");
+}
+
+async function main() {
+  const dev = process.argv.includes("--dev");
+  if (!fs.existsSync(path.join(projectRoot, "node_modules", ".prisma", "client-sqlite", "index.js"))) {
+    run(process.execPath, [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), "lib/cli/generate-client.ts"], "Generating the database clients");
+  }
+  const target = resolveDatabaseTarget();
+  console.log(`› Database: ${target.provider === "sqlite" ? target.filePath : "PostgreSQL (DATABASE_URL)"}`);
+  await applyMigrations();
+  const db = getDb();
+  // WAL lets the server read while a CLI (token import, demo code) writes.
+  if (!isPostgres()) await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+
+  if ((await db.user.count()) === 0) {
+    console.log("› Empty database: creating the demo organisation");
+    const credentials = await seedDemoOrganisation({ db });
+    const text = describeCredentials(credentials);
+    fs.mkdirSync(dataDirectory, { recursive: true });
+    fs.writeFileSync(credentialsFile, text + "\n", { mode: 0o600 });
+    console.log(`\n${text}\n`);
+  } else if (fs.existsSync(credentialsFile)) {
+    console.log(`› Demo sign-in details: ${credentialsFile}`);
+  }
+  await db.$disconnect();
+
+  if (!dev && !buildIsCurrent()) {
+    run(process.execPath, [nextCli, "build"], "Building the portal (first start or changed sources)");
+    recordBuild();
+  }
+  const port = process.env.PORT ?? "3000";
+  console.log(`› Serving http://localhost:${port}  — sign in at http://localhost:${port}/login`);
+  const server = spawn(process.execPath, [nextCli, dev ? "dev" : "start", "-p", port], { cwd: projectRoot, stdio: "inherit", env: process.env });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  server.on("exit", (code) => process.exit(code ?? 0));
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

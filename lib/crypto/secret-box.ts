@@ -1,0 +1,40 @@
+import crypto from "node:crypto";
+import { loadKey } from "./key-file";
+
+// Token and app seeds are encrypted at rest with AES-256-GCM (S4). The key lives outside the
+// database: PORTAL_SECRET_KEY, or data/secret.key for the embedded default.
+let cachedKey: Buffer | undefined;
+function secretKey(): Buffer {
+  cachedKey ??= loadKey({ envName: "PORTAL_SECRET_KEY", fileName: "secret.key" });
+  return cachedKey;
+}
+
+const VERSION = "v1";
+
+/** Encrypts a seed. The result is `v1:<base64 iv|tag|ciphertext>`; a fresh IV each time. */
+export function encryptSecret(plain: Buffer): string {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv("aes-256-gcm", secretKey(), iv);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64")}`;
+}
+
+/** Decrypts a seed written by encryptSecret; throws if it was altered or the key is wrong. */
+export function decryptSecret(sealed: string): Buffer {
+  const [version, payload] = sealed.split(":");
+  if (version !== VERSION || !payload) throw new Error("Unknown secret format");
+  const raw = Buffer.from(payload, "base64");
+  const decipher = crypto.createDecipheriv("aes-256-gcm", secretKey(), raw.subarray(0, 12));
+  decipher.setAuthTag(raw.subarray(12, 28));
+  return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
+}
+
+/**
+ * A keyed fingerprint of a seed (HMAC-SHA256 under a key derived from the secret key), so an
+ * import can tell "same secret" from "different secret" for a serial without decrypting, and
+ * nothing about the seed can be learned from the database alone.
+ */
+export function secretFingerprint(plain: Buffer): string {
+  const fingerprintKey = crypto.createHmac("sha256", secretKey()).update("seed-fingerprint").digest();
+  return crypto.createHmac("sha256", fingerprintKey).update(plain).digest("base64url");
+}

@@ -1,0 +1,47 @@
+import type { PrismaClient as SqliteClient } from ".prisma/client-sqlite";
+import { resolveDatabaseTarget } from "./database-url";
+
+/**
+ * Fields that must never leave the server by accident: password hashes and encrypted seeds are
+ * omitted from every query unless a query asks for them explicitly (`omit: { field: false }`).
+ */
+const globalOmit = {
+  user: { passwordHash: true },
+  hardwareToken: { encryptedSecret: true, secretFingerprint: true },
+  authenticatorApp: { encryptedSecret: true },
+} as const;
+
+function createClient() {
+  const target = resolveDatabaseTarget();
+  if (target.provider === "postgresql") {
+    // Both generated clients have the same models (checked by a test), so the PostgreSQL client
+    // is typed as the SQLite one.
+    const { PrismaClient } = require(".prisma/client-postgresql") as { PrismaClient: typeof SqliteClient };
+    const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
+    const adapter = new PrismaPg({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+    return new PrismaClient({ adapter: adapter as never, omit: globalOmit });
+  }
+  const { PrismaClient } = require(".prisma/client-sqlite") as { PrismaClient: typeof SqliteClient };
+  const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
+  // timeout: wait for a lock held by another process (CLI, second server) instead of failing.
+  const adapter = new PrismaBetterSQLite3({ url: target.filePath, timeout: 10_000 });
+  return new PrismaClient({ adapter, omit: globalOmit });
+}
+
+export type Database = ReturnType<typeof createClient>;
+/** The client handed to a function running inside `db.$transaction(async (tx) => …)`. */
+export type Transaction = Parameters<Parameters<Database["$transaction"]>[0]>[0];
+/** Either the client or a transaction: domain functions accept both. */
+export type DatabaseOrTransaction = Database | Transaction;
+
+const globalForDb = globalThis as unknown as { portalDb?: Database };
+
+/** The one Prisma client of this process (kept on globalThis so dev reloads don't leak pools). */
+export function getDb(): Database {
+  globalForDb.portalDb ??= createClient();
+  return globalForDb.portalDb;
+}
+
+export function isPostgres(): boolean {
+  return resolveDatabaseTarget().provider === "postgresql";
+}

@@ -1,0 +1,70 @@
+import crypto from "node:crypto";
+import { systemActor } from "../audit/write-audit-event";
+import type { Role } from "../auth/permissions";
+import type { Database } from "../db/client";
+import { codeAt } from "../otp/totp";
+import { activateHardwareToken } from "../tokens/activate-hardware-token";
+import { addHardwareToken } from "../tokens/add-hardware-token";
+import { createUser } from "../users/create-user";
+
+/** Marks a database as the demo, so `npm run demo:code` may reveal codes of its tokens. */
+export const DEMO_SETTING_KEY = "demo.organisation";
+
+type DemoPerson = { upn: string; displayName: string; roles?: Role[]; token?: { serial: string; activate: boolean } };
+
+const PEOPLE: DemoPerson[] = [
+  { upn: "admin@contoso.example", displayName: "Megan Bowen", roles: ["Global Administrator"], token: { serial: "FT20240001", activate: true } },
+  { upn: "alice@contoso.example", displayName: "Alice Wilber", token: { serial: "FT20240002", activate: true } },
+  { upn: "bob@contoso.example", displayName: "Bob Mortensen", token: { serial: "TK20240003", activate: true } },
+  { upn: "dave@contoso.example", displayName: "Dave Schmidt", token: { serial: "TK20240004", activate: false } },
+  { upn: "carol@contoso.example", displayName: "Carol Patel" },
+];
+const UNASSIGNED_SERIALS = ["FT20240101", "FT20240102", "TK20240103"];
+
+export type DemoCredential = { upn: string; displayName: string; password: string; tokenSerial?: string; roles: string[] };
+
+/** A random password a person can type: 4 groups of 5 from an unambiguous alphabet (~100 bits). */
+function demoPassword(): string {
+  const alphabet = "abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY3469";
+  const chars = Array.from(crypto.randomBytes(20), (byte) => alphabet[byte % alphabet.length]);
+  return [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join("")).join("-");
+}
+
+function demoToken(serialNumber: string) {
+  const feitian = serialNumber.startsWith("FT");
+  return {
+    serialNumber,
+    manufacturer: feitian ? "Feitian" : "Token2",
+    model: feitian ? "c200" : "C302",
+    secret: crypto.randomBytes(20),
+    period: 30 as const,
+    digits: 6 as const,
+    algorithm: "SHA1" as const,
+  };
+}
+
+/**
+ * Seeds the demo organisation "Contoso" through the product's own services: users with random
+ * passwords, hardware tokens added, assigned and activated with a real code computed from the
+ * seed (as a person would type it), and unassigned tokens in the inventory.
+ */
+export async function seedDemoOrganisation(options: { db: Database; now?: Date }): Promise<DemoCredential[]> {
+  const { db } = options;
+  const now = options.now ?? new Date();
+  const credentials: DemoCredential[] = [];
+  for (const person of PEOPLE) {
+    const password = demoPassword();
+    const user = await createUser({ db, upn: person.upn, displayName: person.displayName, password, roles: person.roles, actor: systemActor });
+    credentials.push({ upn: person.upn, displayName: person.displayName, password, tokenSerial: person.token?.serial, roles: person.roles ?? [] });
+    if (!person.token) continue;
+    const token = demoToken(person.token.serial);
+    const created = await addHardwareToken({ db, token, assignToUserId: user.id, actor: systemActor });
+    if (person.token.activate) {
+      const result = await activateHardwareToken({ db, tokenId: created.id, code: codeAt({ ...token, t0: 0, now }), actor: systemActor, now });
+      if (!result.ok) throw new Error(`Demo activation of ${token.serialNumber} failed: ${result.reason}`);
+    }
+  }
+  for (const serial of UNASSIGNED_SERIALS) await addHardwareToken({ db, token: demoToken(serial), actor: systemActor });
+  await db.setting.create({ data: { key: DEMO_SETTING_KEY, value: now.toISOString() } });
+  return credentials;
+}

@@ -1,0 +1,63 @@
+import type { DatabaseOrTransaction } from "../db/client";
+
+/** MFA lockout policy (C7): threshold default 10, never above 100; lock period in minutes. */
+export function lockoutPolicy(): { threshold: number; lockMinutes: number } {
+  const threshold = Number(process.env.MFA_LOCKOUT_THRESHOLD ?? 10);
+  const lockMinutes = Number(process.env.MFA_LOCKOUT_MINUTES ?? 15);
+  return {
+    threshold: Number.isInteger(threshold) && threshold >= 1 ? Math.min(threshold, 100) : 10,
+    lockMinutes: Number.isFinite(lockMinutes) && lockMinutes > 0 ? lockMinutes : 15,
+  };
+}
+
+/**
+ * Returns the moment the user's MFA lock ends, or null when codes may be tried. A lock that has
+ * run out is cleared here (counter back to 0) so the user gets a full set of tries again.
+ */
+export async function activeMfaLock(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<Date | null> {
+  const user = await options.db.user.findUnique({
+    where: { id: options.userId },
+    select: { mfaLockedUntil: true },
+  });
+  const lockedUntil = user?.mfaLockedUntil ?? null;
+  if (!lockedUntil) return null;
+  if (lockedUntil > options.now) return lockedUntil;
+  // Conditional on the same lock value: a concurrent request that already cleared or renewed it wins.
+  await options.db.user.updateMany({
+    where: { id: options.userId, mfaLockedUntil: lockedUntil },
+    data: { mfaLockedUntil: null, mfaFailedCount: 0 },
+  });
+  return null;
+}
+
+/**
+ * Counts one failed code for the user, atomically in the database (`count = count + 1`), so
+ * concurrent wrong codes from any session or IP are all counted. Locks MFA at the threshold.
+ */
+export async function recordMfaFailure(options: {
+  db: DatabaseOrTransaction;
+  userId: string;
+  now: Date;
+}): Promise<{ failedCount: number; lockedUntil: Date | null }> {
+  const { threshold, lockMinutes } = lockoutPolicy();
+  const { mfaFailedCount } = await options.db.user.update({
+    where: { id: options.userId },
+    data: { mfaFailedCount: { increment: 1 } },
+    select: { mfaFailedCount: true },
+  });
+  if (mfaFailedCount < threshold) return { failedCount: mfaFailedCount, lockedUntil: null };
+  const lockedUntil = new Date(options.now.getTime() + lockMinutes * 60_000);
+  await options.db.user.updateMany({
+    where: { id: options.userId, OR: [{ mfaLockedUntil: null }, { mfaLockedUntil: { lt: options.now } }] },
+    data: { mfaLockedUntil: lockedUntil },
+  });
+  return { failedCount: mfaFailedCount, lockedUntil };
+}
+
+/** A good code ends the run of failures and records when MFA last succeeded. */
+export async function recordMfaSuccess(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<void> {
+  await options.db.user.update({
+    where: { id: options.userId },
+    data: { mfaFailedCount: 0, mfaLockedUntil: null, lastMfaAt: options.now },
+  });
+}

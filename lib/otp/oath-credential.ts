@@ -1,0 +1,85 @@
+import type { DatabaseOrTransaction } from "../db/client";
+import { decryptSecret } from "../crypto/secret-box";
+import type { OathAlgorithm, OathParameters } from "./totp";
+
+/** A hardware token or an authenticator app: both answer with an OATH verification code. */
+export type OathCredentialKind = "hardwareToken" | "authenticatorApp";
+export type OathCredentialRef = { kind: OathCredentialKind; id: string };
+
+export type OathCredential = OathParameters & {
+  kind: OathCredentialKind;
+  id: string;
+  userId: string | null;
+  status: string;
+  driftSteps: number;
+  lastUsedStep: number;
+  /** what the sign-in log shows: the serial number or the app's name */
+  label: string;
+};
+
+/** Loads a credential with its decrypted seed (server only; the seed never leaves this module's callers). */
+export async function loadOathCredential(options: {
+  db: DatabaseOrTransaction;
+  ref: OathCredentialRef;
+}): Promise<OathCredential | null> {
+  const { db, ref } = options;
+  if (ref.kind === "hardwareToken") {
+    const token = await db.hardwareToken.findUnique({ where: { id: ref.id }, omit: { encryptedSecret: false } });
+    if (!token) return null;
+    return {
+      kind: ref.kind,
+      id: token.id,
+      userId: token.userId,
+      status: token.status,
+      secret: decryptSecret(token.encryptedSecret),
+      algorithm: token.algorithm as OathAlgorithm,
+      digits: token.digits,
+      period: token.period,
+      t0: token.t0,
+      driftSteps: token.driftSteps,
+      lastUsedStep: token.lastUsedStep,
+      label: token.serialNumber,
+    };
+  }
+  const app = await db.authenticatorApp.findUnique({ where: { id: ref.id }, omit: { encryptedSecret: false } });
+  if (!app) return null;
+  return {
+    kind: ref.kind,
+    id: app.id,
+    userId: app.userId,
+    status: app.status,
+    secret: decryptSecret(app.encryptedSecret),
+    algorithm: app.algorithm as OathAlgorithm,
+    digits: app.digits,
+    period: app.period,
+    t0: app.t0,
+    driftSteps: app.driftSteps,
+    lastUsedStep: app.lastUsedStep,
+    label: app.name,
+  };
+}
+
+/**
+ * Records an accepted step — only if it is later than every step accepted before, in one
+ * conditional UPDATE (C6). Returns false when another request already used this step or a
+ * later one: exactly one of N concurrent submissions of a code gets true.
+ */
+export async function claimTimeStep(options: {
+  db: DatabaseOrTransaction;
+  ref: OathCredentialRef;
+  step: number;
+  driftSteps: number;
+  now: Date;
+  /** extra columns set in the same UPDATE (e.g. activation status) */
+  tokenChanges?: { status?: string; activatedAt?: Date };
+  appChanges?: { status?: string; pendingExpiresAt?: null };
+}): Promise<boolean> {
+  const { db, ref, step, driftSteps, now } = options;
+  const data = { lastUsedStep: step, driftSteps, lastUsedAt: now };
+  const where = { id: ref.id, lastUsedStep: { lt: step } };
+  const result =
+    ref.kind === "hardwareToken"
+      ? await db.hardwareToken.updateMany({ where, data: { ...data, ...options.tokenChanges } })
+      : await db.authenticatorApp.updateMany({ where, data: { ...data, ...options.appChanges } });
+  return result.count === 1;
+}

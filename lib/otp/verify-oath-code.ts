@@ -1,0 +1,99 @@
+import type { DatabaseOrTransaction } from "../db/client";
+import { normaliseCodeInput } from "./code-input";
+import { activeMfaLock, recordMfaFailure, recordMfaSuccess } from "./lockout";
+import { claimTimeStep, loadOathCredential, type OathCredentialRef } from "./oath-credential";
+import { matchingSteps, timeStepAt } from "./totp";
+
+/** Why a code was not accepted; each maps to a message a person can act on. */
+export enum CodeCheckFailure {
+  InvalidFormat = "invalidFormat",
+  Locked = "locked",
+  NotUsable = "notUsable",
+  WrongCode = "wrongCode",
+  Replayed = "replayed",
+}
+
+export type CodeCheckResult =
+  | { ok: true; step: number; driftSteps: number; label: string }
+  | { ok: false; failure: CodeCheckFailure; message: string; lockedUntil?: Date; label?: string };
+
+/** At sign-in only ±1 step around the learned drift is accepted (C3). */
+export const SIGN_IN_WINDOW_STEPS = 1;
+
+/** Drift learned from sign-in codes never goes past one day of steps (C8); only a resync moves it further. */
+export function maxLearnedDriftSteps(period: number): number {
+  return Math.round(86_400 / period);
+}
+
+/**
+ * The code engine: checks an OATH verification code from a user's activated hardware token or
+ * confirmed authenticator app, with the token's own parameters (C2), the ±1 step window around
+ * its learned drift (C3), normalised string input (C4), constant-time comparison (C5), replay
+ * refusal by an atomic conditional update (C6) and the per-user lockout (C7).
+ */
+export async function verifyOathCode(options: {
+  db: DatabaseOrTransaction;
+  userId: string;
+  credential: OathCredentialRef;
+  code: unknown;
+  now?: Date;
+}): Promise<CodeCheckResult> {
+  const { db, userId } = options;
+  const now = options.now ?? new Date();
+
+  const lockedUntil = await activeMfaLock({ db, userId, now });
+  if (lockedUntil) return lockedResult(lockedUntil);
+
+  const credential = await loadOathCredential({ db, ref: options.credential });
+  const usable =
+    credential?.userId === userId &&
+    (credential.kind === "hardwareToken" ? credential.status === "activated" : credential.status === "active");
+  if (!credential || !usable) {
+    return { ok: false, failure: CodeCheckFailure.NotUsable, message: "This sign-in method can't be used. Choose another way to sign in." };
+  }
+
+  const input = normaliseCodeInput({ input: options.code, digits: credential.digits });
+  if (!input.ok) return { ok: false, failure: CodeCheckFailure.InvalidFormat, message: input.message, label: credential.label };
+
+  const currentStep = timeStepAt({ now, period: credential.period, t0: credential.t0 });
+  const centre = currentStep + credential.driftSteps;
+  const steps = [];
+  for (let step = centre - SIGN_IN_WINDOW_STEPS; step <= centre + SIGN_IN_WINDOW_STEPS; step++) steps.push(step);
+  const matches = matchingSteps({ ...credential, code: input.code, steps });
+  const fresh = matches.filter((step) => step > credential.lastUsedStep);
+
+  const cap = maxLearnedDriftSteps(credential.period);
+  for (const step of fresh) {
+    const driftSteps = Math.max(-cap, Math.min(cap, step - currentStep));
+    if (await claimTimeStep({ db, ref: options.credential, step, driftSteps, now })) {
+      await recordMfaSuccess({ db, userId, now });
+      return { ok: true, step, driftSteps, label: credential.label };
+    }
+  }
+
+  const failure = await recordMfaFailure({ db, userId, now });
+  if (failure.lockedUntil) return { ...lockedResult(failure.lockedUntil), label: credential.label };
+  if (matches.length > 0) {
+    return {
+      ok: false,
+      failure: CodeCheckFailure.Replayed,
+      message: "This code has already been used. Wait for the next code on your device and enter it.",
+      label: credential.label,
+    };
+  }
+  return {
+    ok: false,
+    failure: CodeCheckFailure.WrongCode,
+    message: "That code didn't work. Check the code shown on your device now and try again.",
+    label: credential.label,
+  };
+}
+
+function lockedResult(lockedUntil: Date): CodeCheckResult {
+  return {
+    ok: false,
+    failure: CodeCheckFailure.Locked,
+    lockedUntil,
+    message: `Too many wrong codes. Verification is locked until ${lockedUntil.toISOString().replace("T", " ").slice(0, 16)} UTC; try again then or contact your helpdesk.`,
+  };
+}

@@ -1,0 +1,74 @@
+import type { Database } from "../db/client";
+import { listMfaMethods, parseMethodId } from "../methods/authentication-methods";
+import { CodeCheckFailure, verifyOathCode } from "../otp/verify-oath-code";
+import { hashSignInHandle } from "./pending-sign-in";
+import { addSignInStep } from "./sign-in-log";
+
+export const SIGN_IN_EXPIRED_MESSAGE = "Your sign-in timed out or was already used. Sign in again.";
+
+export type CodeStepResult =
+  | { outcome: "complete" }
+  | { outcome: "expired"; message: string }
+  | { outcome: "retry"; message: string; lockedUntil?: Date };
+
+const RESULT_DETAIL: Record<CodeCheckFailure, string> = {
+  [CodeCheckFailure.InvalidFormat]: "Code not in the expected format",
+  [CodeCheckFailure.Locked]: "MFA locked after too many wrong codes",
+  [CodeCheckFailure.NotUsable]: "Method not usable",
+  [CodeCheckFailure.WrongCode]: "Invalid verification code",
+  [CodeCheckFailure.Replayed]: "Verification code already used (replay)",
+};
+
+/**
+ * Second factor: a code from one of the user's methods, for a pending sign-in that is still
+ * open (server-side, unexpired, not redeemed). Success moves the pending sign-in to `complete`
+ * once — the session is then created from it by redeemSignInHandle.
+ */
+export async function checkCodeStep(options: {
+  db: Database;
+  handle: string;
+  methodId: string;
+  code: unknown;
+  now?: Date;
+}): Promise<CodeStepResult> {
+  const { db } = options;
+  const now = options.now ?? new Date();
+  const pending = await db.pendingSignIn.findUnique({ where: { handleHash: hashSignInHandle(options.handle) } });
+  if (!pending || pending.stage !== "mfaRequired" || pending.consumedAt || pending.expiresAt <= now) {
+    return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
+  }
+  const { methods } = await listMfaMethods({ db, userId: pending.userId });
+  const ref = parseMethodId(options.methodId);
+  const method = ref && methods.find((m) => m.credential.kind === ref.kind && m.credential.id === ref.id);
+  if (!method) return { outcome: "retry", message: "Choose one of your sign-in methods." };
+
+  const result = await verifyOathCode({ db, userId: pending.userId, credential: method.credential, code: options.code, now });
+  const step = { method: "OATH verification code" as const, detail: method.type === "Hardware token" ? method.detail : method.label, requirement: "mfa" as const };
+  if (!result.ok) {
+    if (result.failure === CodeCheckFailure.InvalidFormat) return { outcome: "retry", message: result.message };
+    const locked = result.failure === CodeCheckFailure.Locked;
+    await addSignInStep({
+      db,
+      signInId: pending.signInId,
+      step: { ...step, resultDetail: RESULT_DETAIL[result.failure], succeeded: false },
+      status: locked ? "failure" : "interrupted",
+      failureReason: locked ? "MFA locked after too many wrong codes" : "Multi-factor authentication not completed yet",
+    });
+    return { outcome: "retry", message: result.message, lockedUntil: result.lockedUntil };
+  }
+
+  const moved = await db.pendingSignIn.updateMany({
+    where: { id: pending.id, stage: "mfaRequired", consumedAt: null },
+    data: { stage: "complete", mfaAt: now },
+  });
+  if (moved.count !== 1) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
+  await addSignInStep({
+    db,
+    signInId: pending.signInId,
+    step: { ...step, resultDetail: "MFA completed with a verification code", succeeded: true },
+    status: "success",
+    failureReason: null,
+    authRequirement: "multiFactor",
+  });
+  return { outcome: "complete" };
+}

@@ -1,0 +1,66 @@
+import crypto from "node:crypto";
+import type { DatabaseOrTransaction } from "../db/client";
+
+export type SignInResource = "Security info" | "Admin console";
+export type ClientInfo = { ipAddress: string; userAgent: string };
+
+/** The resource a sign-in is for, from where the user is going after it. */
+export function resourceFor(callbackUrl: string): SignInResource {
+  return callbackUrl.startsWith("/admin") ? "Admin console" : "Security info";
+}
+
+export type SignInStepInput = {
+  method: "Password" | "OATH verification code" | "Temporary Access Pass" | "Email code";
+  detail?: string;
+  requirement: "primary" | "mfa";
+  resultDetail: string;
+  succeeded: boolean;
+};
+
+/** Starts a sign-in record (Basic info) with its first authentication step. */
+export async function createSignInRecord(options: {
+  db: DatabaseOrTransaction;
+  upn: string;
+  userId: string | null;
+  resource: SignInResource;
+  client: ClientInfo;
+  status: "success" | "failure" | "interrupted";
+  failureReason?: string;
+  firstStep: SignInStepInput;
+}): Promise<string> {
+  const record = await options.db.signIn.create({
+    data: {
+      correlationId: crypto.randomUUID(),
+      upn: options.upn.slice(0, 320),
+      userId: options.userId,
+      resource: options.resource,
+      ipAddress: options.client.ipAddress.slice(0, 64),
+      userAgent: options.client.userAgent.slice(0, 512),
+      status: options.status,
+      failureReason: options.failureReason,
+      steps: { create: [{ position: 1, ...options.firstStep }] },
+    },
+  });
+  return record.id;
+}
+
+/** Appends a step to a sign-in and updates its outcome. */
+export async function addSignInStep(options: {
+  db: DatabaseOrTransaction;
+  signInId: string;
+  step: SignInStepInput;
+  status?: "success" | "failure" | "interrupted";
+  failureReason?: string | null;
+  authRequirement?: "singleFactor" | "multiFactor";
+}): Promise<void> {
+  const position = (await options.db.signInStep.count({ where: { signInId: options.signInId } })) + 1;
+  await options.db.signIn.update({
+    where: { id: options.signInId },
+    data: {
+      status: options.status,
+      failureReason: options.failureReason,
+      authRequirement: options.authRequirement,
+      steps: { create: [{ position, ...options.step }] },
+    },
+  });
+}

@@ -1,0 +1,45 @@
+import fs from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { codeAt, codeForStep, matchingSteps, timeStepAt, type OathAlgorithm } from "../../../lib/otp/totp";
+
+const vectors = JSON.parse(fs.readFileSync(path.join(__dirname, "../../fixtures/rfc-vectors.json"), "utf8")) as {
+  totp: { unixTime: number; algorithm: OathAlgorithm; secretAscii: string; digits: number; period: number; code: string }[];
+  hotp: { secretAscii: string; digits: number; codes: string[] };
+};
+
+describe("RFC 6238 TOTP vectors (C1, C2)", () => {
+  it("has all 18 vectors", () => expect(vectors.totp).toHaveLength(18));
+  for (const v of vectors.totp) {
+    it(`${v.algorithm} at t=${v.unixTime} gives ${v.code}`, () => {
+      const code = codeAt({ secret: Buffer.from(v.secretAscii, "ascii"), algorithm: v.algorithm, digits: v.digits, period: v.period, t0: 0, now: new Date(v.unixTime * 1000) });
+      expect(code).toBe(v.code);
+    });
+  }
+  it("counts steps past 2^32 seconds (t = 20000000000) exactly", () => {
+    expect(timeStepAt({ now: new Date(20_000_000_000 * 1000), period: 30, t0: 0 })).toBe(666_666_666);
+  });
+});
+
+describe("RFC 4226 HOTP vectors", () => {
+  vectors.hotp.codes.forEach((expected, counter) => {
+    it(`counter ${counter} gives ${expected}`, () => {
+      expect(codeForStep({ secret: Buffer.from(vectors.hotp.secretAscii, "ascii"), algorithm: "SHA1", digits: vectors.hotp.digits, period: 30, t0: 0, step: counter })).toBe(expected);
+    });
+  });
+});
+
+describe("step arithmetic", () => {
+  const secret = Buffer.from("12345678901234567890", "ascii");
+  it("honours T0 and a 60-second period", () => {
+    expect(timeStepAt({ now: new Date(1_000_000 * 1000), period: 60, t0: 400_000 })).toBe(10_000);
+  });
+  it("finds the matching step among candidates and no other", () => {
+    const code = codeForStep({ secret, algorithm: "SHA1", digits: 6, period: 30, t0: 0, step: 101 });
+    expect(matchingSteps({ secret, algorithm: "SHA1", digits: 6, period: 30, t0: 0, code, steps: [100, 101, 102] })).toEqual([101]);
+    expect(matchingSteps({ secret, algorithm: "SHA1", digits: 6, period: 30, t0: 0, code, steps: [99, 100, 102] })).toEqual([]);
+  });
+  it("keeps leading zeros: codes are strings", () => {
+    expect(codeForStep({ secret, algorithm: "SHA1", digits: 8, period: 30, t0: 0, step: 37037036 })).toBe("07081804");
+  });
+});
