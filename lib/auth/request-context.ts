@@ -14,3 +14,9 @@ export async function currentClientInfo(): Promise<ClientInfo> {
     userAgent: list.get("user-agent") ?? "",
   };
 }
+
+/** Whether the browser reached us over HTTPS (directly or through a proxy): cookies are then Secure. */
+export async function requestIsHttps(): Promise<boolean> {
+  const list = await headers();
+  return list.get("x-forwarded-proto")?.split(",")[0].trim() === "https";
+}

@@ -71,8 +71,8 @@ export async function verifyOathCode(options: {
     }
   }
 
-  const failure = await recordMfaFailure({ db, userId, now });
-  if (failure.lockedUntil) return { ...lockedResult(failure.lockedUntil), label: credential.label };
+  // A replayed code is a real code seen before, not a guess: it is refused and logged but does
+  // not count towards the lockout (else a double-submitted form would lock a user out).
   if (matches.length > 0) {
     return {
       ok: false,
@@ -81,6 +81,8 @@ export async function verifyOathCode(options: {
       label: credential.label,
     };
   }
+  const failure = await recordMfaFailure({ db, userId, now });
+  if (failure.lockedUntil) return { ...lockedResult(failure.lockedUntil), label: credential.label };
   return {
     ok: false,
     failure: CodeCheckFailure.WrongCode,

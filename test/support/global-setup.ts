@@ -2,6 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Client } from "pg";
+import type { TestProject } from "vitest/node";
 import { applyMigrations } from "../../lib/db/migrate";
 
 /**
@@ -9,7 +10,7 @@ import { applyMigrations } from "../../lib/db/migrate";
  * or — when DATABASE_URL points at PostgreSQL — a new database created next to it (dropped at
  * the end). Keys for secrets live in the temp folder too.
  */
-export default async function setup() {
+export default async function setup(project: TestProject) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-test-"));
   process.env.PORTAL_DATA_DIR = dataDir;
   const base = process.env.DATABASE_URL;
@@ -33,8 +34,18 @@ export default async function setup() {
     process.env.DATABASE_URL = `file:${path.join(dataDir, "test.db")}`;
   }
   await applyMigrations();
+  // Workers don't inherit environment changes made here: test/support/worker-env.ts applies these.
+  project.provide("databaseUrl", process.env.DATABASE_URL!);
+  project.provide("dataDir", dataDir);
   return async () => {
     await dropDatabase?.();
     fs.rmSync(dataDir, { recursive: true, force: true });
   };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    dataDir: string;
+  }
 }

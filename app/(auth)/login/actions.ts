@@ -3,7 +3,7 @@
 import { cookies } from "next/headers";
 import { z } from "zod";
 import { signIn } from "@/auth";
-import { currentClientInfo } from "@/lib/auth/request-context";
+import { currentClientInfo, requestIsHttps } from "@/lib/auth/request-context";
 import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
 import { getDb } from "@/lib/db/client";
 import { checkCodeStep } from "@/lib/signin/code-step";
@@ -44,7 +44,7 @@ export const submitPassword = validatedAction({ access: "anyone", schema: passwo
   (await cookies()).set(PENDING_COOKIE, result.handle, {
     httpOnly: true,
     sameSite: "strict",
-    secure: process.env.NODE_ENV === "production" && process.env.PORTAL_INSECURE_COOKIES !== "1",
+    secure: await requestIsHttps(),
     path: "/login",
     maxAge: PENDING_SIGN_IN_MINUTES * 60,
   });

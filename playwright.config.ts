@@ -1,0 +1,36 @@
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+// The e2e run serves a production build through `npm start`'s own code path, on a fresh SQLite
+// database in its own folder; tests add the users and tokens they need to that same database.
+const dataDir = path.join(__dirname, "test-results", "e2e-data");
+const port = Number(process.env.E2E_PORT ?? 3100);
+process.env.PORTAL_DATA_DIR = dataDir;
+process.env.DATABASE_URL = `file:${path.join(dataDir, "portal.db")}`;
+
+export default defineConfig({
+  testDir: "test/e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    browserName: "chromium",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+    trace: "off",
+  },
+  webServer: {
+    command: "node node_modules/tsx/dist/cli.mjs test/e2e/serve-fresh-portal.ts",
+    url: `http://localhost:${port}/api/health`,
+    timeout: 300_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: { PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1" },
+  },
+});

@@ -1,0 +1,39 @@
+import { expect, type Page } from "@playwright/test";
+import { getDb } from "../../lib/db/client";
+import { timeStepAt } from "../../lib/otp/totp";
+import { tokenCode, type TestToken } from "../support/factories";
+
+export { makeToken, makeUser, tokenCode, wrongCode } from "../support/factories";
+export const db = () => getDb();
+
+/** Fills the account and password steps of the sign-in page. */
+export async function enterPassword(page: Page, upn: string, password: string, callbackUrl = "/mysecurityinfo") {
+  await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+  await page.getByLabel("Email, phone or user name").fill(upn);
+  await page.getByRole("button", { name: "Next" }).click();
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export async function enterCode(page: Page, code: string) {
+  await page.getByLabel("Code").fill(code);
+  await page.getByRole("button", { name: "Verify" }).click();
+}
+
+/**
+ * Waits until the token's current step has not been used yet (its activation or an earlier test
+ * used it) and returns that step's code — a person would wait for the next code the same way.
+ */
+export async function freshCode(token: TestToken): Promise<string> {
+  for (;;) {
+    const stored = await getDb().hardwareToken.findUniqueOrThrow({ where: { id: token.id }, select: { lastUsedStep: true } });
+    const now = new Date();
+    if (timeStepAt({ now, period: token.period, t0: 0 }) > stored.lastUsedStep) return tokenCode(token, now);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+export async function expectOnSecurityInfo(page: Page) {
+  await expect(page).toHaveURL(/\/mysecurityinfo$/);
+  await expect(page.getByRole("heading", { name: "Security info" })).toBeVisible();
+}
