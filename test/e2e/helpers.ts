@@ -3,7 +3,9 @@ import { getDb } from "../../lib/db/client";
 import { timeStepAt } from "../../lib/otp/totp";
 import { tokenCode, type TestToken } from "../support/factories";
 
-export { makeToken, makeUser, tokenCode, wrongCode } from "../support/factories";
+import { makeToken } from "../support/factories";
+
+export { makeUser, tokenCode, wrongCode } from "../support/factories";
 export const db = () => getDb();
 
 /** Fills the account and password steps of the sign-in page. */
@@ -11,13 +13,25 @@ export async function enterPassword(page: Page, upn: string, password: string, c
   await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   await page.getByLabel("Email, phone or user name").fill(upn);
   await page.getByRole("button", { name: "Next" }).click();
-  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+/** Types a code and waits for the server's answer, so consecutive attempts never overlap. */
 export async function enterCode(page: Page, code: string) {
-  await page.getByLabel("Code").fill(code);
-  await page.getByRole("button", { name: "Verify" }).click();
+  await page.getByLabel("Code", { exact: true }).fill(code);
+  await Promise.all([
+    page.waitForResponse((response) => response.request().method() === "POST"),
+    page.getByRole("button", { name: "Verify" }).click(),
+  ]);
+}
+
+/**
+ * A token assigned to the user and activated a minute ago (as if an admin had done it then), so
+ * the code it shows now has not been used and the test needn't wait for the next one.
+ */
+export function makeActivatedToken(userId: string) {
+  return makeToken({ userId, now: new Date(Date.now() - 60_000) });
 }
 
 /**

@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeToken, makeUser, wrongCode } from "./helpers";
+import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser, wrongCode } from "./helpers";
 
 test.describe("sign-in with password and hardware token code", () => {
   test("a user signs in with password and the code shown on their token", async ({ page }) => {
     const user = await makeUser();
-    const token = await makeToken({ userId: user.id });
+    const token = await makeActivatedToken(user.id);
     await enterPassword(page, user.upn, user.password);
     await expect(page.getByRole("heading", { name: "Enter code" })).toBeVisible();
     await expect(page.getByText(`hardware token ${token.serialNumber}`)).toBeVisible();
@@ -26,7 +26,7 @@ test.describe("sign-in with password and hardware token code", () => {
 
   test("a wrong code is refused and a replayed code is refused", async ({ page, browser }) => {
     const user = await makeUser();
-    const token = await makeToken({ userId: user.id });
+    const token = await makeActivatedToken(user.id);
     await enterPassword(page, user.upn, user.password);
     await enterCode(page, wrongCode(token, new Date()));
     await expect(page.getByText("That code didn't work")).toBeVisible();
@@ -46,7 +46,7 @@ test.describe("sign-in with password and hardware token code", () => {
 
   test("ten wrong codes lock verification and say until when", async ({ page }) => {
     const user = await makeUser();
-    const token = await makeToken({ userId: user.id });
+    const token = await makeActivatedToken(user.id);
     await enterPassword(page, user.upn, user.password);
     for (let attempt = 1; attempt <= 10; attempt++) {
       await enterCode(page, wrongCode(token, new Date()));
@@ -71,7 +71,7 @@ test.describe("sign-in with password and hardware token code", () => {
 
   test("a revoked session is refused on its next request", async ({ page, browser }) => {
     const user = await makeUser();
-    const token = await makeToken({ userId: user.id });
+    const token = await makeActivatedToken(user.id);
     await enterPassword(page, user.upn, user.password);
     await enterCode(page, await freshCode(token));
     await expectOnSecurityInfo(page);
@@ -100,7 +100,7 @@ test.describe("sign-in with password and hardware token code", () => {
     await expect(page.getByText("You don't have access to this page")).toBeVisible();
 
     const admin = await makeUser({ roles: ["Global Administrator"] });
-    const token = await makeToken({ userId: admin.id });
+    const token = await makeActivatedToken(admin.id);
     await page.context().clearCookies();
     await enterPassword(page, admin.upn, admin.password, "/admin");
     await enterCode(page, await freshCode(token));
