@@ -11,6 +11,10 @@ export default defineConfig({
     // tests measure the code under test, not each other.
     fileParallelism: false,
     testTimeout: 30_000,
+    // .ci/run asks for a JSON report to add up one "N passed, N failed" line over all runs.
+    ...(process.env.VITEST_JSON_REPORT
+      ? { reporters: ["default", "json"], outputFile: { json: process.env.VITEST_JSON_REPORT } }
+      : {}),
     hookTimeout: 120_000,
   },
 });
