@@ -1,5 +1,7 @@
 import type { ReactNode } from "react";
+import { AdminNav } from "@/components/admin-nav";
 import { PortalHeader } from "@/components/portal-header";
+import { adminSectionsFor } from "@/lib/admin/admin-sections";
 import { requirePermission } from "@/lib/auth/current-user";
 
 /** The admin console needs an admin role and a session that completed MFA. */
@@ -8,7 +10,8 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   return (
     <>
       <PortalHeader displayName={user.displayName} upn={user.upn} showAdmin />
-      <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+      <AdminNav links={adminSectionsFor(user.roles)} />
+      <main className="mx-auto max-w-6xl px-4 py-8">{children}</main>
     </>
   );
 }

@@ -1,0 +1,14 @@
+import { rolesAllow, type Permission } from "../auth/permissions";
+
+/** The admin console's sections and the permission each needs; the nav shows only what a user may open. */
+const SECTIONS: { href: string; label: string; permission: Permission }[] = [
+  { href: "/admin", label: "Overview", permission: "adminConsole.view" },
+  { href: "/admin/tokens", label: "Hardware tokens", permission: "tokens.read" },
+  { href: "/admin/tokens/upload", label: "Upload tokens", permission: "tokens.upload" },
+  { href: "/admin/tokens/uploads", label: "Upload results", permission: "tokens.upload" },
+  { href: "/admin/tokens/find", label: "Find token by code", permission: "tokens.read" },
+];
+
+export function adminSectionsFor(roles: readonly string[]) {
+  return SECTIONS.filter((section) => rolesAllow(roles, section.permission)).map(({ href, label }) => ({ href, label }));
+}
