@@ -11,6 +11,7 @@ CREATE TABLE "TokenImport" (
     "fileAuthTag" TEXT NOT NULL DEFAULT '',
     "encryptedKeyMaterial" TEXT,
     "columns" TEXT NOT NULL DEFAULT '[]',
+    "totalRows" INTEGER NOT NULL DEFAULT 0,
     "processedRows" INTEGER NOT NULL DEFAULT 0,
     "importedCount" INTEGER NOT NULL DEFAULT 0,
     "alreadyPresentCount" INTEGER NOT NULL DEFAULT 0,
