@@ -38,3 +38,16 @@ export function secretFingerprint(plain: Buffer): string {
   const fingerprintKey = crypto.createHmac("sha256", secretKey()).update("seed-fingerprint").digest();
   return crypto.createHmac("sha256", fingerprintKey).update(plain).digest("base64url");
 }
+
+/** Encrypts a stream (an uploaded token file kept until its import ends) under the seed key. */
+export function createUploadCipher(): { iv: Buffer; cipher: crypto.CipherGCM } {
+  const iv = crypto.randomBytes(12);
+  return { iv, cipher: crypto.createCipheriv("aes-256-gcm", secretKey(), iv) };
+}
+
+/** Decrypts a stream written with createUploadCipher; `final()` throws if any byte was altered. */
+export function createUploadDecipher(options: { iv: Buffer; authTag: Buffer }): crypto.DecipherGCM {
+  const decipher = crypto.createDecipheriv("aes-256-gcm", secretKey(), options.iv);
+  decipher.setAuthTag(options.authTag);
+  return decipher;
+}

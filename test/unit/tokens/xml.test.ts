@@ -133,12 +133,11 @@ describe("parseXml: malformed and truncated documents", () => {
     expectRefused(`<?xml version="1.0" encoding="ISO-8859-1"?><a/>`, "encoding", 'declares encoding "ISO-8859-1"');
   });
 
-  it("reads a big container in linear time (no quadratic blow-up an upload could exploit)", () => {
+  // Its speed is measured by the benchmark, not here (tests never assert wall-clock time).
+  it("reads a big container of 4,000 key packages", () => {
     const keyPackage = plain.slice(plain.indexOf("<KeyPackage>"), plain.indexOf("</KeyPackage>") + "</KeyPackage>".length);
     const big = plain.replace(/<KeyPackage>[\s\S]*<\/KeyPackage>/, keyPackage.repeat(4_000));
-    const started = performance.now();
     expect(parseXml(big).children).toHaveLength(4_000);
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it("refuses a comment that never closes", () => {

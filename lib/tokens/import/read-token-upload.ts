@@ -1,0 +1,31 @@
+import { createUploadDecipher, decryptSecret } from "../../crypto/secret-box";
+import type { DatabaseOrTransaction } from "../../db/client";
+import type { PskcKeyMaterial } from "./store-token-upload";
+
+/**
+ * Streams a stored upload back, decrypted, one 1 MB chunk at a time. The GCM tag is checked at
+ * the end: a file altered in the database throws instead of finishing.
+ */
+export async function* readTokenUpload(options: { db: DatabaseOrTransaction; importId: string }): AsyncGenerator<Buffer> {
+  const upload = await options.db.tokenImport.findUniqueOrThrow({
+    where: { id: options.importId },
+    select: { fileIv: true, fileAuthTag: true },
+  });
+  const decipher = createUploadDecipher({ iv: Buffer.from(upload.fileIv, "hex"), authTag: Buffer.from(upload.fileAuthTag, "hex") });
+  for (let position = 0; ; position++) {
+    const chunk = await options.db.tokenImportChunk.findUnique({
+      where: { importId_position: { importId: options.importId, position } },
+      select: { data: true },
+    });
+    if (!chunk) break;
+    const plain = decipher.update(Buffer.from(chunk.data));
+    if (plain.length > 0) yield plain;
+  }
+  const rest = decipher.final();
+  if (rest.length > 0) yield rest;
+}
+
+/** The PSKC key or passphrase typed at upload, if any. */
+export function keyMaterialOf(encrypted: string | null): PskcKeyMaterial {
+  return encrypted ? (JSON.parse(decryptSecret(encrypted).toString("utf8")) as PskcKeyMaterial) : {};
+}
