@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { projectRoot } from "../db/schema-files";
 
-const SOURCES = ["app", "components", "lib", "public", "auth.ts", "proxy.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const SOURCES = ["app", "components", "lib", "public", "auth.ts", "proxy.ts", "instrumentation.ts", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
 const STAMP_FILE = path.join(projectRoot, ".next", "portal-source-hash");
 
 function hashTree(hash: crypto.Hash, entry: string): void {

@@ -1,0 +1,33 @@
+import { getCurrentUser, type CurrentUser } from "./current-user";
+import { rolesAllow, type Permission } from "./permissions";
+
+/**
+ * The route-handler twin of requirePermission (W1): answers with a JSON 401/403 instead of a
+ * redirect. State-changing requests must also come from our own origin — server actions get this
+ * check from Next.js; route handlers get it here (W2; a `null` origin is refused too).
+ */
+export async function authorizeRoute(request: Request, permission: Permission): Promise<{ ok: true; user: CurrentUser } | { ok: false; response: Response }> {
+  if (request.method !== "GET" && request.method !== "HEAD" && !isSameOrigin(request)) {
+    return { ok: false, response: Response.json({ error: "Cross-site requests are not accepted." }, { status: 403 }) };
+  }
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, response: Response.json({ error: "Your session has ended. Sign in again." }, { status: 401 }) };
+  if (!rolesAllow(user.roles, permission)) {
+    return { ok: false, response: Response.json({ error: "You don't have permission to do this." }, { status: 403 }) };
+  }
+  if (user.sessionMfaAt === null) {
+    return { ok: false, response: Response.json({ error: "This needs a sign-in with a second method." }, { status: 403 }) };
+  }
+  return { ok: true, user };
+}
+
+function isSameOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin || origin === "null") return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
