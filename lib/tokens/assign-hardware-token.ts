@@ -1,0 +1,56 @@
+import { writeAuditEvent } from "../audit/write-audit-event";
+import type { Database } from "../db/client";
+import {
+  TOKEN_CHANGED,
+  TOKEN_NOT_FOUND,
+  findUserByUpn,
+  loadTokenWithHolder,
+  refusalForHolder,
+  refusalForMethodLimit,
+  refuseTokenAction,
+  tokenTarget,
+  type TokenActionResult,
+  type TokenAdmin,
+} from "./assignment-rules";
+
+const ACTION = "Assign hardware token";
+
+/**
+ * Hands an unassigned (`available`) token to a user, who can then activate it: status becomes
+ * `assigned`. The user must exist and have room under the 5-methods limit; an admin role
+ * limited to non-admin users can't assign to an admin. Audited, refusals included.
+ */
+export async function assignHardwareToken(options: {
+  db: Database;
+  tokenId: string;
+  upn: string;
+  actor: TokenAdmin;
+  now?: Date;
+}): Promise<TokenActionResult<{ serialNumber: string; upn: string }>> {
+  const { actor } = options;
+  const now = options.now ?? new Date();
+  return options.db.$transaction(async (tx) => {
+    const token = await loadTokenWithHolder({ db: tx, tokenId: options.tokenId });
+    if (!token) return { ok: false as const, reason: TOKEN_NOT_FOUND };
+    const refuse = (reason: string) => refuseTokenAction({ db: tx, actor, action: ACTION, token, reason });
+    if (token.status !== "available" || token.holder) {
+      const holder = token.holder ? ` (it is assigned to ${token.holder.upn})` : "";
+      return refuse(`Only an available token can be assigned: ${token.serialNumber} is not available${holder}. Use Reassign to move it to another user.`);
+    }
+    const found = await findUserByUpn({ db: tx, upn: options.upn });
+    if (!found.ok) return refuse(found.reason);
+    const refusal =
+      refusalForHolder({ actor, permission: "tokens.assign", holder: found.user }) ??
+      (await refusalForMethodLimit({ db: tx, user: found.user, now }));
+    if (refusal) return refuse(refusal);
+
+    // Conditional on still being available: a concurrent assignment must not be overwritten.
+    const moved = await tx.hardwareToken.updateMany({
+      where: { id: token.id, status: "available", userId: null },
+      data: { status: "assigned", userId: found.user.id },
+    });
+    if (moved.count !== 1) return { ok: false as const, reason: TOKEN_CHANGED };
+    await writeAuditEvent({ db: tx, actor, action: ACTION, target: tokenTarget(token), details: { assignedTo: found.user.upn } });
+    return { ok: true as const, serialNumber: token.serialNumber, upn: found.user.upn };
+  });
+}

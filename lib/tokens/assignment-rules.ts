@@ -1,0 +1,113 @@
+// The rules every token action shares: who holds a token, who may act on that holder, how many
+// OATH methods a user may hold, and what "back to a fresh token" means. Assign, unassign,
+// reassign, resync, delete and admin activation all go through here so they judge alike.
+import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
+import { rolesAllowOnTarget, type Permission } from "../auth/permissions";
+import type { DatabaseOrTransaction } from "../db/client";
+import { methodIdOf } from "../methods/authentication-methods";
+import { normaliseUpn } from "../users/create-user";
+
+/** Entra's limit: hardware tokens and authenticator apps together, per user. */
+export const MAX_OATH_METHODS_PER_USER = 5;
+
+/** An admin acting in the console: audited as `AuditActor`, limited by their roles. */
+export type TokenAdmin = AuditActor & { roles: readonly string[] };
+
+export type TokenActionResult<Success extends object = object> = ({ ok: true } & Success) | { ok: false; reason: string };
+
+export type TokenHolder = { id: string; upn: string; displayName: string; roles: string[] };
+
+/**
+ * What a token goes back to when it leaves a user: no learned drift, no used step, not activated,
+ * no friendly name (the previous holder gave it) — the next holder starts from scratch.
+ */
+export const FRESH_CODE_STATE = { driftSteps: 0, lastUsedStep: -1, activatedAt: null, lastUsedAt: null, friendlyName: null } as const;
+
+const holderSelect = { id: true, upn: true, displayName: true, roles: { select: { role: true } } } as const;
+
+function toHolder(user: { id: string; upn: string; displayName: string; roles: { role: string }[] }): TokenHolder {
+  return { id: user.id, upn: user.upn, displayName: user.displayName, roles: user.roles.map((r) => r.role) };
+}
+
+/** The token (never its seed) with the user holding it, for an action to judge. */
+export async function loadTokenWithHolder(options: { db: DatabaseOrTransaction; tokenId: string }) {
+  const token = await options.db.hardwareToken.findUnique({ where: { id: options.tokenId }, include: { user: { select: holderSelect } } });
+  if (!token) return null;
+  return { ...token, holder: token.user ? toHolder(token.user) : null };
+}
+
+export type TokenWithHolder = NonNullable<Awaited<ReturnType<typeof loadTokenWithHolder>>>;
+
+export const TOKEN_NOT_FOUND = "This hardware token no longer exists. It may have been deleted; go back to the token list.";
+export const TOKEN_CHANGED = "The token changed while you were working on it (another admin?). Reload the page and try again.";
+
+/** Looks up the user a token is to go to; an unknown UPN is a clear error, never a silent no-op. */
+export async function findUserByUpn(options: { db: DatabaseOrTransaction; upn: string }): Promise<TokenActionResult<{ user: TokenHolder }>> {
+  const upn = normaliseUpn(options.upn);
+  const user = await options.db.user.findUnique({ where: { upn }, select: holderSelect });
+  if (!user) return { ok: false, reason: `No user has the UPN ${upn}. Check the spelling (e.g. alice@contoso.example).` };
+  return { ok: true, user: toHolder(user) };
+}
+
+/**
+ * Whether the admin may use `permission` on the user holding (or about to hold) a token: an
+ * Authentication Administrator manages non-admin users only (Entra's rule, permissions table).
+ * Returns the refusal to show, or null.
+ */
+export function refusalForHolder(options: { actor: TokenAdmin; permission: Permission; holder: TokenHolder | null }): string | null {
+  const { actor, permission, holder } = options;
+  if (!holder || rolesAllowOnTarget(actor.roles, permission, holder.roles)) return null;
+  return `${holder.upn} holds an admin role; your role may manage hardware tokens of non-admin users only. Ask a Privileged Authentication Administrator or Global Administrator.`;
+}
+
+/**
+ * Checks that the user may take one more OATH method (hardware tokens + authenticator apps,
+ * active or pending, at most 5). Call it inside the transaction that assigns: it first writes the
+ * user's row, which holds a row lock on PostgreSQL until commit, so two concurrent assignments to
+ * the same user can't both see 4 and make 6.
+ */
+export async function refusalForMethodLimit(options: { db: DatabaseOrTransaction; user: TokenHolder; now: Date }): Promise<string | null> {
+  const { db, user, now } = options;
+  await db.user.update({ where: { id: user.id }, data: { updatedAt: now } });
+  const [tokens, apps] = await Promise.all([
+    db.hardwareToken.count({ where: { userId: user.id } }),
+    db.authenticatorApp.count({
+      where: {
+        userId: user.id,
+        // An app whose setup was abandoned (pending past its expiry) no longer takes a place.
+        OR: [{ status: "active" }, { status: "pending", OR: [{ pendingExpiresAt: null }, { pendingExpiresAt: { gt: now } }] }],
+      },
+    }),
+  ]);
+  return tokens + apps < MAX_OATH_METHODS_PER_USER ? null : methodLimitReason(user.upn);
+}
+
+/** The one wording of the limit, for every path that assigns a token (console, upload). */
+export function methodLimitReason(upn: string): string {
+  return `${upn} already has ${MAX_OATH_METHODS_PER_USER} hardware tokens and authenticator apps (the limit); remove one first.`;
+}
+
+/** A token that leaves its holder must not stay their default sign-in method. */
+export async function clearDefaultMethodIfToken(options: { db: DatabaseOrTransaction; userId: string; tokenId: string }): Promise<void> {
+  await options.db.user.updateMany({
+    where: { id: options.userId, defaultMethod: methodIdOf({ kind: "hardwareToken", id: options.tokenId }) },
+    data: { defaultMethod: null },
+  });
+}
+
+/** The audit target of a token action: the token, named by its serial number. */
+export function tokenTarget(token: { id: string; serialNumber: string }) {
+  return { type: "hardwareToken", id: token.id, label: token.serialNumber };
+}
+
+/** Records a refused action in the audit log (W5) and returns the refusal for the form to show. */
+export async function refuseTokenAction(options: {
+  db: DatabaseOrTransaction;
+  actor: AuditActor;
+  action: string;
+  token: { id: string; serialNumber: string };
+  reason: string;
+}): Promise<{ ok: false; reason: string }> {
+  await writeAuditEvent({ db: options.db, actor: options.actor, action: options.action, target: tokenTarget(options.token), result: "failure", details: { reason: options.reason } });
+  return { ok: false, reason: options.reason };
+}

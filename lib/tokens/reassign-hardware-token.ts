@@ -1,0 +1,54 @@
+import { writeAuditEvent } from "../audit/write-audit-event";
+import type { Database } from "../db/client";
+import {
+  TOKEN_CHANGED,
+  TOKEN_NOT_FOUND,
+  findUserByUpn,
+  loadTokenWithHolder,
+  refusalForHolder,
+  refusalForMethodLimit,
+  refuseTokenAction,
+  tokenTarget,
+  type TokenActionResult,
+  type TokenAdmin,
+} from "./assignment-rules";
+import { releaseToken } from "./unassign-hardware-token";
+
+const ACTION = "Reassign hardware token";
+
+/**
+ * Moves a token from its holder to another user in one transaction (Entra has no reassign: you
+ * had to delete and re-upload). The code state is reset and the token is `assigned` to the new
+ * user, who activates it; the old holder's default method is cleared if it was this token.
+ * The new user must exist, differ from the holder and have room under the 5-methods limit.
+ */
+export async function reassignHardwareToken(options: {
+  db: Database;
+  tokenId: string;
+  upn: string;
+  actor: TokenAdmin;
+  now?: Date;
+}): Promise<TokenActionResult<{ serialNumber: string; previousUpn: string; upn: string }>> {
+  const { actor } = options;
+  const now = options.now ?? new Date();
+  return options.db.$transaction(async (tx) => {
+    const token = await loadTokenWithHolder({ db: tx, tokenId: options.tokenId });
+    if (!token) return { ok: false as const, reason: TOKEN_NOT_FOUND };
+    const refuse = (reason: string) => refuseTokenAction({ db: tx, actor, action: ACTION, token, reason });
+    const from = token.holder;
+    if (!from) return refuse(`Token ${token.serialNumber} is not assigned to anyone: use Assign instead.`);
+    const found = await findUserByUpn({ db: tx, upn: options.upn });
+    if (!found.ok) return refuse(found.reason);
+    const to = found.user;
+    if (to.id === from.id) return refuse(`Token ${token.serialNumber} is already assigned to ${to.upn}.`);
+    const refusal =
+      refusalForHolder({ actor, permission: "tokens.assign", holder: from }) ??
+      refusalForHolder({ actor, permission: "tokens.assign", holder: to }) ??
+      (await refusalForMethodLimit({ db: tx, user: to, now }));
+    if (refusal) return refuse(refusal);
+
+    if (!(await releaseToken({ db: tx, tokenId: token.id, from, to }))) return { ok: false as const, reason: TOKEN_CHANGED };
+    await writeAuditEvent({ db: tx, actor, action: ACTION, target: tokenTarget(token), details: { previousUser: from.upn, assignedTo: to.upn } });
+    return { ok: true as const, serialNumber: token.serialNumber, previousUpn: from.upn, upn: to.upn };
+  });
+}
