@@ -18,7 +18,7 @@ export async function* readTokenUpload(options: { db: DatabaseOrTransaction; imp
       select: { data: true },
     });
     if (!chunk) break;
-    const plain = decipher.update(Buffer.from(chunk.data));
+    const plain = decipher.update(Buffer.from(chunk.data, "base64"));
     if (plain.length > 0) yield plain;
   }
   const rest = decipher.final();

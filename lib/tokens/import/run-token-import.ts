@@ -3,15 +3,21 @@ import crypto from "node:crypto";
 import { writeAuditEvent } from "../../audit/write-audit-event";
 import type { Database } from "../../db/client";
 import { TokenFileError, type ParsedRow } from "../token-file-row";
-import { importTokenBatch } from "./import-token-batch";
+import { resolveDatabaseTarget } from "../../db/database-url";
+import { MAX_RECORD_CHARS } from "../csv/csv-records";
 import { parsedUploadRows } from "./parsed-upload-rows";
-import { redactOriginal } from "./redact-original";
+import { readTokenUpload } from "./read-token-upload";
+import { uploadLimits } from "./upload-limits";
+import { batchLookups, planTokenBatch } from "./plan-token-batch";
+import { prismaTokenBatchStore } from "./prisma-token-batch-store";
+import { sqliteTokenBatchStore } from "./sqlite-token-batch-store";
+import { isUniqueViolation, type TokenBatchStore } from "./token-batch-store";
 
 /** Identifies this process as the runner of the jobs it claims. */
 export const thisRunner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
 /** A running job whose runner hasn't committed a batch for this long is taken to have died. */
 export const STALE_AFTER_MS = 60_000;
-const DEFAULT_BATCH_ROWS = 500;
+const DEFAULT_BATCH_ROWS = 1000;
 
 class LostClaim extends Error {}
 
@@ -19,9 +25,8 @@ class LostClaim extends Error {}
  * Runs (or resumes) one import. The job is claimed with a conditional update, so only one
  * process runs it; every batch commits its tokens, failures, counts and audit event in one
  * transaction that also advances `processedRows` — a crash loses at most the batch in flight,
- * and a resumed run skips exactly the committed rows. A first pass reads the whole file so
- * that file-level problems (header, encoding, row cap, wrong PSKC key) refuse it before any
- * token is written, and so repeated serials are known before the first batch.
+ * and a resumed run skips exactly the committed rows. File-level problems refuse the file
+ * before any token is written (checkWholeFile).
  */
 export async function runTokenImport(options: {
   db: Database;
@@ -45,18 +50,19 @@ export async function runTokenImport(options: {
   if (claimed.count !== 1) return "notClaimed";
   const upload = await db.tokenImport.findUniqueOrThrow({ where: { id: importId } });
   const actor = { id: upload.createdById, upn: upload.createdByUpn };
+  const store = openBatchStore(db);
 
   try {
     let columns: string[] = [];
+    // serial → line of its first row; filled as rows are read (the first row of a serial is
+    // always read before its repeats), including the rows a resumed run skips.
     const firstLineOfSerial = new Map<string, number>();
-    let totalRows = 0;
-    for await (const parsed of parsedUploadRows({ db, upload, onColumns: (c) => (columns = c), now: now() })) {
-      totalRows += 1;
+    const remember = (parsed: ParsedRow) => {
       const serial = parsed.ok ? parsed.row.serialNumber : parsed.failure.serialNumber;
-      const line = parsed.ok ? parsed.row.line : parsed.failure.line;
-      if (serial && !firstLineOfSerial.has(serial)) firstLineOfSerial.set(serial, line);
-    }
-    await db.tokenImport.updateMany({ where: { id: importId, runnerId }, data: { totalRows, columns: JSON.stringify(columns), heartbeatAt: now() } });
+      if (serial && !firstLineOfSerial.has(serial)) firstLineOfSerial.set(serial, parsed.ok ? parsed.row.line : parsed.failure.line);
+    };
+    const totalRows = await checkWholeFile({ db, upload, now: now() });
+    await db.tokenImport.updateMany({ where: { id: importId, runnerId }, data: { totalRows, heartbeatAt: now() } });
 
     let processed = upload.processedRows;
     let seen = 0;
@@ -64,15 +70,19 @@ export async function runTokenImport(options: {
     const commit = async () => {
       const rows = batch;
       batch = [];
-      processed = await commitBatch({ db, importId, runnerId, rows, firstLineOfSerial, processedBefore: processed, actor, now: now() });
+      processed = await commitBatch({ store, importId, runnerId, rows, firstLineOfSerial, processedBefore: processed, actor, now: now() });
     };
-    for await (const parsed of parsedUploadRows({ db, upload, onColumns: () => undefined, now: now() })) {
+    for await (const parsed of parsedUploadRows({ db, upload, onColumns: (c) => (columns = c), now: now() })) {
       seen += 1;
+      remember(parsed);
+      if (seen === 1) await db.tokenImport.updateMany({ where: { id: importId, runnerId }, data: { columns: JSON.stringify(columns) } });
       if (seen <= upload.processedRows) continue; // committed by an earlier run
       batch.push(parsed);
       if (batch.length >= batchRows) await commit();
     }
     if (batch.length > 0) await commit();
+    // The quick check counted lines; now the exact number of rows is known.
+    await db.tokenImport.updateMany({ where: { id: importId, runnerId }, data: { totalRows: seen } });
 
     await db.$transaction(async (tx) => {
       const done = await tx.tokenImport.updateMany({
@@ -116,12 +126,14 @@ export async function runTokenImport(options: {
       });
     });
     return "failed";
+  } finally {
+    store.close();
   }
 }
 
 /** One batch in one transaction; retried when a concurrent upload inserted one of its serials first. */
 async function commitBatch(options: {
-  db: Database;
+  store: TokenBatchStore;
   importId: string;
   runnerId: string;
   rows: ParsedRow[];
@@ -130,49 +142,80 @@ async function commitBatch(options: {
   actor: { id: string | null; upn: string };
   now: Date;
 }): Promise<number> {
-  const { db, importId, runnerId, rows, processedBefore } = options;
+  const { store, importId, runnerId, rows, processedBefore, now } = options;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.$transaction(async (tx) => {
-        const outcome = await importTokenBatch({ tx, rows, firstLineOfSerial: options.firstLineOfSerial });
-        if (outcome.failures.length > 0) {
-          await tx.tokenImportFailure.createMany({
-            data: outcome.failures.map((failure) => ({
-              importId,
-              line: failure.line,
-              serialNumber: failure.serialNumber.slice(0, 200),
-              reason: failure.reason,
-              original: JSON.stringify(redactOriginal(failure.original)),
-            })),
-          });
-        }
+      return await store.transaction(async (batch) => {
+        const facts = await batch.facts(batchLookups(rows));
+        const plan = planTokenBatch({ rows, firstLineOfSerial: options.firstLineOfSerial, facts });
+        await batch.insertTokens(plan.inserts, now);
+        await batch.insertFailures(importId, plan.failures);
         // Conditional on this runner and on the rows committed so far: a second runner that
         // took over (or a duplicate run) can't commit the same rows twice.
-        const advanced = await tx.tokenImport.updateMany({
-          where: { id: importId, runnerId, processedRows: processedBefore },
-          data: {
-            processedRows: { increment: rows.length },
-            importedCount: { increment: outcome.imported },
-            alreadyPresentCount: { increment: outcome.alreadyPresent },
-            failedCount: { increment: outcome.failures.length },
-            heartbeatAt: options.now,
-          },
+        const advanced = await batch.advanceImport({
+          importId, runnerId, processedBefore, rows: rows.length, imported: plan.inserts.length,
+          alreadyPresent: plan.alreadyPresent, failed: plan.failures.length, now,
         });
-        if (advanced.count !== 1) throw new LostClaim();
-        if (outcome.imported > 0) {
-          await writeAuditEvent({
-            db: tx,
-            actor: options.actor,
-            action: "Add hardware tokens (upload batch)",
-            target: { type: "tokenImport", id: importId, label: `rows ${processedBefore + 1}–${processedBefore + rows.length}` },
-            details: { imported: outcome.imported, alreadyPresent: outcome.alreadyPresent, failed: outcome.failures.length },
-          });
+        if (!advanced) throw new LostClaim();
+        if (plan.inserts.length > 0) {
+          await batch.writeAudit(
+            {
+              actor: options.actor,
+              action: "Add hardware tokens (upload batch)",
+              target: { type: "tokenImport", id: importId, label: `rows ${processedBefore + 1}–${processedBefore + rows.length}` },
+              details: { imported: plan.inserts.length, alreadyPresent: plan.alreadyPresent, failed: plan.failures.length },
+            },
+            now,
+          );
         }
         return processedBefore + rows.length;
       });
     } catch (error) {
-      const uniqueViolation = (error as { code?: string }).code === "P2002";
-      if (!uniqueViolation || attempt >= 3) throw error;
+      if (!isUniqueViolation(error) || attempt >= 3) throw error;
     }
   }
+}
+
+/**
+ * Makes sure a file-level problem (header, encoding, row cap, unclosed quote, wrong PSKC key)
+ * refuses the file before any token is written, and returns the number of rows for the
+ * progress bar. A CSV whose bytes show none of those problems (few enough lines, balanced
+ * quotes, no over-long line) is only scanned; any other file is parsed through once.
+ */
+async function checkWholeFile(options: { db: Database; upload: { id: string; format: string; encryptedKeyMaterial: string | null }; now: Date }): Promise<number> {
+  const { maxRows } = uploadLimits();
+  if (options.upload.format === "csv") {
+    const shape = await scanCsvShape({ db: options.db, importId: options.upload.id });
+    if (shape.lines <= maxRows && shape.quotes % 2 === 0 && shape.longestLine <= MAX_RECORD_CHARS) return Math.max(shape.lines - 1, 0);
+  }
+  let rows = 0;
+  for await (const _row of parsedUploadRows({ ...options, onColumns: () => undefined })) rows += 1;
+  return rows;
+}
+
+/** Lines, double quotes and the longest line of a stored CSV, from its bytes alone. */
+async function scanCsvShape(options: { db: Database; importId: string }): Promise<{ lines: number; quotes: number; longestLine: number }> {
+  let lines = 1;
+  let quotes = 0;
+  let lineLength = 0;
+  let longestLine = 0;
+  for await (const piece of readTokenUpload(options)) {
+    for (let i = 0; i < piece.length; i++) {
+      const byte = piece[i];
+      if (byte === 0x0a) {
+        lines += 1;
+        longestLine = Math.max(longestLine, lineLength);
+        lineLength = 0;
+      } else {
+        lineLength += 1;
+        if (byte === 0x22) quotes += 1;
+      }
+    }
+  }
+  return { lines, quotes, longestLine: Math.max(longestLine, lineLength) };
+}
+
+function openBatchStore(db: Database): TokenBatchStore {
+  const target = resolveDatabaseTarget();
+  return target.provider === "sqlite" ? sqliteTokenBatchStore(target.filePath) : prismaTokenBatchStore(db);
 }

@@ -59,7 +59,7 @@ export async function storeTokenUpload(options: {
     const data = Buffer.concat(pending);
     pending = [];
     pendingBytes = 0;
-    if (data.length > 0) await db.tokenImportChunk.create({ data: { importId: upload.id, position: position++, data } });
+    if (data.length > 0) await db.tokenImportChunk.create({ data: { importId: upload.id, position: position++, data: data.toString("base64") } });
   };
   try {
     for await (const piece of options.body) {

@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "TokenImport" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "fileName" TEXT NOT NULL,
     "format" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'queued',
@@ -18,33 +18,31 @@ CREATE TABLE "TokenImport" (
     "failedCount" INTEGER NOT NULL DEFAULT 0,
     "errorMessage" TEXT,
     "runnerId" TEXT,
-    "heartbeatAt" TIMESTAMP(3),
-    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "completedAt" TIMESTAMP(3),
-    "expiresAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "TokenImport_pkey" PRIMARY KEY ("id")
+    "heartbeatAt" DATETIME,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "completedAt" DATETIME,
+    "expiresAt" DATETIME NOT NULL
 );
 
 -- CreateTable
 CREATE TABLE "TokenImportChunk" (
     "importId" TEXT NOT NULL,
     "position" INTEGER NOT NULL,
-    "data" BYTEA NOT NULL,
+    "data" TEXT NOT NULL,
 
-    CONSTRAINT "TokenImportChunk_pkey" PRIMARY KEY ("importId","position")
+    PRIMARY KEY ("importId", "position"),
+    CONSTRAINT "TokenImportChunk_importId_fkey" FOREIGN KEY ("importId") REFERENCES "TokenImport" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "TokenImportFailure" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "importId" TEXT NOT NULL,
     "line" INTEGER NOT NULL,
     "serialNumber" TEXT NOT NULL DEFAULT '',
     "reason" TEXT NOT NULL,
     "original" TEXT NOT NULL DEFAULT '{}',
-
-    CONSTRAINT "TokenImportFailure_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "TokenImportFailure_importId_fkey" FOREIGN KEY ("importId") REFERENCES "TokenImport" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateIndex
@@ -58,10 +56,4 @@ CREATE INDEX "TokenImportFailure_importId_line_idx" ON "TokenImportFailure"("imp
 
 -- CreateIndex
 CREATE INDEX "HardwareToken_manufacturer_model_idx" ON "HardwareToken"("manufacturer", "model");
-
--- AddForeignKey
-ALTER TABLE "TokenImportChunk" ADD CONSTRAINT "TokenImportChunk_importId_fkey" FOREIGN KEY ("importId") REFERENCES "TokenImport"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "TokenImportFailure" ADD CONSTRAINT "TokenImportFailure_importId_fkey" FOREIGN KEY ("importId") REFERENCES "TokenImport"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,6 +1,6 @@
 -- CreateTable
 CREATE TABLE "TokenImport" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "fileName" TEXT NOT NULL,
     "format" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'queued',
@@ -18,31 +18,33 @@ CREATE TABLE "TokenImport" (
     "failedCount" INTEGER NOT NULL DEFAULT 0,
     "errorMessage" TEXT,
     "runnerId" TEXT,
-    "heartbeatAt" DATETIME,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "completedAt" DATETIME,
-    "expiresAt" DATETIME NOT NULL
+    "heartbeatAt" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "completedAt" TIMESTAMP(3),
+    "expiresAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "TokenImport_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "TokenImportChunk" (
     "importId" TEXT NOT NULL,
     "position" INTEGER NOT NULL,
-    "data" BLOB NOT NULL,
+    "data" TEXT NOT NULL,
 
-    PRIMARY KEY ("importId", "position"),
-    CONSTRAINT "TokenImportChunk_importId_fkey" FOREIGN KEY ("importId") REFERENCES "TokenImport" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    CONSTRAINT "TokenImportChunk_pkey" PRIMARY KEY ("importId","position")
 );
 
 -- CreateTable
 CREATE TABLE "TokenImportFailure" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "importId" TEXT NOT NULL,
     "line" INTEGER NOT NULL,
     "serialNumber" TEXT NOT NULL DEFAULT '',
     "reason" TEXT NOT NULL,
     "original" TEXT NOT NULL DEFAULT '{}',
-    CONSTRAINT "TokenImportFailure_importId_fkey" FOREIGN KEY ("importId") REFERENCES "TokenImport" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+
+    CONSTRAINT "TokenImportFailure_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -56,4 +58,10 @@ CREATE INDEX "TokenImportFailure_importId_line_idx" ON "TokenImportFailure"("imp
 
 -- CreateIndex
 CREATE INDEX "HardwareToken_manufacturer_model_idx" ON "HardwareToken"("manufacturer", "model");
+
+-- AddForeignKey
+ALTER TABLE "TokenImportChunk" ADD CONSTRAINT "TokenImportChunk_importId_fkey" FOREIGN KEY ("importId") REFERENCES "TokenImport"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "TokenImportFailure" ADD CONSTRAINT "TokenImportFailure_importId_fkey" FOREIGN KEY ("importId") REFERENCES "TokenImport"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,0 +1,105 @@
+import { encryptSecret, secretFingerprint } from "../../crypto/secret-box";
+import { MAX_OATH_METHODS_PER_USER } from "../assignment-rules";
+import type { ParsedRow, RowFailure, TokenRow } from "../token-file-row";
+
+/** A token row ready to insert: seed encrypted, fingerprint for "already present" checks. */
+export type TokenInsert = {
+  serialNumber: string;
+  manufacturer: string;
+  model: string;
+  encryptedSecret: string;
+  secretFingerprint: string;
+  period: number;
+  digits: number;
+  algorithm: string;
+  t0: number;
+  userId: string | null;
+  status: "assigned" | "available";
+};
+
+/** What the database already knows about a batch's serials and UPNs. */
+export type BatchFacts = {
+  /** serial → fingerprint of the token already in the inventory */
+  existingFingerprints: Map<string, string>;
+  /** upn → user id */
+  userIdByUpn: Map<string, string>;
+  /** user id → hardware tokens + authenticator apps held now */
+  methodsHeld: Map<string, number>;
+};
+
+export type BatchPlan = { inserts: TokenInsert[]; alreadyPresent: number; failures: RowFailure[] };
+
+/** The serials and UPNs a batch must look up before it can be planned. */
+export function batchLookups(rows: ParsedRow[]): { serials: string[]; upns: string[] } {
+  const serials: string[] = [];
+  const upns = new Set<string>();
+  for (const parsed of rows) {
+    if (!parsed.ok) continue;
+    serials.push(parsed.row.serialNumber);
+    if (parsed.row.upn) upns.add(parsed.row.upn);
+  }
+  return { serials, upns: [...upns] };
+}
+
+/**
+ * Decides, row by row, what a batch does — the import's rules in one place, whatever database
+ * writes them: a repeated serial fails (the file's first row wins); a serial already in the
+ * inventory with the same seed is "already present" (re-uploading changes nothing), with another
+ * seed a failure (never overwritten); an unknown UPN fails; a user may hold 5 tokens and apps.
+ */
+export function planTokenBatch(options: { rows: ParsedRow[]; firstLineOfSerial: Map<string, number>; facts: BatchFacts }): BatchPlan {
+  const { facts } = options;
+  const failures: RowFailure[] = [];
+  const fail = (row: TokenRow, reason: string) => failures.push({ line: row.line, serialNumber: row.serialNumber, reason, original: row.original });
+  const held = new Map(facts.methodsHeld);
+  const inserts: TokenInsert[] = [];
+  let alreadyPresent = 0;
+
+  for (const parsed of options.rows) {
+    if (!parsed.ok) {
+      failures.push(parsed.failure);
+      continue;
+    }
+    const row = parsed.row;
+    const first = options.firstLineOfSerial.get(row.serialNumber);
+    if (first !== undefined && first !== row.line) {
+      fail(row, `Serial number ${row.serialNumber} appears more than once in this file; only its first row (line ${first}) is imported.`);
+      continue;
+    }
+    const fingerprint = secretFingerprint(row.secret);
+    const present = facts.existingFingerprints.get(row.serialNumber);
+    if (present !== undefined) {
+      if (present === fingerprint) alreadyPresent += 1;
+      else fail(row, `A token with serial number ${row.serialNumber} is already in the inventory with a different secret key. An upload never changes a secret: delete that token first (unassign it if needed), then upload again.`);
+      continue;
+    }
+    let userId: string | null = null;
+    if (row.upn !== null) {
+      userId = facts.userIdByUpn.get(row.upn) ?? null;
+      if (!userId) {
+        fail(row, `No user has the UPN ${row.upn}. Create the user first, or leave upn empty to add the token unassigned.`);
+        continue;
+      }
+      const count = held.get(userId) ?? 0;
+      if (count >= MAX_OATH_METHODS_PER_USER) {
+        fail(row, `${row.upn} already holds ${MAX_OATH_METHODS_PER_USER} hardware tokens and authenticator apps (the limit); remove one first.`);
+        continue;
+      }
+      held.set(userId, count + 1);
+    }
+    inserts.push({
+      serialNumber: row.serialNumber,
+      manufacturer: row.manufacturer,
+      model: row.model,
+      encryptedSecret: encryptSecret(row.secret),
+      secretFingerprint: fingerprint,
+      period: row.period,
+      digits: row.digits,
+      algorithm: row.algorithm,
+      t0: row.t0,
+      userId,
+      status: userId ? "assigned" : "available",
+    });
+  }
+  return { inserts, alreadyPresent, failures };
+}
