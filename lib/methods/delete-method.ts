@@ -1,0 +1,70 @@
+import type { Database, Transaction } from "../db/client";
+import { releaseToken } from "../tokens/unassign-hardware-token";
+import { listMfaMethods, parseMethodId } from "./authentication-methods";
+import { freshMfaRefusal } from "./fresh-mfa";
+import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+
+export const METHOD_GONE = "This sign-in method is no longer on your account. Reload the page to see your current methods.";
+
+export const LAST_METHOD_WARNING =
+  "This is your last method that can answer a sign-in code. Without it you will have to register a new method the next time you sign in. Tick the box to confirm, then delete.";
+
+/**
+ * Removes one of the user's own methods: an authenticator app is deleted; a hardware token goes
+ * back to the inventory (`available`, code state reset — the admin unassignment's own rules).
+ * The id comes from the form, so every lookup filters by the signed-in user's id: another user's
+ * method is "gone". Deleting the default promotes the next method; deleting the last MFA method
+ * needs `confirmLastMethod`. Behind the fresh-MFA gate; audited and notified.
+ */
+export async function deleteAuthenticationMethod(options: {
+  db: Database;
+  actor: SecurityInfoActor;
+  methodId: string;
+  confirmLastMethod?: boolean;
+  now?: Date;
+}): Promise<SecurityInfoResult<{ label: string; newDefaultMethodId: string | null }>> {
+  const { db, actor } = options;
+  const now = options.now ?? new Date();
+  const ref = parseMethodId(options.methodId);
+  if (!ref) return refuse(SecurityInfoFailure.NotFound, METHOD_GONE);
+  const gate = await freshMfaRefusal({ db, userId: actor.id, now });
+  if (gate) return gate;
+
+  return db.$transaction(async (tx) => {
+    const before = await listMfaMethods({ db: tx, userId: actor.id });
+    // `before` lists only this user's methods, so a usable one is certainly theirs.
+    const usable = before.methods.some((m) => m.methodId === options.methodId);
+    if (usable && before.methods.length === 1 && !options.confirmLastMethod) return refuse(SecurityInfoFailure.LastMethod, LAST_METHOD_WARNING);
+    const removed = ref.kind === "hardwareToken" ? await removeOwnToken(tx, actor, ref.id) : await removeOwnApp(tx, actor, ref.id);
+    if (!removed) return refuse(SecurityInfoFailure.NotFound, METHOD_GONE);
+    const after = await listMfaMethods({ db: tx, userId: actor.id });
+    const wasDefault = before.defaultMethod?.methodId === options.methodId;
+    const newDefaultMethodId = wasDefault ? (after.methods[0]?.methodId ?? null) : (before.defaultMethod?.methodId ?? null);
+    if (wasDefault) await tx.user.update({ where: { id: actor.id }, data: { defaultMethod: newDefaultMethodId } });
+    await recordSecurityInfoChange({
+      db: tx,
+      actor,
+      action: "Delete authentication method",
+      target: { type: ref.kind, id: ref.id, label: removed },
+      details: { wasDefault, lastMethod: after.methods.length === 0, newDefault: newDefaultMethodId },
+      notice: { subject: "A sign-in method was removed from your account", what: `${removed} was removed from your sign-in methods.` },
+      now,
+    });
+    return { ok: true as const, label: removed, newDefaultMethodId };
+  });
+}
+
+/** Returns what was removed ("Hardware token FT…"), or null when the user holds no such token. */
+async function removeOwnToken(tx: Transaction, actor: SecurityInfoActor, tokenId: string): Promise<string | null> {
+  const token = await tx.hardwareToken.findFirst({ where: { id: tokenId, userId: actor.id }, select: { serialNumber: true } });
+  if (!token) return null;
+  const released = await releaseToken({ db: tx, tokenId, from: { id: actor.id, upn: actor.upn, displayName: "", roles: [] }, to: null });
+  return released ? `Hardware token ${token.serialNumber}` : null;
+}
+
+async function removeOwnApp(tx: Transaction, actor: SecurityInfoActor, appId: string): Promise<string | null> {
+  const app = await tx.authenticatorApp.findFirst({ where: { id: appId, userId: actor.id }, select: { name: true } });
+  if (!app) return null;
+  const deleted = await tx.authenticatorApp.deleteMany({ where: { id: appId, userId: actor.id } });
+  return deleted.count === 1 ? `Authenticator app ${app.name}` : null;
+}

@@ -1,0 +1,69 @@
+import type { Database } from "../db/client";
+import { activeMfaLock, recordMfaFailure, recordMfaSuccess } from "../otp/lockout";
+import { activateHardwareToken } from "../tokens/activate-hardware-token";
+import { freshMfaRefusal } from "./fresh-mfa";
+import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+
+/**
+ * One answer for an unknown serial and a token held by someone else, so the form can't be used
+ * to learn which serials exist or who holds them.
+ */
+export function notAssignedToYou(serialNumber: string): string {
+  return `No hardware token with serial number ${serialNumber} is waiting to be activated on your account. Check the serial number on the back of the token; if it is right, ask your helpdesk to assign the token to you.`;
+}
+
+/**
+ * A user activates a hardware token an admin assigned to them: the serial number must be one of
+ * their own tokens (filtered by user id), then the admin's activation service does the rest
+ * (wide search, drift learned, the code counts as used). Wrong codes count towards the MFA
+ * lockout, so the ±1-day activation window can't be brute-forced by someone holding only the
+ * password. Behind the fresh-MFA gate for users who already have a method.
+ */
+export async function selfActivateHardwareToken(options: {
+  db: Database;
+  actor: SecurityInfoActor;
+  serialNumber: string;
+  friendlyName: string;
+  code: unknown;
+  now?: Date;
+}): Promise<SecurityInfoResult<{ serialNumber: string }>> {
+  const { db, actor } = options;
+  const now = options.now ?? new Date();
+  const serialNumber = options.serialNumber.trim();
+  const gate = await freshMfaRefusal({ db, userId: actor.id, now });
+  if (gate) return gate;
+  const lockedUntil = await activeMfaLock({ db, userId: actor.id, now });
+  if (lockedUntil) return refuse(SecurityInfoFailure.Locked, lockedMessage(lockedUntil));
+
+  const token = await db.hardwareToken.findFirst({ where: { serialNumber, userId: actor.id }, select: { id: true, status: true } });
+  if (!token) return refuse(SecurityInfoFailure.NotFound, notAssignedToYou(serialNumber));
+  if (token.status === "activated") return refuse(SecurityInfoFailure.Invalid, `Your hardware token ${serialNumber} is already activated.`);
+
+  const result = await activateHardwareToken({ db, tokenId: token.id, code: options.code, actor, now });
+  if (!result.ok) {
+    // Only a code that was checked and wrong counts; a mistyped format doesn't.
+    if (result.status !== "failedActivation") return refuse(SecurityInfoFailure.Invalid, result.reason);
+    const failure = await recordMfaFailure({ db, userId: actor.id, now });
+    if (failure.lockedUntil) return refuse(SecurityInfoFailure.Locked, lockedMessage(failure.lockedUntil));
+    return refuse(SecurityInfoFailure.WrongCode, result.reason);
+  }
+  // The activation (and its audit event) has committed; the name, the MFA success and the notice follow together.
+  await db.$transaction(async (tx) => {
+    await tx.hardwareToken.updateMany({ where: { id: token.id, userId: actor.id }, data: { friendlyName: options.friendlyName || null } });
+    await recordMfaSuccess({ db: tx, userId: actor.id, now });
+    await recordSecurityInfoChange({
+      db: tx,
+      actor,
+      action: "Register hardware token",
+      target: { type: "hardwareToken", id: token.id, label: serialNumber },
+      details: { friendlyName: options.friendlyName },
+      notice: { subject: "A hardware token was activated on your account", what: `Hardware token ${serialNumber} was activated and added to your sign-in methods.` },
+      now,
+    });
+  });
+  return { ok: true, serialNumber };
+}
+
+function lockedMessage(lockedUntil: Date): string {
+  return `Too many wrong codes. Verification is locked until ${lockedUntil.toISOString().replace("T", " ").slice(0, 16)} UTC; try again then or contact your helpdesk.`;
+}
