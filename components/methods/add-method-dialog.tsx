@@ -1,0 +1,52 @@
+"use client";
+
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+import { DialogButton } from "@/components/ui/modal-dialog";
+import { SelectField } from "@/components/ui/select-field";
+import { AuthenticatorAppSetup } from "./authenticator-app-setup";
+import { FreshMfaGate } from "./fresh-mfa";
+import { HardwareTokenActivationForm } from "./hardware-token-activation-form";
+
+type MethodKind = "authenticatorApp" | "hardwareToken";
+
+/** "Add sign-in method": pick a kind, then its own setup steps (behind the fresh-MFA gate). */
+export function AddMethodDialog() {
+  return (
+    <DialogButton label="+ Add sign-in method" title="Add a method" variant="primary">
+      {(close) => (
+        <FreshMfaGate>
+          <AddMethodSteps close={close} />
+        </FreshMfaGate>
+      )}
+    </DialogButton>
+  );
+}
+
+function AddMethodSteps({ close }: { close: () => void }) {
+  const [kind, setKind] = useState<MethodKind | null>(null);
+  if (kind === "authenticatorApp") return <AuthenticatorAppSetup close={close} />;
+  if (kind === "hardwareToken") return <HardwareTokenActivationForm close={close} />;
+  return (
+    <form
+      className="space-y-3"
+      onSubmit={(event) => {
+        event.preventDefault();
+        setKind(new FormData(event.currentTarget).get("kind") as MethodKind);
+      }}
+    >
+      <SelectField
+        label="Which method would you like to add?"
+        name="kind"
+        options={[
+          { value: "authenticatorApp", label: "Authenticator app" },
+          { value: "hardwareToken", label: "Hardware token" },
+        ]}
+      />
+      <div className="flex justify-end gap-2">
+        <Button type="button" variant="secondary" onClick={close}>Cancel</Button>
+        <Button type="submit">Next</Button>
+      </div>
+    </form>
+  );
+}

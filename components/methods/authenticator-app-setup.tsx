@@ -1,0 +1,71 @@
+"use client";
+
+import { useActionState } from "react";
+import { confirmAppSetup, startAppSetup, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
+import { Button } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/form-message";
+import { TextField } from "@/components/ui/text-field";
+import { useStaleMfaAnswer } from "./fresh-mfa";
+
+/** The secret as people type it from a screen: groups of four. */
+function groupInFours(secret: string): string {
+  return secret.match(/.{1,4}/g)?.join(" ") ?? secret;
+}
+
+/**
+ * Authenticator app setup: a name, then the QR code (made on the server) with the secret as a
+ * "Can't scan?" fallback, then the code the app shows to confirm. The secret lives only in this
+ * component's state: closing the dialog forgets it, and the page never shows it again.
+ */
+export function AuthenticatorAppSetup({ close }: { close: () => void }) {
+  const [started, start, starting] = useActionState<SecurityInfoState, FormData>(startAppSetup, {});
+  const [confirmed, confirm, confirming] = useActionState<SecurityInfoState, FormData>(confirmAppSetup, {});
+  useStaleMfaAnswer(started);
+  const setup = started?.appSetup;
+
+  if (confirmed?.success) {
+    return (
+      <div className="space-y-3">
+        <FormMessage success={confirmed.success} />
+        <div className="flex justify-end"><Button type="button" onClick={close}>Done</Button></div>
+      </div>
+    );
+  }
+  if (!setup) {
+    return (
+      <form action={start} className="space-y-3">
+        <p className="text-sm text-slate-700">Install an authenticator app on your phone (any app that supports time-based codes), then give it a name here so you can tell your methods apart.</p>
+        <TextField label="Name" name="name" defaultValue="Authenticator app" required maxLength={64} errors={started?.fieldErrors?.name} />
+        <FormMessage error={started?.error} />
+        <div className="flex justify-end gap-2">
+          <Button type="button" variant="secondary" onClick={close}>Cancel</Button>
+          <Button type="submit" disabled={starting}>{starting ? "Preparing…" : "Next"}</Button>
+        </div>
+      </form>
+    );
+  }
+  return (
+    <form action={confirm} className="space-y-3">
+      <p className="text-sm text-slate-700">In the app, add an account and scan this QR code. This setup stays open until {setup.expiresAt.slice(11, 16)} UTC.</p>
+      <div
+        role="img"
+        aria-label="QR code for setting up your authenticator app"
+        className="mx-auto w-48 max-w-full sm:w-56"
+        // Generated on the server by the qrcode package from our own otpauth URI: markup we made, not user input.
+        dangerouslySetInnerHTML={{ __html: setup.qrSvg }}
+      />
+      <details className="rounded border border-slate-200 px-3 py-2 text-sm">
+        <summary className="cursor-pointer font-medium text-blue-700">Can&apos;t scan the QR code?</summary>
+        <p className="mt-2">Choose to enter a setup key in the app, then type this secret key (Base32, time-based, 6 digits, every 30 seconds):</p>
+        <p className="mt-1 break-all font-mono text-base tracking-wide" data-testid="app-secret">{groupInFours(setup.secret)}</p>
+      </details>
+      <input type="hidden" name="appId" value={setup.appId} />
+      <TextField label="Enter the 6-digit code shown in the app" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={64} errors={confirmed?.fieldErrors?.code} />
+      <FormMessage error={confirmed?.error} />
+      <div className="flex justify-end gap-2">
+        <Button type="button" variant="secondary" onClick={close}>Cancel</Button>
+        <Button type="submit" disabled={confirming}>{confirming ? "Checking…" : "Confirm"}</Button>
+      </div>
+    </form>
+  );
+}

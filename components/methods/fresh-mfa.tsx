@@ -1,0 +1,67 @@
+"use client";
+
+import { createContext, useActionState, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { verifyIdentity, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
+import { Button } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/form-message";
+import { SelectField } from "@/components/ui/select-field";
+import { TextField } from "@/components/ui/text-field";
+import type { MfaChoice } from "@/lib/methods/security-info";
+
+type FreshMfa = { fresh: boolean; methods: MfaChoice[]; markFresh: () => void; markStale: () => void };
+const FreshMfaContext = createContext<FreshMfa>({ fresh: true, methods: [], markFresh: () => {}, markStale: () => {} });
+
+/**
+ * Whether changes may go ahead without a code (A4). The server decides and re-checks on every
+ * change; this only remembers its answer so one verification unlocks every panel of the page.
+ */
+export function FreshMfaProvider({ initiallyFresh, methods, children }: { initiallyFresh: boolean; methods: MfaChoice[]; children: ReactNode }) {
+  const [fresh, setFresh] = useState(initiallyFresh);
+  const value = useMemo(() => ({ fresh, methods, markFresh: () => setFresh(true), markStale: () => setFresh(false) }), [fresh, methods]);
+  return (
+    <FreshMfaContext.Provider value={value}>
+      {children}
+    </FreshMfaContext.Provider>
+  );
+}
+
+/** For a form: when the server answers "verify first", show the code prompt in its place. */
+export function useStaleMfaAnswer(state: SecurityInfoState | undefined) {
+  const { markStale } = useContext(FreshMfaContext);
+  const needsFreshMfa = state?.needsFreshMfa;
+  useEffect(() => {
+    if (needsFreshMfa) markStale();
+  }, [needsFreshMfa, markStale]);
+}
+
+/** Shows `children` once the user's MFA is fresh; until then, asks for a code from one of their methods. */
+export function FreshMfaGate({ children }: { children: ReactNode }) {
+  const { fresh, methods } = useContext(FreshMfaContext);
+  if (fresh || methods.length === 0) return <>{children}</>;
+  return <VerifyIdentityForm methods={methods} />;
+}
+
+function VerifyIdentityForm({ methods }: { methods: MfaChoice[] }) {
+  const { markFresh } = useContext(FreshMfaContext);
+  const [state, action, pending] = useActionState(verifyIdentity, {});
+  useEffect(() => {
+    if (state?.success) markFresh();
+  }, [state, markFresh]);
+  return (
+    <form action={action} className="space-y-3" aria-labelledby="verify-heading">
+      <h3 id="verify-heading" className="font-medium">Verify your identity</h3>
+      <p className="text-sm text-slate-700">Your last verification was more than 10 minutes ago. Enter a code from one of your sign-in methods to continue.</p>
+      {methods.length > 1 ? (
+        <SelectField label="Method" name="methodId" options={methods.map((m) => ({ value: m.methodId, label: m.label }))} />
+      ) : (
+        <>
+          <p className="text-sm">{methods[0].label}</p>
+          <input type="hidden" name="methodId" value={methods[0].methodId} />
+        </>
+      )}
+      <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={64} autoFocus errors={state?.fieldErrors?.code} />
+      <FormMessage error={state?.error} />
+      <Button type="submit" disabled={pending}>{pending ? "Verifying…" : "Verify"}</Button>
+    </form>
+  );
+}
