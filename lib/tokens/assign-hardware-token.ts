@@ -1,19 +1,5 @@
-import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
-import {
-  TOKEN_CHANGED,
-  TOKEN_NOT_FOUND,
-  findUserByUpn,
-  loadTokenWithHolder,
-  refusalForHolder,
-  refusalForMethodLimit,
-  refuseTokenAction,
-  tokenTarget,
-  type TokenActionResult,
-  type TokenAdmin,
-} from "./assignment-rules";
-
-const ACTION = "Assign hardware token";
+import { TOKEN_CHANGED, findUserByUpn, refusalForHolder, refusalForMethodLimit, runTokenAction, type TokenActionResult, type TokenAdmin } from "./assignment-rules";
 
 /**
  * Hands an unassigned (`available`) token to a user, who can then activate it: status becomes
@@ -29,10 +15,7 @@ export async function assignHardwareToken(options: {
 }): Promise<TokenActionResult<{ serialNumber: string; upn: string }>> {
   const { actor } = options;
   const now = options.now ?? new Date();
-  return options.db.$transaction(async (tx) => {
-    const token = await loadTokenWithHolder({ db: tx, tokenId: options.tokenId });
-    if (!token) return { ok: false as const, reason: TOKEN_NOT_FOUND };
-    const refuse = (reason: string) => refuseTokenAction({ db: tx, actor, action: ACTION, token, reason });
+  return runTokenAction({ ...options, action: "Assign hardware token" }, async ({ tx, token, refuse, succeed }) => {
     if (token.status !== "available" || token.holder) {
       const holder = token.holder ? ` (it is assigned to ${token.holder.upn})` : "";
       return refuse(`Only an available token can be assigned: ${token.serialNumber} is not available${holder}. Use Reassign to move it to another user.`);
@@ -50,7 +33,7 @@ export async function assignHardwareToken(options: {
       data: { status: "assigned", userId: found.user.id },
     });
     if (moved.count !== 1) return { ok: false as const, reason: TOKEN_CHANGED };
-    await writeAuditEvent({ db: tx, actor, action: ACTION, target: tokenTarget(token), details: { assignedTo: found.user.upn } });
+    await succeed({ assignedTo: found.user.upn });
     return { ok: true as const, serialNumber: token.serialNumber, upn: found.user.upn };
   });
 }

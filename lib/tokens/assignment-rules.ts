@@ -3,7 +3,7 @@
 // reassign, resync, delete and admin activation all go through here so they judge alike.
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import { rolesAllowOnTarget, type Permission } from "../auth/permissions";
-import type { DatabaseOrTransaction } from "../db/client";
+import type { Database, DatabaseOrTransaction, Transaction } from "../db/client";
 import { methodIdOf } from "../methods/authentication-methods";
 import { normaliseUpn } from "../users/create-user";
 
@@ -110,4 +110,34 @@ export async function refuseTokenAction(options: {
 }): Promise<{ ok: false; reason: string }> {
   await writeAuditEvent({ db: options.db, actor: options.actor, action: options.action, target: tokenTarget(options.token), result: "failure", details: { reason: options.reason } });
   return { ok: false, reason: options.reason };
+}
+
+type Refusal = { ok: false; reason: string };
+
+/**
+ * The frame of a console action on one token: in one transaction, load the token with its holder
+ * (a clear error if it is gone), then let `work` judge and change it. `refuse` and `succeed`
+ * write the audit event (W5) in that same transaction, so the change and its record commit
+ * together.
+ */
+export function runTokenAction<Success extends object>(
+  options: { db: Database; tokenId: string; actor: TokenAdmin; action: string },
+  work: (context: {
+    tx: Transaction;
+    token: TokenWithHolder;
+    refuse: (reason: string) => Promise<Refusal>;
+    succeed: (details: Record<string, string | number | boolean | null>) => Promise<void>;
+  }) => Promise<({ ok: true } & Success) | Refusal>,
+): Promise<TokenActionResult<Success>> {
+  const { actor, action } = options;
+  return options.db.$transaction(async (tx) => {
+    const token = await loadTokenWithHolder({ db: tx, tokenId: options.tokenId });
+    if (!token) return { ok: false as const, reason: TOKEN_NOT_FOUND };
+    return work({
+      tx,
+      token,
+      refuse: (reason) => refuseTokenAction({ db: tx, actor, action, token, reason }),
+      succeed: (details) => writeAuditEvent({ db: tx, actor, action, target: tokenTarget(token), details }),
+    });
+  });
 }

@@ -1,20 +1,6 @@
-import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
-import {
-  TOKEN_CHANGED,
-  TOKEN_NOT_FOUND,
-  findUserByUpn,
-  loadTokenWithHolder,
-  refusalForHolder,
-  refusalForMethodLimit,
-  refuseTokenAction,
-  tokenTarget,
-  type TokenActionResult,
-  type TokenAdmin,
-} from "./assignment-rules";
+import { TOKEN_CHANGED, findUserByUpn, refusalForHolder, refusalForMethodLimit, runTokenAction, type TokenActionResult, type TokenAdmin } from "./assignment-rules";
 import { releaseToken } from "./unassign-hardware-token";
-
-const ACTION = "Reassign hardware token";
 
 /**
  * Moves a token from its holder to another user in one transaction (Entra has no reassign: you
@@ -31,10 +17,7 @@ export async function reassignHardwareToken(options: {
 }): Promise<TokenActionResult<{ serialNumber: string; previousUpn: string; upn: string }>> {
   const { actor } = options;
   const now = options.now ?? new Date();
-  return options.db.$transaction(async (tx) => {
-    const token = await loadTokenWithHolder({ db: tx, tokenId: options.tokenId });
-    if (!token) return { ok: false as const, reason: TOKEN_NOT_FOUND };
-    const refuse = (reason: string) => refuseTokenAction({ db: tx, actor, action: ACTION, token, reason });
+  return runTokenAction({ ...options, action: "Reassign hardware token" }, async ({ tx, token, refuse, succeed }) => {
     const from = token.holder;
     if (!from) return refuse(`Token ${token.serialNumber} is not assigned to anyone: use Assign instead.`);
     const found = await findUserByUpn({ db: tx, upn: options.upn });
@@ -48,7 +31,7 @@ export async function reassignHardwareToken(options: {
     if (refusal) return refuse(refusal);
 
     if (!(await releaseToken({ db: tx, tokenId: token.id, from, to }))) return { ok: false as const, reason: TOKEN_CHANGED };
-    await writeAuditEvent({ db: tx, actor, action: ACTION, target: tokenTarget(token), details: { previousUser: from.upn, assignedTo: to.upn } });
+    await succeed({ previousUser: from.upn, assignedTo: to.upn });
     return { ok: true as const, serialNumber: token.serialNumber, previousUpn: from.upn, upn: to.upn };
   });
 }

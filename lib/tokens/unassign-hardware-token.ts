@@ -1,20 +1,14 @@
-import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import {
   FRESH_CODE_STATE,
   TOKEN_CHANGED,
-  TOKEN_NOT_FOUND,
   clearDefaultMethodIfToken,
-  loadTokenWithHolder,
   refusalForHolder,
-  refuseTokenAction,
-  tokenTarget,
+  runTokenAction,
   type TokenActionResult,
   type TokenAdmin,
   type TokenHolder,
 } from "./assignment-rules";
-
-const ACTION = "Unassign hardware token";
 
 /**
  * Takes a token from its holder: it goes back to the inventory (`available`, no user) with its
@@ -26,16 +20,12 @@ export async function unassignHardwareToken(options: {
   tokenId: string;
   actor: TokenAdmin;
 }): Promise<TokenActionResult<{ serialNumber: string; previousUpn: string }>> {
-  const { actor } = options;
-  return options.db.$transaction(async (tx) => {
-    const token = await loadTokenWithHolder({ db: tx, tokenId: options.tokenId });
-    if (!token) return { ok: false as const, reason: TOKEN_NOT_FOUND };
-    const refuse = (reason: string) => refuseTokenAction({ db: tx, actor, action: ACTION, token, reason });
+  return runTokenAction({ ...options, action: "Unassign hardware token" }, async ({ tx, token, refuse, succeed }) => {
     if (!token.holder) return refuse(`Token ${token.serialNumber} is not assigned to anyone.`);
-    const refusal = refusalForHolder({ actor, permission: "tokens.assign", holder: token.holder });
+    const refusal = refusalForHolder({ actor: options.actor, permission: "tokens.assign", holder: token.holder });
     if (refusal) return refuse(refusal);
     if (!(await releaseToken({ db: tx, tokenId: token.id, from: token.holder, to: null }))) return { ok: false as const, reason: TOKEN_CHANGED };
-    await writeAuditEvent({ db: tx, actor, action: ACTION, target: tokenTarget(token), details: { previousUser: token.holder.upn, previousStatus: token.status } });
+    await succeed({ previousUser: token.holder.upn, previousStatus: token.status });
     return { ok: true as const, serialNumber: token.serialNumber, previousUpn: token.holder.upn };
   });
 }

@@ -256,12 +256,15 @@ describe("resync", () => {
     return { first: codeForStep({ ...token, step: step - 1 }), second: codeForStep({ ...token, step }), step };
   }
 
-  it("moves the drift past the sign-in window with two consecutive codes, and sign-in follows it", async () => {
-    const admin = await makeAdmin();
+  /** A token activated in step at `start`, and a moment an hour later. */
+  async function activatedAnHourAgo(start: Date) {
     const user = await makeUser();
-    const start = new Date("2026-11-20T08:00:00Z");
     const token = await makeToken({ userId: user.id, now: start });
-    const now = later(start, 3600);
+    return { admin: await makeAdmin(), user, token, now: later(start, 3600) };
+  }
+
+  it("moves the drift past the sign-in window with two consecutive codes, and sign-in follows it", async () => {
+    const { admin, user, token, now } = await activatedAnHourAgo(new Date("2026-11-20T08:00:00Z"));
     // The token's clock ran 100 steps (50 minutes) ahead: sign-in (±1 step) refuses its codes.
     expect(await verifyOathCode({ db, userId: user.id, credential: ref(token.id), code: tokenCode(token, now, 100), now })).toMatchObject({ ok: false, failure: CodeCheckFailure.WrongCode });
 
@@ -278,11 +281,7 @@ describe("resync", () => {
   });
 
   it("refuses codes that are not consecutive, leaving the drift alone", async () => {
-    const admin = await makeAdmin();
-    const user = await makeUser();
-    const start = new Date("2026-11-21T08:00:00Z");
-    const token = await makeToken({ userId: user.id, now: start });
-    const now = later(start, 3600);
+    const { admin, token, now } = await activatedAnHourAgo(new Date("2026-11-21T08:00:00Z"));
     const step = timeStepAt({ now, period: 30, t0: 0 }) + 40;
     const result = await resyncHardwareToken({
       db, tokenId: token.id, firstCode: codeForStep({ ...token, step }), secondCode: codeForStep({ ...token, step: step + 2 }), actor: admin, now,
