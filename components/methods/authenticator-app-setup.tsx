@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { confirmAppSetup, startAppSetup, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
-import { Button } from "@/components/ui/button";
+import { DialogActions, DialogDone } from "@/components/ui/dialog-actions";
 import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
 import { useStaleMfaAnswer } from "./fresh-mfa";
@@ -23,24 +23,14 @@ export function AuthenticatorAppSetup({ close }: { close: () => void }) {
   useStaleMfaAnswer(started);
   const setup = started?.appSetup;
 
-  if (confirmed?.success) {
-    return (
-      <div className="space-y-3">
-        <FormMessage success={confirmed.success} />
-        <div className="flex justify-end"><Button type="button" onClick={close}>Done</Button></div>
-      </div>
-    );
-  }
+  if (confirmed?.success) return <DialogDone message={confirmed.success} close={close} />;
   if (!setup) {
     return (
       <form action={start} className="space-y-3">
         <p className="text-sm text-slate-700">Install an authenticator app on your phone (any app that supports time-based codes), then give it a name here so you can tell your methods apart.</p>
         <TextField label="Name" name="name" defaultValue="Authenticator app" required maxLength={64} errors={started?.fieldErrors?.name} />
         <FormMessage error={started?.error} />
-        <div className="flex justify-end gap-2">
-          <Button type="button" variant="secondary" onClick={close}>Cancel</Button>
-          <Button type="submit" disabled={starting}>{starting ? "Preparing…" : "Next"}</Button>
-        </div>
+        <DialogActions close={close} pending={starting} label="Next" pendingLabel="Preparing…" />
       </form>
     );
   }
@@ -62,10 +52,7 @@ export function AuthenticatorAppSetup({ close }: { close: () => void }) {
       <input type="hidden" name="appId" value={setup.appId} />
       <TextField label="Enter the 6-digit code shown in the app" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={64} errors={confirmed?.fieldErrors?.code} />
       <FormMessage error={confirmed?.error} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={close}>Cancel</Button>
-        <Button type="submit" disabled={confirming}>{confirming ? "Checking…" : "Confirm"}</Button>
-      </div>
+      <DialogActions close={close} pending={confirming} label="Confirm" pendingLabel="Checking…" />
     </form>
   );
 }

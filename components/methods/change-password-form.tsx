@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { changePassword } from "@/app/(portal)/mysecurityinfo/actions";
-import { Button } from "@/components/ui/button";
+import { DialogActions } from "@/components/ui/dialog-actions";
 import { FormMessage } from "@/components/ui/form-message";
 import { DialogButton } from "@/components/ui/modal-dialog";
 import { TextField } from "@/components/ui/text-field";
@@ -39,10 +39,7 @@ function ChangePasswordForm({ minLength, close }: { minLength: number; close: ()
       <TextField label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required errors={state?.fieldErrors?.confirmPassword} />
       <p className="text-sm text-slate-700">You will be signed out everywhere, this browser included, and sign in again with the new password.</p>
       <FormMessage error={state?.fieldErrors ? undefined : state?.error} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={close}>Cancel</Button>
-        <Button type="submit" disabled={pending}>{pending ? "Changing…" : "Change password"}</Button>
-      </div>
+      <DialogActions close={close} pending={pending} label="Change password" pendingLabel="Changing…" />
     </form>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState, useEffect } from "react";
 import { changeDefault } from "@/app/(portal)/mysecurityinfo/actions";
-import { Button } from "@/components/ui/button";
+import { DialogActions } from "@/components/ui/dialog-actions";
 import { FormMessage } from "@/components/ui/form-message";
 import { DialogButton } from "@/components/ui/modal-dialog";
 import type { MfaChoice } from "@/lib/methods/security-info";
@@ -47,10 +47,7 @@ function ChangeDefaultForm({ defaultMethodId, methods, close }: { defaultMethodI
         ))}
       </fieldset>
       <FormMessage error={state?.error} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={close}>Cancel</Button>
-        <Button type="submit" disabled={pending}>{pending ? "Saving…" : "Confirm"}</Button>
-      </div>
+      <DialogActions close={close} pending={pending} label="Confirm" pendingLabel="Saving…" />
     </form>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { deleteMethod, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
-import { Button } from "@/components/ui/button";
+import { DialogActions } from "@/components/ui/dialog-actions";
 import { CheckboxField } from "@/components/ui/checkbox-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { DialogButton } from "@/components/ui/modal-dialog";
@@ -28,7 +28,7 @@ function DeleteMethodForm({ methodId, description, isLastMfaMethod, close }: { m
   return (
     <form action={action} className="space-y-3">
       <p>Are you sure you want to delete {description}?</p>
-      {description.startsWith("Hardware token") ? <p className="text-sm text-slate-700">The token goes back to your organisation: hand it in to your helpdesk.</p> : null}
+      {methodId.startsWith("hardwareToken:") ? <p className="text-sm text-slate-700">The token goes back to your organisation: hand it in to your helpdesk.</p> : null}
       <input type="hidden" name="methodId" value={methodId} />
       {askLastMethod ? (
         <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3">
@@ -37,10 +37,7 @@ function DeleteMethodForm({ methodId, description, isLastMfaMethod, close }: { m
         </div>
       ) : null}
       <FormMessage error={state?.error} success={state?.success} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={close}>Cancel</Button>
-        <Button type="submit" disabled={pending}>{pending ? "Deleting…" : "Delete"}</Button>
-      </div>
+      <DialogActions close={close} pending={pending} label="Delete" pendingLabel="Deleting…" />
     </form>
   );
 }

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { activateOwnToken } from "@/app/(portal)/mysecurityinfo/actions";
-import { Button } from "@/components/ui/button";
+import { DialogActions, DialogDone } from "@/components/ui/dialog-actions";
 import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
 import { useStaleMfaAnswer } from "./fresh-mfa";
@@ -11,24 +11,14 @@ import { useStaleMfaAnswer } from "./fresh-mfa";
 export function HardwareTokenActivationForm({ close }: { close: () => void }) {
   const [state, action, pending] = useActionState(activateOwnToken, {});
   useStaleMfaAnswer(state);
-  if (state?.success) {
-    return (
-      <div className="space-y-3">
-        <FormMessage success={state.success} />
-        <div className="flex justify-end"><Button type="button" onClick={close}>Done</Button></div>
-      </div>
-    );
-  }
+  if (state?.success) return <DialogDone message={state.success} close={close} />;
   return (
     <form action={action} className="space-y-3">
       <TextField label="Serial number" name="serialNumber" hint="Printed on the back of the token." required maxLength={64} autoComplete="off" errors={state?.fieldErrors?.serialNumber} />
       <TextField label="Friendly name" name="friendlyName" hint="Optional, e.g. Blue key fob." maxLength={64} autoComplete="off" errors={state?.fieldErrors?.friendlyName} />
       <TextField label="Code shown on the token" name="code" hint="Press the token's button and type the digits it shows." inputMode="numeric" autoComplete="one-time-code" required maxLength={64} errors={state?.fieldErrors?.code} />
       <FormMessage error={state?.error} />
-      <div className="flex justify-end gap-2">
-        <Button type="button" variant="secondary" onClick={close}>Cancel</Button>
-        <Button type="submit" disabled={pending}>{pending ? "Activating…" : "Activate"}</Button>
-      </div>
+      <DialogActions close={close} pending={pending} label="Activate" pendingLabel="Activating…" />
     </form>
   );
 }

@@ -19,7 +19,7 @@ export function MethodList({ entries, lastMfaMethodId, minPasswordLength }: { en
           <span className="sm:text-right">
             {entry.type === "Password" ? <ChangePasswordButton minLength={minPasswordLength} /> : null}
             {entry.methodId ? (
-              <DeleteMethodButton methodId={entry.methodId} description={`${entry.type} ${entry.label}`} isLastMfaMethod={entry.methodId === lastMfaMethodId} />
+              <DeleteMethodButton methodId={entry.methodId} description={entry.description} isLastMfaMethod={entry.methodId === lastMfaMethodId} />
             ) : null}
           </span>
         </li>

@@ -11,6 +11,8 @@ export type SecurityInfoEntry = {
   note?: string;
   /** the id the Delete form sends; absent for the password */
   methodId?: string;
+  /** how a sentence names it, e.g. "hardware token FT1234 (Blue fob)" */
+  description: string;
 };
 
 /** A method as the default-method chooser and the fresh-MFA prompt offer it. */
@@ -35,18 +37,19 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
     }),
   ]);
   const entries: SecurityInfoEntry[] = [
-    { key: "password", type: "Password", label: "Password", detail: `Last updated ${user.passwordChangedAt.toISOString().slice(0, 10)}` },
+    { key: "password", type: "Password", label: "Password", description: "your password", detail: `Last updated ${user.passwordChangedAt.toISOString().slice(0, 10)}` },
     ...tokens.map((token) => ({
       key: methodIdOf({ kind: "hardwareToken", id: token.id }),
       methodId: methodIdOf({ kind: "hardwareToken", id: token.id }),
       type: "Hardware token" as const,
       label: token.friendlyName || `${token.manufacturer} ${token.model}`,
       detail: `Serial number ${token.serialNumber} · ${token.manufacturer} ${token.model}`,
+      description: `hardware token ${token.serialNumber} (${token.friendlyName || `${token.manufacturer} ${token.model}`})`,
       note: token.status === "activated" ? undefined : "Not activated yet: activate it with the code it shows (Add sign-in method → Hardware token)",
     })),
     ...methods
       .filter((method) => method.credential.kind === "authenticatorApp")
-      .map((method) => ({ key: method.methodId, methodId: method.methodId, type: method.type, label: method.label, detail: "Authenticator app – time-based code" })),
+      .map((method) => ({ key: method.methodId, methodId: method.methodId, type: method.type, label: method.label, description: `authenticator app ${method.label}`, detail: "Authenticator app – time-based code" })),
   ];
   return {
     entries,
