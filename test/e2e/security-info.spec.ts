@@ -156,7 +156,7 @@ test.describe("Security info", () => {
     await page.reload();
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page.getByRole("dialog").getByRole("heading", { name: "Verify your identity" })).toBeVisible();
-    await expect(page.getByRole("dialog").getByLabel("New password")).toHaveCount(0);
+    await expect(page.getByRole("dialog").getByLabel("New password", { exact: true })).toHaveCount(0);
   });
 
   test("changes the password: every session ends and the new password signs in", async ({ page }) => {
@@ -164,13 +164,13 @@ test.describe("Security info", () => {
     await signIn(page, user);
     await page.getByRole("button", { name: "Change password" }).click();
     const dialog = page.getByRole("dialog");
-    await dialog.getByLabel("New password").fill("password1234");
+    await dialog.getByLabel("New password", { exact: true }).fill("password1234");
     await dialog.getByLabel("Confirm new password").fill("password1234");
     await submit(page, "Change password");
     await expect(dialog.getByText("one of the most common")).toBeVisible();
 
     const newPassword = "harbour lights over seven hills";
-    await dialog.getByLabel("New password").fill(newPassword);
+    await dialog.getByLabel("New password", { exact: true }).fill(newPassword);
     await dialog.getByLabel("Confirm new password").fill(newPassword);
     await dialog.getByRole("button", { name: "Change password", exact: true }).click();
     await expect(page).toHaveURL(/\/login/);
