@@ -1,5 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import PathOrderSequencer from "./test/support/sequencer";
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(__dirname) } },
@@ -10,6 +11,7 @@ export default defineConfig({
     // Integration tests share one real database per run; files run one at a time so concurrency
     // tests measure the code under test, not each other.
     fileParallelism: false,
+    sequence: { sequencer: PathOrderSequencer },
     testTimeout: 30_000,
     // .ci/run asks for a JSON report to add up one "N passed, N failed" line over all runs.
     ...(process.env.VITEST_JSON_REPORT

@@ -1,16 +1,11 @@
 import type { Metadata } from "next";
+import { tokenStatusLabel } from "@/components/tokens/token-words";
 import { requirePermission } from "@/lib/auth/current-user";
 import { getAdminOverview } from "@/lib/admin/overview";
 import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Admin console" };
 
-const STATUS_LABELS: Record<string, string> = {
-  available: "Available",
-  assigned: "Assigned",
-  activated: "Activated",
-  failedActivation: "Failed activation",
-};
 
 export default async function AdminHomePage() {
   await requirePermission("adminConsole.view");
@@ -23,7 +18,7 @@ export default async function AdminHomePage() {
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5">
           <div className="rounded border border-slate-200 bg-white p-3"><dt className="text-xs text-slate-600">Users</dt><dd className="text-xl font-semibold">{overview.userCount}</dd></div>
           {Object.entries(overview.tokenCounts).map(([status, count]) => (
-            <div key={status} className="rounded border border-slate-200 bg-white p-3"><dt className="text-xs text-slate-600">Tokens: {STATUS_LABELS[status] ?? status}</dt><dd className="text-xl font-semibold">{count}</dd></div>
+            <div key={status} className="rounded border border-slate-200 bg-white p-3"><dt className="text-xs text-slate-600">Tokens: {tokenStatusLabel(status)}</dt><dd className="text-xl font-semibold">{count}</dd></div>
           ))}
         </dl>
       </section>

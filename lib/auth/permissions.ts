@@ -48,7 +48,8 @@ const table: Record<Role, readonly Permission[]> = {
     "adminConsole.view", "tokens.read", "tokens.upload", "tokens.delete", "policies.manage", "sspr.manage",
     "conditionalAccess.manage",
   ],
-  "Helpdesk Administrator": ["adminConsole.view", "users.read", "users.resetPassword", "users.revokeSessions"],
+  // tokens.read: "find token by code" is the helpdesk's tool (which token is this person holding?).
+  "Helpdesk Administrator": ["adminConsole.view", "users.read", "users.resetPassword", "users.revokeSessions", "tokens.read"],
   "Security Reader": ["adminConsole.view", "users.read", "signIns.read", "audit.read"],
 };
 

@@ -25,21 +25,7 @@ export async function loadOathCredential(options: {
   const { db, ref } = options;
   if (ref.kind === "hardwareToken") {
     const token = await db.hardwareToken.findUnique({ where: { id: ref.id }, omit: { encryptedSecret: false } });
-    if (!token) return null;
-    return {
-      kind: ref.kind,
-      id: token.id,
-      userId: token.userId,
-      status: token.status,
-      secret: decryptSecret(token.encryptedSecret),
-      algorithm: token.algorithm as OathAlgorithm,
-      digits: token.digits,
-      period: token.period,
-      t0: token.t0,
-      driftSteps: token.driftSteps,
-      lastUsedStep: token.lastUsedStep,
-      label: token.serialNumber,
-    };
+    return token ? hardwareTokenCredential(token) : null;
   }
   const app = await db.authenticatorApp.findUnique({ where: { id: ref.id }, omit: { encryptedSecret: false } });
   if (!app) return null;
@@ -56,6 +42,34 @@ export async function loadOathCredential(options: {
     driftSteps: app.driftSteps,
     lastUsedStep: app.lastUsedStep,
     label: app.name,
+  };
+}
+
+/** Loads many hardware tokens with their decrypted seeds in one query (bulk, read-only uses). */
+export async function loadHardwareTokenCredentials(options: { db: DatabaseOrTransaction; ids: string[] }): Promise<OathCredential[]> {
+  const tokens = await options.db.hardwareToken.findMany({ where: { id: { in: options.ids } }, omit: { encryptedSecret: false } });
+  return tokens.map(hardwareTokenCredential);
+}
+
+type StoredHardwareToken = {
+  id: string; userId: string | null; status: string; encryptedSecret: string; algorithm: string; digits: number;
+  period: number; t0: number; driftSteps: number; lastUsedStep: number; serialNumber: string;
+};
+
+function hardwareTokenCredential(token: StoredHardwareToken): OathCredential {
+  return {
+    kind: "hardwareToken",
+    id: token.id,
+    userId: token.userId,
+    status: token.status,
+    secret: decryptSecret(token.encryptedSecret),
+    algorithm: token.algorithm as OathAlgorithm,
+    digits: token.digits,
+    period: token.period,
+    t0: token.t0,
+    driftSteps: token.driftSteps,
+    lastUsedStep: token.lastUsedStep,
+    label: token.serialNumber,
   };
 }
 

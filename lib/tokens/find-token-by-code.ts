@@ -1,7 +1,7 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
 import { normaliseCodeInput } from "../otp/code-input";
-import { loadOathCredential, type OathCredential } from "../otp/oath-credential";
+import { loadHardwareTokenCredentials, type OathCredential } from "../otp/oath-credential";
 import { matchingSteps, timeStepAt } from "../otp/totp";
 import { SIGN_IN_WINDOW_STEPS } from "../otp/verify-oath-code";
 import type { TokenActionResult } from "./assignment-rules";
@@ -51,8 +51,8 @@ export async function findTokenByCode(options: {
   let searched = 0;
   for (let start = 0; start < candidates.length; start += BATCH_SIZE) {
     const ids = candidates.slice(start, start + BATCH_SIZE).map(({ id }) => id);
-    for (const credential of await loadCredentials({ db, ids })) {
-      if (!credential || !SEARCHED_STATUSES.includes(credential.status)) continue;
+    for (const credential of await loadHardwareTokenCredentials({ db, ids })) {
+      if (!SEARCHED_STATUSES.includes(credential.status)) continue;
       searched++;
       if (showsCodeNow({ credential, code, now })) matchedIds.push(credential.id);
     }
@@ -72,13 +72,6 @@ export async function findTokenByCode(options: {
   return { ok: true, matches, searched };
 }
 
-/**
- * Seeds go through the code engine's one loader, which reads a token at a time; running a batch
- * concurrently keeps the connection busy. (A batch loader in lib/otp would cut this to one query.)
- */
-function loadCredentials(options: { db: Database; ids: string[] }): Promise<(OathCredential | null)[]> {
-  return Promise.all(options.ids.map((id) => loadOathCredential({ db: options.db, ref: { kind: "hardwareToken", id } })));
-}
 
 /** The sign-in window (C3), without claiming anything. */
 function showsCodeNow(options: { credential: OathCredential; code: string; now: Date }): boolean {

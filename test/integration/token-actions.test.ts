@@ -511,7 +511,7 @@ describe("permissions of the token actions (the table every action's validatedAc
     "Privileged Authentication Administrator": { "list and find": true, "assign, unassign, reassign": true, "activate and resync": true, delete: false },
     "Authentication Administrator": { "list and find": true, "assign, unassign, reassign": true, "activate and resync": true, delete: false },
     "Authentication Policy Administrator": { "list and find": true, "assign, unassign, reassign": false, "activate and resync": false, delete: true },
-    "Helpdesk Administrator": { "list and find": false, "assign, unassign, reassign": false, "activate and resync": false, delete: false },
+    "Helpdesk Administrator": { "list and find": true, "assign, unassign, reassign": false, "activate and resync": false, delete: false },
     "Security Reader": { "list and find": false, "assign, unassign, reassign": false, "activate and resync": false, delete: false },
     "(no role)": { "list and find": false, "assign, unassign, reassign": false, "activate and resync": false, delete: false },
   };

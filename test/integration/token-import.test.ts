@@ -123,7 +123,7 @@ describe("token upload: Entra CSV", () => {
     const rows = Array.from({ length: 7 }, () => `${user.upn},${unique("LIM")},${randomSecret()},30,Token2,C302`);
     const { result } = await importText({ fileName: "limit.csv", text: ["upn,serial number,secret key,time interval,manufacturer,model", ...rows].join("\n") });
     expect(result).toMatchObject({ importedCount: 5, failedCount: 2 });
-    expect(result.failures[0].reason).toMatch(/already holds 5 hardware tokens and authenticator apps/);
+    expect(result.failures[0].reason).toMatch(/already has 5 hardware tokens and authenticator apps/);
     expect(await db.hardwareToken.count({ where: { userId: user.id } })).toBe(5);
   });
 });

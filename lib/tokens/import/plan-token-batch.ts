@@ -1,5 +1,5 @@
 import { encryptSecret, secretFingerprint } from "../../crypto/secret-box";
-import { MAX_OATH_METHODS_PER_USER } from "../assignment-rules";
+import { MAX_OATH_METHODS_PER_USER, methodLimitReason } from "../assignment-rules";
 import type { ParsedRow, RowFailure, TokenRow } from "../token-file-row";
 
 /** A token row ready to insert: seed encrypted, fingerprint for "already present" checks. */
@@ -82,7 +82,7 @@ export function planTokenBatch(options: { rows: ParsedRow[]; firstLineOfSerial: 
       }
       const count = held.get(userId) ?? 0;
       if (count >= MAX_OATH_METHODS_PER_USER) {
-        fail(row, `${row.upn} already holds ${MAX_OATH_METHODS_PER_USER} hardware tokens and authenticator apps (the limit); remove one first.`);
+        fail(row, methodLimitReason(row.upn));
         continue;
       }
       held.set(userId, count + 1);

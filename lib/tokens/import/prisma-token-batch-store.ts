@@ -3,15 +3,20 @@ import type { Database, Transaction } from "../../db/client";
 import type { TokenBatchStore, TokenBatchTransaction } from "./token-batch-store";
 import { redactOriginal } from "./redact-original";
 
+/** Apps that count towards the 5-method limit: active, or pending and not yet expired (as assignment-rules counts). */
+const APP_TAKES_A_PLACE = (now: Date) => ({
+  OR: [{ status: "active" }, { status: "pending", OR: [{ pendingExpiresAt: null }, { pendingExpiresAt: { gt: now } }] }],
+});
+
 /** Import batches written through Prisma (used for PostgreSQL). */
 export function prismaTokenBatchStore(db: Database): TokenBatchStore {
   return {
-    transaction: (work) => db.$transaction((tx) => work(prismaBatch(tx)), { timeout: 60_000 }),
+    transaction: (work) => db.$transaction((tx) => work(prismaBatch(tx, new Date())), { timeout: 60_000 }),
     close: () => undefined,
   };
 }
 
-function prismaBatch(tx: Transaction): TokenBatchTransaction {
+function prismaBatch(tx: Transaction, now: Date): TokenBatchTransaction {
   return {
     async facts({ serials, upns }) {
       const [existing, users] = await Promise.all([
@@ -21,7 +26,7 @@ function prismaBatch(tx: Transaction): TokenBatchTransaction {
       const userIds = users.map((u) => u.id);
       const [tokens, apps] = await Promise.all([
         tx.hardwareToken.groupBy({ by: ["userId"], where: { userId: { in: userIds } }, _count: { _all: true } }),
-        tx.authenticatorApp.groupBy({ by: ["userId"], where: { userId: { in: userIds } }, _count: { _all: true } }),
+        tx.authenticatorApp.groupBy({ by: ["userId"], where: { userId: { in: userIds }, ...APP_TAKES_A_PLACE(now) }, _count: { _all: true } }),
       ]);
       const methodsHeld = new Map<string, number>();
       for (const row of [...tokens, ...apps]) if (row.userId) methodsHeld.set(row.userId, (methodsHeld.get(row.userId) ?? 0) + row._count._all);

@@ -51,9 +51,9 @@ export function sqliteTokenBatchStore(filePath: string): TokenBatchStore {
         if (ids.length === 0) continue;
         const held = sqlite
           .prepare(
-            `SELECT "userId", COUNT(*) AS n FROM (SELECT "userId" FROM "HardwareToken" WHERE "userId" IN (${inList(ids.length)}) UNION ALL SELECT "userId" FROM "AuthenticatorApp" WHERE "userId" IN (${inList(ids.length)})) GROUP BY "userId"`,
+            `SELECT "userId", COUNT(*) AS n FROM (SELECT "userId" FROM "HardwareToken" WHERE "userId" IN (${inList(ids.length)}) UNION ALL SELECT "userId" FROM "AuthenticatorApp" WHERE "userId" IN (${inList(ids.length)}) AND ("status" = 'active' OR ("status" = 'pending' AND ("pendingExpiresAt" IS NULL OR "pendingExpiresAt" > ?)))) GROUP BY "userId"`,
           )
-          .all(...ids, ...ids) as { userId: string; n: number }[];
+          .all(...ids, ...ids, sqliteTime(new Date())) as { userId: string; n: number }[];
         for (const row of held) methodsHeld.set(row.userId, row.n);
       }
       return { existingFingerprints, userIdByUpn, methodsHeld };

@@ -43,3 +43,21 @@ describe("step arithmetic", () => {
     expect(codeForStep({ secret, algorithm: "SHA1", digits: 8, period: 30, t0: 0, step: 37037036 })).toBe("07081804");
   });
 });
+
+describe("native HOTP agrees with otpauth's", () => {
+  it("for random seeds, steps, hashes and lengths", async () => {
+    const { referenceCodeForStep } = await import("../../../lib/otp/totp");
+    const crypto = await import("node:crypto");
+    for (let i = 0; i < 300; i++) {
+      const options = {
+        secret: crypto.randomBytes(16 + (i % 49)),
+        algorithm: (["SHA1", "SHA256", "SHA512"] as const)[i % 3],
+        digits: i % 2 ? 6 : 8,
+        period: 30,
+        t0: 0,
+        step: crypto.randomInt(0, 2 ** 40),
+      };
+      expect(codeForStep(options)).toBe(referenceCodeForStep(options));
+    }
+  });
+});
