@@ -9,6 +9,7 @@ export function PortalHeader({ displayName, upn, showAdmin }: { displayName: str
         <nav aria-label="Main" className="flex flex-wrap items-center gap-4 text-sm">
           <span className="font-semibold">Contoso</span>
           <Link className="text-blue-700 hover:underline" href="/mysecurityinfo">Security info</Link>
+          <Link className="text-blue-700 hover:underline" href="/mysignins">My sign-ins</Link>
           {showAdmin ? <Link className="text-blue-700 hover:underline" href="/admin">Admin console</Link> : null}
         </nav>
         <div className="flex items-center gap-3 text-sm">

@@ -6,6 +6,7 @@ import { encodeBase32 } from "../otp/base32";
 import { normaliseCodeInput } from "../otp/code-input";
 import { recordMfaSuccess } from "../otp/lockout";
 import { claimTimeStep, loadOathCredential } from "../otp/oath-credential";
+import { otpauthUri } from "../otp/otpauth-uri";
 import { matchingSteps, timeStepAt } from "../otp/totp";
 import { SIGN_IN_WINDOW_STEPS } from "../otp/verify-oath-code";
 import { refusalForMethodLimit } from "../tokens/assignment-rules";
@@ -19,13 +20,6 @@ export const APP_SETUP_MINUTES = 15;
 /** The name authenticator apps show above the code (the otpauth issuer). */
 export function authenticatorIssuer(): string {
   return process.env.PORTAL_ISSUER?.trim() || "Contoso";
-}
-
-/** Key URI (Google Authenticator format) for TOTP SHA-1, 6 digits, 30 s — what every app reads. */
-export function otpauthUri(options: { issuer: string; upn: string; secret: string }): string {
-  const { issuer, upn, secret } = options;
-  const query = new URLSearchParams({ secret, issuer, algorithm: "SHA1", digits: "6", period: "30" });
-  return `otpauth://totp/${encodeURIComponent(issuer)}:${encodeURIComponent(upn)}?${query.toString()}`;
 }
 
 export type AppSetup = { appId: string; name: string; secret: string; uri: string; expiresAt: Date };

@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
 import { activeMfaLock, recordMfaFailure, recordMfaSuccess } from "../otp/lockout";
+import { mfaLockedMessage } from "../otp/verify-oath-code";
 import { activateHardwareToken } from "../tokens/activate-hardware-token";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
@@ -33,7 +34,7 @@ export async function selfActivateHardwareToken(options: {
   const gate = await freshMfaRefusal({ db, userId: actor.id, now });
   if (gate) return gate;
   const lockedUntil = await activeMfaLock({ db, userId: actor.id, now });
-  if (lockedUntil) return refuse(SecurityInfoFailure.Locked, lockedMessage(lockedUntil));
+  if (lockedUntil) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(lockedUntil));
 
   const token = await db.hardwareToken.findFirst({ where: { serialNumber, userId: actor.id }, select: { id: true, status: true } });
   if (!token) return refuse(SecurityInfoFailure.NotFound, notAssignedToYou(serialNumber));
@@ -44,7 +45,7 @@ export async function selfActivateHardwareToken(options: {
     // Only a code that was checked and wrong counts; a mistyped format doesn't.
     if (result.status !== "failedActivation") return refuse(SecurityInfoFailure.Invalid, result.reason);
     const failure = await recordMfaFailure({ db, userId: actor.id, now });
-    if (failure.lockedUntil) return refuse(SecurityInfoFailure.Locked, lockedMessage(failure.lockedUntil));
+    if (failure.lockedUntil) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(failure.lockedUntil));
     return refuse(SecurityInfoFailure.WrongCode, result.reason);
   }
   // The activation (and its audit event) has committed; the name, the MFA success and the notice follow together.
@@ -62,8 +63,4 @@ export async function selfActivateHardwareToken(options: {
     });
   });
   return { ok: true, serialNumber };
-}
-
-function lockedMessage(lockedUntil: Date): string {
-  return `Too many wrong codes. Verification is locked until ${lockedUntil.toISOString().replace("T", " ").slice(0, 16)} UTC; try again then or contact your helpdesk.`;
 }

@@ -91,11 +91,11 @@ export async function verifyOathCode(options: {
   };
 }
 
+/** The one wording of an MFA lock, for every path that checks codes. */
+export function mfaLockedMessage(lockedUntil: Date): string {
+  return `Too many wrong codes. Verification is locked until ${lockedUntil.toISOString().replace("T", " ").slice(0, 16)} UTC; try again then or contact your helpdesk.`;
+}
+
 function lockedResult(lockedUntil: Date): CodeCheckResult {
-  return {
-    ok: false,
-    failure: CodeCheckFailure.Locked,
-    lockedUntil,
-    message: `Too many wrong codes. Verification is locked until ${lockedUntil.toISOString().replace("T", " ").slice(0, 16)} UTC; try again then or contact your helpdesk.`,
-  };
+  return { ok: false, failure: CodeCheckFailure.Locked, lockedUntil, message: mfaLockedMessage(lockedUntil) };
 }

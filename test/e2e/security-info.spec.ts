@@ -191,7 +191,7 @@ test.describe("Security info", () => {
     const secondPage = await second.newPage();
     await signIn(secondPage, user);
 
-    await page.getByRole("link", { name: "My sign-ins" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My sign-ins" }).click();
     await expect(page.getByRole("heading", { name: "My sign-ins" })).toBeVisible();
     await expect(page.getByRole("table")).toContainText("Success");
     await expect(page.getByRole("table")).toContainText("Password");

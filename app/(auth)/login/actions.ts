@@ -6,6 +6,7 @@ import { signIn } from "@/auth";
 import { currentClientInfo, requestIsHttps } from "@/lib/auth/request-context";
 import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
 import { getDb } from "@/lib/db/client";
+import { mfaLockedMessage } from "@/lib/otp/verify-oath-code";
 import { checkCodeStep } from "@/lib/signin/code-step";
 import { checkPasswordStep } from "@/lib/signin/password-step";
 import { PENDING_SIGN_IN_MINUTES } from "@/lib/signin/pending-sign-in";
@@ -52,7 +53,7 @@ export const submitPassword = validatedAction({ access: "anyone", schema: passwo
     step: "code",
     methods: result.methods,
     defaultMethodId: result.defaultMethodId,
-    error: result.lockedUntil ? `Too many wrong codes. Verification is locked until ${result.lockedUntil.toISOString().replace("T", " ").slice(0, 16)} UTC.` : undefined,
+    error: result.lockedUntil ? mfaLockedMessage(result.lockedUntil) : undefined,
   };
 });
 

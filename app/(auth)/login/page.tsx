@@ -7,6 +7,7 @@ export const metadata: Metadata = { title: "Sign in" };
 const NOTICES: Record<string, string> = {
   mfa: "This page needs a sign-in with a second method. Sign in again and enter a code.",
   signedOut: "You have signed out.",
+  passwordChanged: "Your password was changed and every session ended. Sign in with your new password.",
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

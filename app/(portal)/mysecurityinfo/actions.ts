@@ -122,5 +122,5 @@ export const changePassword = validatedAction({ access: "signedIn", schema: pass
   const result = await changeOwnPassword({ db: getDb(), actor: await actorOf(user), newPassword: input.newPassword });
   if (!result.ok) return { ...stateOf(result, ""), fieldErrors: result.failure === SecurityInfoFailure.Invalid ? { newPassword: [result.reason] } : undefined };
   await signOut({ redirect: false });
-  redirect("/login?reason=signedOut");
+  redirect("/login?reason=passwordChanged");
 });

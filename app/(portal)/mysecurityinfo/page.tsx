@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { AddMethodDialog } from "@/components/methods/add-method-dialog";
 import { DefaultMethodCard } from "@/components/methods/default-method-card";
 import { FreshMfaProvider } from "@/components/methods/fresh-mfa";
@@ -18,12 +17,9 @@ export default async function SecurityInfoPage() {
   return (
     <FreshMfaProvider initiallyFresh={info.mfaFresh} methods={info.mfaMethods}>
       <div className="space-y-6">
-        <div className="flex flex-wrap items-end justify-between gap-3">
-          <div>
-            <h1 className="text-2xl font-semibold">Security info</h1>
-            <p className="text-sm text-slate-600">These are the methods you use to sign in to your account or reset your password.</p>
-          </div>
-          <Link href="/mysignins" className="text-sm text-blue-700 hover:underline">My sign-ins</Link>
+        <div>
+          <h1 className="text-2xl font-semibold">Security info</h1>
+          <p className="text-sm text-slate-600">These are the methods you use to sign in to your account or reset your password.</p>
         </div>
         <DefaultMethodCard label={info.defaultMethod} defaultMethodId={info.defaultMethodId} methods={info.mfaMethods} />
         <div><AddMethodDialog /></div>
