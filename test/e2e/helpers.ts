@@ -17,12 +17,17 @@ export async function enterPassword(page: Page, upn: string, password: string, c
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-/** Types a code and waits for the server's answer, so consecutive attempts never overlap. */
+/**
+ * Types a code and waits for the server's answer, so consecutive attempts never overlap. It
+ * first waits for the previous attempt to settle (the button reads "Verify" again): React resets
+ * the form when an action finishes, and would otherwise clear a code typed just before.
+ */
 export async function enterCode(page: Page, code: string) {
+  await expect(page.getByRole("button", { name: "Verify", exact: true })).toBeEnabled();
   await page.getByLabel("Code", { exact: true }).fill(code);
   await Promise.all([
     page.waitForResponse((response) => response.request().method() === "POST"),
-    page.getByRole("button", { name: "Verify" }).click(),
+    page.getByRole("button", { name: "Verify", exact: true }).click(),
   ]);
 }
 
