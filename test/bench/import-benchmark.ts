@@ -96,6 +96,9 @@ async function httpUpload(): Promise<Record<string, unknown>> {
   const port = Number(process.env.BENCH_PORT ?? 3300);
   const dataDir = path.join(work, "http");
   fs.mkdirSync(dataDir);
+  // The session key the server will use (it would otherwise make one on its first sign-in).
+  const secret = crypto.randomBytes(32).toString("base64");
+  fs.writeFileSync(path.join(dataDir, "auth.key"), secret + "\n", { mode: 0o600 });
   const env = { ...process.env, PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1" };
   const server = spawn(process.execPath, ["--import", "tsx", path.join(root, "lib/cli/start.ts")], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] });
   try {
@@ -110,10 +113,11 @@ async function httpUpload(): Promise<Record<string, unknown>> {
     // completed MFA sign-in would produce it).
     process.env.PORTAL_DATA_DIR = dataDir;
     process.env.DATABASE_URL = env.DATABASE_URL;
+    // The process-wide client still points at the first benchmark's database.
+    (globalThis as { portalDb?: unknown }).portalDb = undefined;
     const { encode } = await import("next-auth/jwt");
     const { getDb } = await import("../../lib/db/client");
     const admin = await getDb().user.findUniqueOrThrow({ where: { upn: "admin@contoso.example" } });
-    const secret = fs.readFileSync(path.join(dataDir, "auth.key"), "utf8").trim();
     const cookie = await encode({ salt: "authjs.session-token", secret, token: { sub: admin.id, uid: admin.id, sv: admin.sessionVersion, mfaAt: Date.now() } });
     const file = path.join(work, "http.csv");
     writeCsv(file, HTTP_ROWS, "HTTP");
