@@ -1,0 +1,127 @@
+import { ROLES, type Role } from "../../lib/auth/permissions";
+
+/**
+ * The role × route/action matrix: every admin page (app/admin/**\/page.tsx), every route handler
+ * (app/api/**\/route.ts) and every server action exported from app/admin/**\/actions.ts, with the
+ * built-in roles that may use it. It is written out by hand on purpose — it is the specification
+ * the permission table (lib/auth/permissions.ts) is checked against, not derived from it.
+ *
+ * test/e2e/admin-access-matrix.spec.ts requests every page and route handler as each role, a
+ * plain user and an anonymous visitor; test/integration/directory-access-matrix.test.ts calls
+ * every action as each role. Both fail when a file exists that this table does not list.
+ *
+ * Adding a page, route or action? Add one entry here (keep the sections sorted by file).
+ */
+
+/** A path segment for dynamic routes: no record has this id, so allowed roles get a 404. */
+export const MISSING_ID = "no-such-record";
+
+export type PageEntry = {
+  kind: "page";
+  /** the page.tsx, relative to the repository root */
+  file: string;
+  /** the URL to request ([param] segments replaced, usually by MISSING_ID) */
+  path: string;
+  allow: readonly Role[];
+  /** what an allowed role gets: 200, or 404 for a MISSING_ID path */
+  allowedStatus?: 200 | 404;
+};
+
+export type RouteEntry = {
+  kind: "route";
+  file: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  /** "public": anyone, signed in or not, gets through (no 401/403) */
+  allow: readonly Role[] | "public";
+  /** what an allowed caller gets (e.g. 404 for a MISSING_ID path, 400 for an empty upload) */
+  allowedStatus?: number;
+};
+
+export type ActionEntry = {
+  kind: "action";
+  /** the actions.ts */
+  file: string;
+  /** the exported action's name */
+  action: string;
+  allow: readonly Role[];
+};
+
+export type AdminRouteEntry = PageEntry | RouteEntry | ActionEntry;
+
+// Role sets in Entra's words, spelled out per permission so the table reads as a specification.
+const GA: Role = "Global Administrator";
+const PAA: Role = "Privileged Authentication Administrator";
+const AA: Role = "Authentication Administrator";
+const APA: Role = "Authentication Policy Administrator";
+const HELPDESK: Role = "Helpdesk Administrator";
+const READER: Role = "Security Reader";
+
+export const EVERY_ADMIN: readonly Role[] = ROLES;
+export const GLOBAL_ADMIN_ONLY: readonly Role[] = [GA];
+/** users.read */
+export const USER_READERS: readonly Role[] = [GA, PAA, AA, HELPDESK, READER];
+/** users.resetPassword, users.revokeSessions */
+export const PASSWORD_RESETTERS: readonly Role[] = [GA, PAA, AA, HELPDESK];
+/** methods.manage, tokens.assign, tokens.activate, tap.issue */
+export const METHOD_MANAGERS: readonly Role[] = [GA, PAA, AA];
+/** tokens.read */
+export const TOKEN_READERS: readonly Role[] = [GA, PAA, AA, APA, HELPDESK];
+/** tokens.upload, tokens.delete, policies.manage, sspr.manage, conditionalAccess.manage */
+export const POLICY_ADMINS: readonly Role[] = [GA, APA];
+/** signIns.read */
+export const SIGN_IN_READERS: readonly Role[] = [GA, PAA, AA, READER];
+/** audit.read */
+export const AUDIT_READERS: readonly Role[] = [GA, READER];
+
+export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
+  // ── Pages ────────────────────────────────────────────────────────────────────────────────
+  { kind: "page", file: "app/admin/page.tsx", path: "/admin", allow: EVERY_ADMIN },
+  { kind: "page", file: "app/admin/tokens/page.tsx", path: "/admin/tokens", allow: TOKEN_READERS },
+  { kind: "page", file: "app/admin/tokens/[tokenId]/page.tsx", path: `/admin/tokens/${MISSING_ID}`, allow: TOKEN_READERS, allowedStatus: 404 },
+  { kind: "page", file: "app/admin/tokens/find/page.tsx", path: "/admin/tokens/find", allow: TOKEN_READERS },
+  { kind: "page", file: "app/admin/tokens/upload/page.tsx", path: "/admin/tokens/upload", allow: POLICY_ADMINS },
+  { kind: "page", file: "app/admin/tokens/uploads/page.tsx", path: "/admin/tokens/uploads", allow: POLICY_ADMINS },
+  { kind: "page", file: "app/admin/tokens/uploads/[importId]/page.tsx", path: `/admin/tokens/uploads/${MISSING_ID}`, allow: POLICY_ADMINS, allowedStatus: 404 },
+  // Directory
+  { kind: "page", file: "app/admin/users/page.tsx", path: "/admin/users", allow: USER_READERS },
+  { kind: "page", file: "app/admin/users/[userId]/page.tsx", path: `/admin/users/${MISSING_ID}`, allow: USER_READERS, allowedStatus: 404 },
+  { kind: "page", file: "app/admin/groups/page.tsx", path: "/admin/groups", allow: USER_READERS },
+  { kind: "page", file: "app/admin/groups/[groupId]/page.tsx", path: `/admin/groups/${MISSING_ID}`, allow: USER_READERS, allowedStatus: 404 },
+  { kind: "page", file: "app/admin/roles/page.tsx", path: "/admin/roles", allow: GLOBAL_ADMIN_ONLY },
+
+  // ── Route handlers ───────────────────────────────────────────────────────────────────────
+  { kind: "route", file: "app/api/auth/[...nextauth]/route.ts", method: "GET", path: "/api/auth/session", allow: "public" },
+  { kind: "route", file: "app/api/health/route.ts", method: "GET", path: "/api/health", allow: "public" },
+  { kind: "route", file: "app/api/token-imports/route.ts", method: "POST", path: "/api/token-imports?fileName=empty.csv", allow: POLICY_ADMINS },
+  { kind: "route", file: "app/api/token-imports/[importId]/route.ts", method: "GET", path: `/api/token-imports/${MISSING_ID}`, allow: POLICY_ADMINS, allowedStatus: 404 },
+  { kind: "route", file: "app/api/token-imports/[importId]/failures/route.ts", method: "GET", path: `/api/token-imports/${MISSING_ID}/failures`, allow: POLICY_ADMINS, allowedStatus: 404 },
+
+  // ── Server actions ───────────────────────────────────────────────────────────────────────
+  { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "assignTokenAction", allow: METHOD_MANAGERS },
+  { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "unassignTokenAction", allow: METHOD_MANAGERS },
+  { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "reassignTokenAction", allow: METHOD_MANAGERS },
+  { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "activateTokenAction", allow: METHOD_MANAGERS },
+  { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "resyncTokenAction", allow: METHOD_MANAGERS },
+  { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "deleteTokenAction", allow: POLICY_ADMINS },
+  { kind: "action", file: "app/admin/tokens/find/actions.ts", action: "findTokenByCodeAction", allow: TOKEN_READERS },
+  { kind: "action", file: "app/admin/tokens/uploads/actions.ts", action: "deleteUploadResult", allow: POLICY_ADMINS },
+  // Directory
+  { kind: "action", file: "app/admin/users/actions.ts", action: "createUserAction", allow: GLOBAL_ADMIN_ONLY },
+  { kind: "action", file: "app/admin/users/[userId]/actions.ts", action: "setUserEnabledAction", allow: GLOBAL_ADMIN_ONLY },
+  { kind: "action", file: "app/admin/users/[userId]/actions.ts", action: "resetPasswordAction", allow: PASSWORD_RESETTERS },
+  { kind: "action", file: "app/admin/users/[userId]/actions.ts", action: "revokeSessionsAction", allow: PASSWORD_RESETTERS },
+  { kind: "action", file: "app/admin/users/[userId]/actions.ts", action: "requireMfaReregistrationAction", allow: METHOD_MANAGERS },
+  { kind: "action", file: "app/admin/users/[userId]/actions.ts", action: "deleteUserMethodAction", allow: METHOD_MANAGERS },
+  { kind: "action", file: "app/admin/groups/actions.ts", action: "createGroupAction", allow: GLOBAL_ADMIN_ONLY },
+  { kind: "action", file: "app/admin/groups/[groupId]/actions.ts", action: "renameGroupAction", allow: GLOBAL_ADMIN_ONLY },
+  { kind: "action", file: "app/admin/groups/[groupId]/actions.ts", action: "deleteGroupAction", allow: GLOBAL_ADMIN_ONLY },
+  { kind: "action", file: "app/admin/groups/[groupId]/actions.ts", action: "addGroupMemberAction", allow: GLOBAL_ADMIN_ONLY },
+  { kind: "action", file: "app/admin/groups/[groupId]/actions.ts", action: "removeGroupMemberAction", allow: GLOBAL_ADMIN_ONLY },
+  { kind: "action", file: "app/admin/roles/actions.ts", action: "assignRoleAction", allow: GLOBAL_ADMIN_ONLY },
+  { kind: "action", file: "app/admin/roles/actions.ts", action: "removeRoleAction", allow: GLOBAL_ADMIN_ONLY },
+];
+
+export const pageEntries = () => ADMIN_ROUTE_TABLE.filter((e): e is PageEntry => e.kind === "page");
+export const routeEntries = () => ADMIN_ROUTE_TABLE.filter((e): e is RouteEntry => e.kind === "route");
+export const actionEntries = () => ADMIN_ROUTE_TABLE.filter((e): e is ActionEntry => e.kind === "action");
