@@ -2,6 +2,7 @@ import { writeAuditEvent, type AuditActor } from "../../audit/write-audit-event"
 import { createUploadCipher, encryptSecret } from "../../crypto/secret-box";
 import type { Database } from "../../db/client";
 import { TokenFileError } from "../token-file-row";
+import { openUploadChunkWriter } from "./upload-chunk-writer";
 import { describeBytes, uploadLimits, UPLOAD_RESULT_DAYS } from "./upload-limits";
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -59,8 +60,9 @@ export async function storeTokenUpload(options: {
     const data = Buffer.concat(pending);
     pending = [];
     pendingBytes = 0;
-    if (data.length > 0) await db.tokenImportChunk.create({ data: { importId: upload.id, position: position++, data: data.toString("base64") } });
+    if (data.length > 0) await chunks.write(upload.id, position++, data.toString("base64"));
   };
+  const chunks = openUploadChunkWriter(db);
   try {
     for await (const piece of options.body) {
       format ??= detectTokenFileFormat(fileName, piece);
@@ -81,6 +83,8 @@ export async function storeTokenUpload(options: {
   } catch (error) {
     await db.tokenImport.delete({ where: { id: upload.id } });
     throw error;
+  } finally {
+    chunks.close();
   }
   await db.$transaction(async (tx) => {
     await tx.tokenImport.update({
