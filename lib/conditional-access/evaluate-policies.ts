@@ -1,0 +1,64 @@
+import type { ConditionalAccessPolicyRules, ConditionalAccessResource, PolicyGrant, PolicyState } from "./policy-model";
+
+/** Why a policy did or didn't apply to a sign-in. */
+export type PolicyApplicability =
+  | { applies: true }
+  | { applies: false; reason: "off" | "userNotIncluded" | "userExcluded" | "resourceNotIncluded" };
+
+export type PolicyEvaluation = {
+  policyId: string;
+  policyName: string;
+  state: PolicyState;
+  grant: PolicyGrant;
+} & PolicyApplicability;
+
+export type ConditionalAccessDecision = {
+  /** What is enforced: block wins over MFA; report-only policies never count here. */
+  outcome: "block" | "requireMfa" | "noRequirement";
+  /** Names of the enforced policies that block, or require MFA. */
+  blockedBy: string[];
+  mfaRequiredBy: string[];
+  /** The built-in rule, independent of any policy: the admin console always needs MFA. */
+  adminConsoleBaseline: boolean;
+  policies: PolicyEvaluation[];
+};
+
+/** Who is signing in, as far as Conditional Access is concerned. */
+export type SignInSubject = { groupIds: readonly string[] };
+
+/** Whether one policy applies to this user and resource (state aside from "off"). */
+export function policyApplicability(policy: ConditionalAccessPolicyRules, subject: SignInSubject, resource: ConditionalAccessResource): PolicyApplicability {
+  if (policy.state === "off") return { applies: false, reason: "off" };
+  const memberOf = (groupId: string) => subject.groupIds.includes(groupId);
+  // Exclusions win over inclusions, as in Entra.
+  if (policy.excludeGroupIds.some(memberOf)) return { applies: false, reason: "userExcluded" };
+  if (!policy.includeAllUsers && !policy.includeGroupIds.some(memberOf)) return { applies: false, reason: "userNotIncluded" };
+  if (!policy.resources.includes(resource)) return { applies: false, reason: "resourceNotIncluded" };
+  return { applies: true };
+}
+
+/**
+ * Evaluates every Conditional Access policy for one sign-in (pure: no I/O, so the sign-in and
+ * the "What if" page share it). Block wins; any enforced require-MFA policy asks for MFA;
+ * report-only policies are evaluated but not enforced; the admin console requires MFA even
+ * when no policy says so.
+ */
+export function evaluateConditionalAccess(options: {
+  policies: readonly ConditionalAccessPolicyRules[];
+  subject: SignInSubject;
+  resource: ConditionalAccessResource;
+}): ConditionalAccessDecision {
+  const policies = options.policies.map((policy): PolicyEvaluation => ({
+    policyId: policy.id,
+    policyName: policy.name,
+    state: policy.state,
+    grant: policy.grant,
+    ...policyApplicability(policy, options.subject, options.resource),
+  }));
+  const enforced = policies.filter((p) => p.applies && p.state === "on");
+  const blockedBy = enforced.filter((p) => p.grant === "block").map((p) => p.policyName);
+  const mfaRequiredBy = enforced.filter((p) => p.grant === "requireMfa").map((p) => p.policyName);
+  const adminConsoleBaseline = options.resource === "Admin console";
+  const outcome = blockedBy.length ? "block" : mfaRequiredBy.length || adminConsoleBaseline ? "requireMfa" : "noRequirement";
+  return { outcome, blockedBy, mfaRequiredBy, adminConsoleBaseline, policies };
+}

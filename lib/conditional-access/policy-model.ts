@@ -1,0 +1,47 @@
+/** The words of Conditional Access, as Entra uses them, shared by the evaluator, the pages and the store. */
+
+export const POLICY_STATES = ["on", "off", "reportOnly"] as const;
+export type PolicyState = (typeof POLICY_STATES)[number];
+
+export const POLICY_GRANTS = ["requireMfa", "block"] as const;
+export type PolicyGrant = (typeof POLICY_GRANTS)[number];
+
+/** What a policy can protect. Sign-in asks for the first two; password reset registration comes with SSPR. */
+export const CONDITIONAL_ACCESS_RESOURCES = ["Security info", "Admin console", "Password reset registration"] as const;
+export type ConditionalAccessResource = (typeof CONDITIONAL_ACCESS_RESOURCES)[number];
+
+export const POLICY_STATE_LABELS: Record<PolicyState, string> = { on: "On", off: "Off", reportOnly: "Report-only" };
+export const POLICY_GRANT_LABELS: Record<PolicyGrant, string> = { requireMfa: "Require multi-factor authentication", block: "Block access" };
+
+/** A policy as the evaluator needs it: plain data, groups by id. */
+export type ConditionalAccessPolicyRules = {
+  id: string;
+  name: string;
+  state: PolicyState;
+  includeAllUsers: boolean;
+  includeGroupIds: string[];
+  excludeGroupIds: string[];
+  resources: ConditionalAccessResource[];
+  grant: PolicyGrant;
+};
+
+export function isPolicyState(value: string): value is PolicyState {
+  return (POLICY_STATES as readonly string[]).includes(value);
+}
+
+export function isPolicyGrant(value: string): value is PolicyGrant {
+  return (POLICY_GRANTS as readonly string[]).includes(value);
+}
+
+export function isConditionalAccessResource(value: string): value is ConditionalAccessResource {
+  return (CONDITIONAL_ACCESS_RESOURCES as readonly string[]).includes(value);
+}
+
+/** Resources are stored as one comma-separated column (no Json type on SQLite); unknown names are dropped. */
+export function parseResources(stored: string): ConditionalAccessResource[] {
+  return stored.split(",").map((r) => r.trim()).filter(isConditionalAccessResource);
+}
+
+export function formatResources(resources: readonly ConditionalAccessResource[]): string {
+  return CONDITIONAL_ACCESS_RESOURCES.filter((r) => resources.includes(r)).join(",");
+}
