@@ -1,4 +1,6 @@
-import type { DatabaseOrTransaction } from "../db/client";
+import crypto from "node:crypto";
+import type { DatabaseOrTransaction, Transaction } from "../db/client";
+import { AUDIT_CHAIN_HEAD_ID, auditChainSql, auditEventHash } from "./audit-chain";
 
 /** Who did something: a signed-in person, or the system itself (seed, CLI, background job). */
 export type AuditActor = { id: string | null; upn: string; ipAddress?: string };
@@ -17,8 +19,32 @@ export type AuditEventInput = {
   details?: Record<string, string | number | boolean | null>;
 };
 
+/**
+ * Appends the event to the hash chain (audit-chain.ts). Given the client rather than a
+ * transaction, it opens one of its own: claiming the position, inserting the row and moving the
+ * head must commit together.
+ */
 export async function writeAuditEvent(options: AuditEventInput & { db: DatabaseOrTransaction }): Promise<void> {
-  await options.db.auditEvent.create({ data: auditEventColumns(options) });
+  const { db } = options;
+  if ("$transaction" in db) {
+    await db.$transaction((tx) => appendAuditEvent(tx, options));
+    return;
+  }
+  await appendAuditEvent(db, options);
+}
+
+async function appendAuditEvent(tx: Transaction, event: AuditEventInput): Promise<void> {
+  await tx.$executeRawUnsafe(auditChainSql.ensureHead);
+  const [head] = await tx.$queryRawUnsafe<{ sequence: number | bigint; hash: string }[]>(auditChainSql.advanceHead);
+  const row = chainedAuditRow({
+    columns: auditEventColumns(event),
+    id: crypto.randomUUID(),
+    createdAt: new Date(),
+    sequence: Number(head.sequence),
+    previousHash: head.hash,
+  });
+  await tx.auditEvent.create({ data: row });
+  await tx.auditChainHead.update({ where: { id: AUDIT_CHAIN_HEAD_ID }, data: { hash: row.hash } });
 }
 
 /** The audit row's columns, for writers that insert it with SQL of their own (bulk import). */
@@ -34,4 +60,16 @@ export function auditEventColumns(options: AuditEventInput) {
     result: options.result ?? "success",
     details: JSON.stringify(options.details ?? {}),
   };
+}
+
+/** The full row of a chained event at `sequence` after `previousHash`, with its hash. */
+export function chainedAuditRow(options: {
+  columns: ReturnType<typeof auditEventColumns>;
+  id: string;
+  createdAt: Date;
+  sequence: number;
+  previousHash: string;
+}) {
+  const content = { ...options.columns, id: options.id, createdAt: options.createdAt, sequence: options.sequence, previousHash: options.previousHash };
+  return { ...content, hash: auditEventHash(content) };
 }

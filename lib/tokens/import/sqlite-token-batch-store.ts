@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import Sqlite from "better-sqlite3";
-import { auditEventColumns } from "../../audit/write-audit-event";
+import { writeAuditEventSqlite } from "../../audit/write-audit-event-sqlite";
 import type { TokenBatchStore, TokenBatchTransaction } from "./token-batch-store";
 import { redactOriginal } from "./redact-original";
 
@@ -28,9 +28,6 @@ export function sqliteTokenBatchStore(filePath: string): TokenBatchStore {
   const insertFailure = sqlite.prepare(`INSERT INTO "TokenImportFailure" ("id","importId","line","serialNumber","reason","original") VALUES (?,?,?,?,?,?)`);
   const advance = sqlite.prepare(
     `UPDATE "TokenImport" SET "processedRows" = "processedRows" + ?, "importedCount" = "importedCount" + ?, "alreadyPresentCount" = "alreadyPresentCount" + ?, "failedCount" = "failedCount" + ?, "heartbeatAt" = ? WHERE "id" = ? AND "runnerId" = ? AND "processedRows" = ?`,
-  );
-  const insertAudit = sqlite.prepare(
-    `INSERT INTO "AuditEvent" ("id","createdAt","actorId","actorUpn","action","targetType","targetId","targetLabel","result","ipAddress","details") VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
   );
   const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / IN_LIST) }, (_, i) => items.slice(i * IN_LIST, (i + 1) * IN_LIST));
   const inList = (count: number) => Array(count).fill("?").join(",");
@@ -74,8 +71,8 @@ export function sqliteTokenBatchStore(filePath: string): TokenBatchStore {
       return result.changes === 1;
     },
     async writeAudit(event, now) {
-      const c = auditEventColumns(event);
-      insertAudit.run(crypto.randomUUID(), sqliteTime(now), c.actorId, c.actorUpn, c.action, c.targetType, c.targetId, c.targetLabel, c.result, c.ipAddress, c.details);
+      // The audit row joins the hash chain like every other (lib/audit).
+      writeAuditEventSqlite(sqlite, event, now);
     },
   };
 
