@@ -1,0 +1,94 @@
+import fs from "node:fs";
+import path from "node:path";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ROLES, type Role } from "../../lib/auth/permissions";
+import type { CurrentUser } from "../../lib/auth/current-user";
+import { actionEntries, ADMIN_ROUTE_TABLE } from "../support/admin-route-table";
+
+// The action side of the role × route/action matrix (W1, W4): every server action under
+// app/admin, called as each role, a plain user, an anonymous visitor and an admin whose session
+// skipped MFA, refuses or lets through exactly as the table says. The caller is swapped in at the
+// DAL (getCurrentUser); the action itself, validatedAction and the permission table are real.
+// Allowed callers send an empty form, so they stop at validation and nothing changes.
+
+let caller: CurrentUser | null = null;
+vi.mock("../../lib/auth/current-user", () => ({
+  getCurrentUser: async () => caller,
+  requireUser: async () => { throw new Error("pages are not under test here"); },
+  requirePermission: async () => { throw new Error("pages are not under test here"); },
+}));
+
+const root = path.resolve(__dirname, "../..");
+const DENIED = "You don't have permission to do this. Ask a Global Administrator for the right role.";
+const SIGNED_OUT = "Your session has ended. Sign in again to continue.";
+const NO_MFA = "This needs a sign-in with a second method. Sign out and sign in again with your code.";
+
+type Action = (previous: undefined, formData: FormData) => Promise<{ error?: string }>;
+
+function asCaller(roles: Role[], mfa = true): CurrentUser {
+  return { id: "matrix-caller", upn: "matrix@contoso.example", displayName: "Matrix", roles, sessionMfaAt: mfa ? Date.now() : null, lastMfaAt: null };
+}
+
+async function loadAction(file: string, name: string): Promise<Action> {
+  const actionModule = (await import(path.join(root, file))) as Record<string, unknown>;
+  expect(actionModule[name], `${file} exports ${name}`).toBeTypeOf("function");
+  return actionModule[name] as Action;
+}
+
+function filesNamed(dir: string, name: string): string[] {
+  return fs.readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
+    .filter((file) => path.basename(file) === name)
+    .map((file) => path.join(dir, file).split(path.sep).join("/"))
+    .sort();
+}
+
+beforeEach(() => { caller = null; });
+
+describe("the table lists every admin page, route handler and action", () => {
+  it("has an entry for each page.tsx under app/admin and route.ts under app/api", () => {
+    const listed = new Set(ADMIN_ROUTE_TABLE.map((entry) => entry.file));
+    expect(filesNamed("app/admin", "page.tsx").filter((file) => !listed.has(file))).toEqual([]);
+    expect(filesNamed("app/api", "route.ts").filter((file) => !listed.has(file))).toEqual([]);
+  });
+
+  it("has an entry for each action exported from an actions.ts under app/admin", async () => {
+    const listed = new Set(actionEntries().map((entry) => `${entry.file}#${entry.action}`));
+    const unlisted: string[] = [];
+    for (const file of filesNamed("app/admin", "actions.ts")) {
+      const actionModule = (await import(path.join(root, file))) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(actionModule)) {
+        if (typeof value === "function" && !listed.has(`${file}#${name}`)) unlisted.push(`${file}#${name}`);
+      }
+    }
+    expect(unlisted).toEqual([]);
+  });
+
+  it("lists no file that doesn't exist", () => {
+    expect(ADMIN_ROUTE_TABLE.map((entry) => entry.file).filter((file) => !fs.existsSync(path.join(root, file)))).toEqual([]);
+  });
+});
+
+describe.each(actionEntries().map((entry) => [`${entry.file} ${entry.action}`, entry] as const))("%s", (_name, entry) => {
+  it("refuses an anonymous visitor and a plain user", async () => {
+    const action = await loadAction(entry.file, entry.action);
+    caller = null;
+    expect((await action(undefined, new FormData())).error).toBe(SIGNED_OUT);
+    caller = asCaller([]);
+    expect((await action(undefined, new FormData())).error).toBe(DENIED);
+  });
+
+  it.each(ROLES.map((role) => [role]))("as %s: exactly the table's outcome", async (role) => {
+    const action = await loadAction(entry.file, entry.action);
+    caller = asCaller([role]);
+    const result = await action(undefined, new FormData());
+    if (entry.allow.includes(role)) {
+      expect(result.error).not.toBe(DENIED);
+      expect(result.error).not.toBe(SIGNED_OUT);
+      // Allowed, but an admin session that skipped MFA is still refused.
+      caller = asCaller([role], false);
+      expect((await action(undefined, new FormData())).error).toBe(NO_MFA);
+    } else {
+      expect(result.error).toBe(DENIED);
+    }
+  });
+});
