@@ -1,0 +1,40 @@
+"use client";
+
+import { useActionState, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/form-message";
+import type { DirectoryActionState } from "@/lib/directory/console-actor";
+
+type DirectoryAction = (previous: DirectoryActionState | undefined, formData: FormData) => Promise<DirectoryActionState>;
+
+/**
+ * One directory form: hidden ids, the fields given as children, a submit button, and the
+ * outcome under it — field messages by name, and a generated password shown this once (it is
+ * never stored in clear, so reloading the page loses it).
+ */
+export function ActionForm(props: {
+  action: DirectoryAction;
+  hidden?: Record<string, string>;
+  submitLabel: string;
+  variant?: "primary" | "secondary";
+  label?: string;
+  className?: string;
+  children?: ReactNode;
+}) {
+  const [state, dispatch, pending] = useActionState<DirectoryActionState, FormData>(props.action, {});
+  const fieldMessages = Object.values(state.fieldErrors ?? {}).flat().filter((message): message is string => Boolean(message));
+  return (
+    <form action={dispatch} aria-label={props.label} className={props.className ?? "space-y-3"}>
+      {Object.entries(props.hidden ?? {}).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
+      {props.children}
+      <Button type="submit" disabled={pending} variant={props.variant ?? "primary"}>{props.submitLabel}</Button>
+      <FormMessage error={state.error && fieldMessages.length ? `${state.error} ${fieldMessages.join(" ")}` : state.error} success={state.success} />
+      {state.temporaryPassword ? (
+        <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
+          <p className="font-medium">Temporary password (shown only now — copy it and hand it over securely):</p>
+          <p className="mt-1 select-all font-mono text-base" data-testid="temporary-password">{state.temporaryPassword}</p>
+        </div>
+      ) : null}
+    </form>
+  );
+}
