@@ -1,0 +1,109 @@
+import type { DatabaseOrTransaction } from "../db/client";
+import { dayParam, dayRangeWhere, LOG_EXPORT_LIMIT, oneOfParam, pageWindow, pagingParams, textParam, type LogPaging, type SearchParams } from "../audit/log-filters";
+import { browserName } from "../users/my-sign-ins";
+
+export const SIGN_IN_STATUSES = ["success", "failure", "interrupted"] as const;
+export const SIGN_IN_RESOURCES = ["Security info", "Admin console"] as const;
+
+/** The sign-in log's filters (Entra's: user, date, status, resource) and page. */
+export type SignInLogQuery = LogPaging & {
+  /** part of the user's UPN */
+  user?: string;
+  /** YYYY-MM-DD, UTC, inclusive */
+  from?: string;
+  to?: string;
+  status?: (typeof SIGN_IN_STATUSES)[number];
+  resource?: (typeof SIGN_IN_RESOURCES)[number];
+};
+
+/** Unknown or malformed values are ignored (the filter is off), never an error. */
+export function signInLogQueryFromParams(params: SearchParams): SignInLogQuery {
+  return {
+    user: textParam(params.user, 320),
+    from: dayParam(params.from),
+    to: dayParam(params.to),
+    status: oneOfParam(SIGN_IN_STATUSES, params.status),
+    resource: oneOfParam(SIGN_IN_RESOURCES, params.resource),
+    ...pagingParams(params),
+  };
+}
+
+function signInWhere(query: SignInLogQuery) {
+  return {
+    upn: query.user ? { contains: query.user.toLowerCase() } : undefined,
+    createdAt: dayRangeWhere(query.from, query.to),
+    status: query.status,
+    resource: query.resource,
+  };
+}
+
+export type SignInLogRow = {
+  id: string;
+  createdAt: Date;
+  upn: string;
+  resource: string;
+  ipAddress: string;
+  status: string;
+  failureReason: string | null;
+  authRequirement: string;
+};
+
+/** One page of sign-ins matching the filters, newest first. */
+export async function listSignIns(options: { db: DatabaseOrTransaction; query: SignInLogQuery }) {
+  const where = signInWhere(options.query);
+  const total = await options.db.signIn.count({ where });
+  const window = pageWindow(options.query, total);
+  const rows: SignInLogRow[] = await options.db.signIn.findMany({
+    where,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    skip: window.skip,
+    take: window.pageSize,
+    select: { id: true, createdAt: true, upn: true, resource: true, ipAddress: true, status: true, failureReason: true, authRequirement: true },
+  });
+  return { rows, total, page: window.page, pageSize: window.pageSize, pageCount: window.pageCount };
+}
+
+/** A sign-in with everything its three tabs show: Basic info, Authentication details, Conditional Access. */
+export type SignInDetail = {
+  id: string;
+  createdAt: Date;
+  correlationId: string;
+  userId: string | null;
+  user: { displayName: string } | null;
+  upn: string;
+  resource: string;
+  clientApp: string;
+  ipAddress: string;
+  browser: string;
+  status: string;
+  failureReason: string | null;
+  authRequirement: string;
+  steps: { position: number; method: string; detail: string; requirement: string; resultDetail: string; succeeded: boolean; createdAt: Date }[];
+  policyResults: { policyName: string; result: string; detail: string }[];
+};
+
+const detailInclude = {
+  user: { select: { displayName: true } },
+  steps: { orderBy: { position: "asc" as const }, select: { position: true, method: true, detail: true, requirement: true, resultDetail: true, succeeded: true, createdAt: true } },
+  policyResults: { orderBy: { policyName: "asc" as const }, select: { policyName: true, result: true, detail: true } },
+};
+
+function toDetail({ userAgent, updatedAt: _updatedAt, ...row }: { userAgent: string; updatedAt: Date } & Omit<SignInDetail, "browser">): SignInDetail {
+  return { ...row, browser: browserName(userAgent) };
+}
+
+export async function getSignInDetail(options: { db: DatabaseOrTransaction; id: string }): Promise<SignInDetail | null> {
+  const row = await options.db.signIn.findUnique({ where: { id: options.id }, include: detailInclude });
+  return row ? toDetail(row) : null;
+}
+
+/** Every sign-in matching the filters (no paging), newest first, up to LOG_EXPORT_LIMIT. */
+export async function exportSignIns(options: { db: DatabaseOrTransaction; query: SignInLogQuery }): Promise<SignInDetail[]> {
+  const rows = await options.db.signIn.findMany({
+    where: signInWhere(options.query),
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: LOG_EXPORT_LIMIT,
+    include: detailInclude,
+  });
+  return rows.map(toDetail);
+}
