@@ -1,5 +1,6 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import type { OathCredentialRef } from "../otp/oath-credential";
+import { methodsAllowedForUser } from "../policies/methods-policy";
 
 /** A method that can answer an MFA prompt, as the sign-in page and Security info list it. */
 export type MfaMethod = {
@@ -25,17 +26,20 @@ export function parseMethodId(methodId: unknown): OathCredentialRef | null {
 
 /**
  * The user's methods that can answer an MFA prompt now: activated hardware tokens and confirmed
- * authenticator apps, default first. Unassigned, not-yet-activated or pending ones never appear.
+ * authenticator apps, default first. Unassigned, not-yet-activated or pending ones never appear,
+ * nor do methods the authentication methods policy doesn't allow this user (so sign-in, the
+ * default-method chooser and the fresh-MFA prompt all obey it).
  */
 export async function listMfaMethods(options: { db: DatabaseOrTransaction; userId: string }): Promise<{
   methods: MfaMethod[];
   defaultMethod: MfaMethod | null;
 }> {
   const { db, userId } = options;
+  const { allowed } = await methodsAllowedForUser({ db, userId });
   const [user, tokens, apps] = await Promise.all([
     db.user.findUnique({ where: { id: userId }, select: { defaultMethod: true } }),
-    db.hardwareToken.findMany({ where: { userId, status: "activated" }, orderBy: { activatedAt: "asc" } }),
-    db.authenticatorApp.findMany({ where: { userId, status: "active" }, orderBy: { createdAt: "asc" } }),
+    allowed.has("hardwareOath") ? db.hardwareToken.findMany({ where: { userId, status: "activated" }, orderBy: { activatedAt: "asc" } }) : [],
+    allowed.has("softwareOath") ? db.authenticatorApp.findMany({ where: { userId, status: "active" }, orderBy: { createdAt: "asc" } }) : [],
   ]);
   const methods: MfaMethod[] = [
     ...tokens.map((token) => ({

@@ -9,6 +9,7 @@ import { claimTimeStep, loadOathCredential } from "../otp/oath-credential";
 import { otpauthUri } from "../otp/otpauth-uri";
 import { matchingSteps, timeStepAt } from "../otp/totp";
 import { SIGN_IN_WINDOW_STEPS } from "../otp/verify-oath-code";
+import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
 import { refusalForMethodLimit } from "../tokens/assignment-rules";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { methodLimitMessage } from "./method-limit";
@@ -40,6 +41,9 @@ export async function startAuthenticatorAppSetup(options: {
   const now = options.now ?? new Date();
   const gate = await freshMfaRefusal({ db, userId: actor.id, now });
   if (gate) return gate;
+  if (!(await methodsAllowedForUser({ db, userId: actor.id })).allowed.has("softwareOath")) {
+    return refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("softwareOath"));
+  }
   const seed = crypto.randomBytes(20);
   const secret = encodeBase32(seed);
   const expiresAt = new Date(now.getTime() + APP_SETUP_MINUTES * 60_000);
@@ -72,6 +76,10 @@ export async function confirmAuthenticatorApp(options: {
 }): Promise<SecurityInfoResult<{ name: string }>> {
   const { db, actor } = options;
   const now = options.now ?? new Date();
+  // The policy may have changed since the setup started.
+  if (!(await methodsAllowedForUser({ db, userId: actor.id })).allowed.has("softwareOath")) {
+    return refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("softwareOath"));
+  }
   const ref = { kind: "authenticatorApp" as const, id: options.appId };
   const expiry = await db.authenticatorApp.findFirst({ where: { id: ref.id, userId: actor.id, status: "pending" }, select: { pendingExpiresAt: true } });
   const app = expiry && (!expiry.pendingExpiresAt || expiry.pendingExpiresAt > now) ? await loadOathCredential({ db, ref }) : null;

@@ -18,6 +18,8 @@ export enum SecurityInfoFailure {
   LastMethod = "lastMethod",
   Invalid = "invalid",
   Locked = "locked",
+  /** the authentication methods policy doesn't let this user add the method */
+  MethodDisabled = "methodDisabled",
 }
 
 export type SecurityInfoRefusal = { ok: false; failure: SecurityInfoFailure; reason: string };

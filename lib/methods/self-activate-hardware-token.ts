@@ -2,6 +2,7 @@ import type { Database } from "../db/client";
 import { activeMfaLock, recordMfaFailure, recordMfaSuccess } from "../otp/lockout";
 import { mfaLockedMessage } from "../otp/verify-oath-code";
 import { activateHardwareToken } from "../tokens/activate-hardware-token";
+import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 
@@ -33,6 +34,11 @@ export async function selfActivateHardwareToken(options: {
   const serialNumber = options.serialNumber.trim();
   const gate = await freshMfaRefusal({ db, userId: actor.id, now });
   if (gate) return gate;
+  const { allowed, policy } = await methodsAllowedForUser({ db, userId: actor.id });
+  if (!allowed.has("hardwareOath")) return refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("hardwareOath"));
+  if (!policy.hardwareOath.settings.allowSelfActivation) {
+    return refuse(SecurityInfoFailure.MethodDisabled, "Your organisation has hardware tokens activated by the helpdesk. Ask your helpdesk to activate this token for you.");
+  }
   const lockedUntil = await activeMfaLock({ db, userId: actor.id, now });
   if (lockedUntil) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(lockedUntil));
 

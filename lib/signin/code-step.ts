@@ -1,3 +1,4 @@
+import { markSignInMfaSatisfied } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import { listMfaMethods, parseMethodId } from "../methods/authentication-methods";
 import { CodeCheckFailure, verifyOathCode } from "../otp/verify-oath-code";
@@ -70,5 +71,6 @@ export async function checkCodeStep(options: {
     failureReason: null,
     authRequirement: "multiFactor",
   });
+  await markSignInMfaSatisfied({ db, signInId: pending.signInId });
   return { outcome: "complete" };
 }

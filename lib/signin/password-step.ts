@@ -1,13 +1,24 @@
 import { verifyPassword } from "../auth/password";
-import { isAdmin } from "../auth/permissions";
+import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
+import { policyResultsFor, type MfaProgress } from "../conditional-access/policy-results";
+import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import { listMfaMethods, type MfaMethod } from "../methods/authentication-methods";
 import { normaliseUpn } from "../users/create-user";
 import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "./pending-sign-in";
-import { createSignInRecord, resourceFor, type ClientInfo } from "./sign-in-log";
+import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource } from "./sign-in-log";
 
 /** The one message for unknown UPN, disabled account and wrong password (A2). */
 export const BAD_CREDENTIALS_MESSAGE = "Your account or password is incorrect. Check both and try again.";
+
+export const ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE =
+  "The admin console requires a second sign-in method. Sign in to Security info, add a hardware token or authenticator app, then come back.";
+export const NEEDS_METHOD_MESSAGE =
+  "Your organisation requires a second sign-in method here, and you don't have one yet. Contact your helpdesk: they can give you a hardware token or a Temporary Access Pass so you can register one.";
+
+function blockedMessage(resource: SignInResource): string {
+  return `Your organisation's Conditional Access policy blocks you from signing in to ${resource}. Contact your helpdesk if you think this is wrong.`;
+}
 
 export type PasswordStepResult =
   | { outcome: "failed"; message: string }
@@ -17,8 +28,9 @@ export type PasswordStepResult =
 /**
  * First factor: checks the password (argon2id, decoy hash for unknown users so timing matches),
  * writes the sign-in record, and opens the server-side pending sign-in that the code step or
- * the session redeems. MFA is asked when the user holds a usable method; the admin console
- * always needs it.
+ * the session redeems. Conditional Access decides: a block refuses, an enforced require-MFA
+ * policy (and the admin console, always) needs a usable method; otherwise MFA is still asked
+ * when the user holds a usable method. Every policy's result is stored on the sign-in.
  */
 export async function checkPasswordStep(options: {
   db: Database;
@@ -35,7 +47,6 @@ export async function checkPasswordStep(options: {
   const user = await db.user.findUnique({
     where: { upn },
     omit: { passwordHash: false },
-    include: { roles: { select: { role: true } } },
   });
   const passwordOk = await verifyPassword({ passwordHash: user?.passwordHash ?? null, password: options.password });
 
@@ -48,27 +59,38 @@ export async function checkPasswordStep(options: {
     return { outcome: "failed", message: BAD_CREDENTIALS_MESSAGE };
   }
 
-  const { methods, defaultMethod } = await listMfaMethods({ db, userId: user.id });
-  const roles = user.roles.map((r) => r.role);
-  if (!defaultMethod && resource === "Admin console" && isAdmin(roles)) {
-    const reason = "The admin console requires multi-factor authentication and the user has no usable method";
-    await createSignInRecord({
-      db, upn, userId: user.id, resource, client, status: "failure", failureReason: reason,
-      firstStep: { method: "Password", requirement: "primary", resultDetail: "Correct password", succeeded: true },
+  const [{ methods, defaultMethod }, decision] = await Promise.all([
+    listMfaMethods({ db, userId: user.id }),
+    evaluateConditionalAccessForUser({ db, userId: user.id, resource }),
+  ]);
+  const passwordStep = { method: "Password", requirement: "primary", resultDetail: "Correct password", succeeded: true } as const;
+  // The record, its first step and every policy's result commit together.
+  const record = (outcome: { status: "success" | "failure" | "interrupted"; failureReason?: string; mfa: MfaProgress }) =>
+    db.$transaction(async (tx) => {
+      const signInId = await createSignInRecord({ db: tx, upn, userId: user.id, resource, client, status: outcome.status, failureReason: outcome.failureReason, firstStep: passwordStep });
+      await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, outcome.mfa) });
+      return signInId;
     });
-    return {
-      outcome: "failed",
-      message: "The admin console requires a second sign-in method. Sign in to Security info, add a hardware token or authenticator app, then come back.",
-    };
+
+  if (decision.outcome === "block") {
+    await record({ status: "failure", failureReason: `Blocked by Conditional Access policy ${decision.blockedBy.join(", ")}`, mfa: "blocked" });
+    return { outcome: "failed", message: blockedMessage(resource) };
+  }
+  // MFA is mandatory when an enforced policy (or the admin console's own rule) says so; a user
+  // who can't answer it is stopped here rather than let in single-factor.
+  if (decision.outcome === "requireMfa" && !defaultMethod) {
+    const reason = decision.mfaRequiredBy.length
+      ? `Conditional Access policy ${decision.mfaRequiredBy.join(", ")} requires multi-factor authentication and the user has no usable method`
+      : "The admin console requires multi-factor authentication and the user has no usable method";
+    await record({ status: "failure", failureReason: reason, mfa: "noUsableMethod" });
+    return { outcome: "failed", message: resource === "Admin console" ? ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE : NEEDS_METHOD_MESSAGE };
   }
 
+  // Without a mandatory requirement MFA is still asked of everyone who holds a usable method.
   const mfaRequired = defaultMethod !== null;
-  const signInId = await createSignInRecord({
-    db, upn, userId: user.id, resource, client,
-    status: mfaRequired ? "interrupted" : "success",
-    failureReason: mfaRequired ? "Multi-factor authentication not completed yet" : undefined,
-    firstStep: { method: "Password", requirement: "primary", resultDetail: "Correct password", succeeded: true },
-  });
+  const signInId = await record(
+    mfaRequired ? { status: "interrupted", failureReason: "Multi-factor authentication not completed yet", mfa: "pending" } : { status: "success", mfa: "pending" },
+  );
   const { handle, handleHash } = newSignInHandle();
   await db.pendingSignIn.create({
     data: {
