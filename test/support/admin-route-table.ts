@@ -89,6 +89,9 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "page", file: "app/admin/groups/page.tsx", path: "/admin/groups", allow: USER_READERS },
   { kind: "page", file: "app/admin/groups/[groupId]/page.tsx", path: `/admin/groups/${MISSING_ID}`, allow: USER_READERS, allowedStatus: 404 },
   { kind: "page", file: "app/admin/roles/page.tsx", path: "/admin/roles", allow: GLOBAL_ADMIN_ONLY },
+  // Logs
+  { kind: "page", file: "app/admin/sign-ins/page.tsx", path: "/admin/sign-ins", allow: SIGN_IN_READERS },
+  { kind: "page", file: "app/admin/audit/page.tsx", path: "/admin/audit", allow: AUDIT_READERS },
 
   // ── Route handlers ───────────────────────────────────────────────────────────────────────
   { kind: "route", file: "app/api/auth/[...nextauth]/route.ts", method: "GET", path: "/api/auth/session", allow: "public" },
@@ -96,6 +99,8 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "route", file: "app/api/token-imports/route.ts", method: "POST", path: "/api/token-imports?fileName=empty.csv", allow: POLICY_ADMINS },
   { kind: "route", file: "app/api/token-imports/[importId]/route.ts", method: "GET", path: `/api/token-imports/${MISSING_ID}`, allow: POLICY_ADMINS, allowedStatus: 404 },
   { kind: "route", file: "app/api/token-imports/[importId]/failures/route.ts", method: "GET", path: `/api/token-imports/${MISSING_ID}/failures`, allow: POLICY_ADMINS, allowedStatus: 404 },
+  { kind: "route", file: "app/api/sign-ins/export/route.ts", method: "GET", path: "/api/sign-ins/export?format=csv", allow: SIGN_IN_READERS },
+  { kind: "route", file: "app/api/audit/export/route.ts", method: "GET", path: "/api/audit/export?format=json", allow: AUDIT_READERS },
 
   // ── Server actions ───────────────────────────────────────────────────────────────────────
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "assignTokenAction", allow: METHOD_MANAGERS },
