@@ -3,7 +3,7 @@ import path from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ROLES, type Role } from "../../lib/auth/permissions";
 import type { CurrentUser } from "../../lib/auth/current-user";
-import { actionEntries, ADMIN_ROUTE_TABLE } from "../support/admin-route-table";
+import { actionEntries, ADMIN_ROUTE_TABLE, filesNamed, unlistedAdminFiles } from "../support/admin-route-table";
 
 // The action side of the role × route/action matrix (W1, W4): every server action under
 // app/admin, called as each role, a plain user, an anonymous visitor and an admin whose session
@@ -35,26 +35,17 @@ async function loadAction(file: string, name: string): Promise<Action> {
   return actionModule[name] as Action;
 }
 
-function filesNamed(dir: string, name: string): string[] {
-  return fs.readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
-    .filter((file) => path.basename(file) === name)
-    .map((file) => path.join(dir, file).split(path.sep).join("/"))
-    .sort();
-}
-
 beforeEach(() => { caller = null; });
 
 describe("the table lists every admin page, route handler and action", () => {
   it("has an entry for each page.tsx under app/admin and route.ts under app/api", () => {
-    const listed = new Set(ADMIN_ROUTE_TABLE.map((entry) => entry.file));
-    expect(filesNamed("app/admin", "page.tsx").filter((file) => !listed.has(file))).toEqual([]);
-    expect(filesNamed("app/api", "route.ts").filter((file) => !listed.has(file))).toEqual([]);
+    expect(unlistedAdminFiles(root)).toEqual([]);
   });
 
   it("has an entry for each action exported from an actions.ts under app/admin", async () => {
     const listed = new Set(actionEntries().map((entry) => `${entry.file}#${entry.action}`));
     const unlisted: string[] = [];
-    for (const file of filesNamed("app/admin", "actions.ts")) {
+    for (const file of filesNamed(root, "app/admin", "actions.ts")) {
       const actionModule = (await import(path.join(root, file))) as Record<string, unknown>;
       for (const [name, value] of Object.entries(actionModule)) {
         if (typeof value === "function" && !listed.has(`${file}#${name}`)) unlisted.push(`${file}#${name}`);

@@ -177,7 +177,7 @@ describe("role assignments", () => {
   it("keeps the last Global Administrator", async () => {
     const admin = await makeAdmin();
     // Every other Global Administrator (from other tests) steps down first, so `admin` is the last one.
-    await db.roleAssignment.deleteMany({ where: { role: "Global Administrator", userId: { not: admin.id } } });
+    await db.roleAssignment.deleteMany({ where: { role: "Global Administrator", userId: { not: admin.id! } } });
     expect(await removeRole({ db, userId: admin.id!, role: "Global Administrator", actor: admin })).toEqual({
       ok: false, reason: "This is the last Global Administrator. Assign the role to someone else first.",
     });

@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { ROLES, type Role } from "../../lib/auth/permissions";
 
 /**
@@ -130,3 +132,17 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
 export const pageEntries = () => ADMIN_ROUTE_TABLE.filter((e): e is PageEntry => e.kind === "page");
 export const routeEntries = () => ADMIN_ROUTE_TABLE.filter((e): e is RouteEntry => e.kind === "route");
 export const actionEntries = () => ADMIN_ROUTE_TABLE.filter((e): e is ActionEntry => e.kind === "action");
+
+/** Every page.tsx under app/admin and route.ts under app/api (repository-relative) the table doesn't list. */
+export function unlistedAdminFiles(root: string): string[] {
+  const listed = new Set(ADMIN_ROUTE_TABLE.map((entry) => entry.file));
+  return [...filesNamed(root, "app/admin", "page.tsx"), ...filesNamed(root, "app/api", "route.ts")].filter((file) => !listed.has(file));
+}
+
+/** The files called `name` under `dir`, as repository-relative paths with forward slashes. */
+export function filesNamed(root: string, dir: string, name: string): string[] {
+  return fs.readdirSync(path.join(root, dir), { recursive: true, encoding: "utf8" })
+    .filter((file) => path.basename(file) === name)
+    .map((file) => path.join(dir, file).split(path.sep).join("/"))
+    .sort();
+}
