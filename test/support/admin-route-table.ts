@@ -95,6 +95,13 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "page", file: "app/admin/sign-ins/page.tsx", path: "/admin/sign-ins", allow: SIGN_IN_READERS },
   { kind: "page", file: "app/admin/audit/page.tsx", path: "/admin/audit", allow: AUDIT_READERS },
 
+  // Policies
+  { kind: "page", file: "app/admin/conditional-access/page.tsx", path: "/admin/conditional-access", allow: POLICY_ADMINS },
+  { kind: "page", file: "app/admin/conditional-access/new/page.tsx", path: "/admin/conditional-access/new", allow: POLICY_ADMINS },
+  { kind: "page", file: "app/admin/conditional-access/[policyId]/page.tsx", path: `/admin/conditional-access/${MISSING_ID}`, allow: POLICY_ADMINS, allowedStatus: 404 },
+  { kind: "page", file: "app/admin/conditional-access/what-if/page.tsx", path: "/admin/conditional-access/what-if", allow: POLICY_ADMINS },
+  { kind: "page", file: "app/admin/methods-policy/page.tsx", path: "/admin/methods-policy", allow: POLICY_ADMINS },
+
   // ── Route handlers ───────────────────────────────────────────────────────────────────────
   { kind: "route", file: "app/api/auth/[...nextauth]/route.ts", method: "GET", path: "/api/auth/session", allow: "public" },
   { kind: "route", file: "app/api/health/route.ts", method: "GET", path: "/api/health", allow: "public" },
@@ -127,6 +134,10 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "action", file: "app/admin/groups/[groupId]/actions.ts", action: "removeGroupMemberAction", allow: GLOBAL_ADMIN_ONLY },
   { kind: "action", file: "app/admin/roles/actions.ts", action: "assignRoleAction", allow: GLOBAL_ADMIN_ONLY },
   { kind: "action", file: "app/admin/roles/actions.ts", action: "removeRoleAction", allow: GLOBAL_ADMIN_ONLY },
+  // Policies
+  { kind: "action", file: "app/admin/conditional-access/actions.ts", action: "saveConditionalAccessPolicyAction", allow: POLICY_ADMINS },
+  { kind: "action", file: "app/admin/conditional-access/actions.ts", action: "deleteConditionalAccessPolicyAction", allow: POLICY_ADMINS },
+  { kind: "action", file: "app/admin/methods-policy/actions.ts", action: "saveMethodPolicyAction", allow: POLICY_ADMINS },
 ];
 
 export const pageEntries = () => ADMIN_ROUTE_TABLE.filter((e): e is PageEntry => e.kind === "page");

@@ -1,0 +1,52 @@
+"use server";
+
+import { refresh } from "next/cache";
+import { z } from "zod";
+import { validatedAction } from "@/lib/auth/validated-action";
+import { getDb } from "@/lib/db/client";
+import { consoleActor, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { POLICY_METHODS, POLICY_METHOD_LABELS, methodSettingsSchemas, type MethodSettings, type PolicyMethod } from "@/lib/policies/method-policy-model";
+import { saveMethodPolicy } from "@/lib/policies/methods-policy";
+
+const schema = z.object({
+  method: z.enum(POLICY_METHODS, { message: "Choose a method from the list" }),
+  target: z.enum(["all", "groups"], { message: "Choose All users or Selected groups" }),
+});
+
+/** The method's settings from its form fields (checkboxes are present only when ticked). */
+function settingsInput(method: PolicyMethod, formData: FormData): unknown {
+  switch (method) {
+    case "hardwareOath": return { allowSelfActivation: formData.has("allowSelfActivation") };
+    case "temporaryAccessPass":
+      return {
+        minLifetimeMinutes: formData.get("minLifetimeMinutes"),
+        maxLifetimeMinutes: formData.get("maxLifetimeMinutes"),
+        defaultLifetimeMinutes: formData.get("defaultLifetimeMinutes"),
+        oneTimeUse: formData.has("oneTimeUse"),
+        length: formData.get("length"),
+      };
+    default: return {};
+  }
+}
+
+/** Saves one method's part of the authentication methods policy. */
+export const saveMethodPolicyAction = validatedAction(
+  { access: "policies.manage", schema },
+  async (input, { user, formData }): Promise<DirectoryActionState> => {
+    const settings = methodSettingsSchemas[input.method].safeParse(settingsInput(input.method, formData));
+    if (!settings.success) return { error: "Check the highlighted fields and try again.", fieldErrors: z.flattenError(settings.error as z.ZodError).fieldErrors as Record<string, string[]> };
+    const groupIds = z.array(z.string().max(64)).max(200).safeParse(formData.getAll("groupIds").map(String));
+    if (!groupIds.success) return { error: "Choose at most 200 groups." };
+    const result = await saveMethodPolicy({
+      db: getDb(),
+      method: input.method,
+      enabled: formData.has("enabled"),
+      includeAllUsers: input.target === "all",
+      groupIds: groupIds.data,
+      settings: settings.data as MethodSettings[typeof input.method],
+      actor: await consoleActor(user),
+    });
+    refresh();
+    return result.ok ? { success: `${POLICY_METHOD_LABELS[input.method]} saved.` } : { error: result.reason };
+  },
+);
