@@ -2,7 +2,7 @@ import path from "node:path";
 import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
 import { ROLES, type Role } from "../../lib/auth/permissions";
 import { pageEntries, routeEntries, unlistedAdminFiles } from "../support/admin-route-table";
-import { enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser } from "./helpers";
+import { signInAs } from "./sign-in-as";
 
 // The role × route matrix (W1, W4) against the running build: every admin page and route handler
 // of test/support/admin-route-table.ts, requested as each built-in role (signed in with MFA), a
@@ -16,16 +16,7 @@ async function signedInRequest(browser: Browser, caller: Caller): Promise<{ requ
   const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
   if (caller !== "anonymous") {
     const page = await context.newPage();
-    const user = await makeUser({ roles: caller === "plain user" ? [] : [caller] });
-    if (caller === "plain user") {
-      await enterPassword(page, user.upn, user.password);
-      await expectOnSecurityInfo(page);
-    } else {
-      const token = await makeActivatedToken(user.id);
-      await enterPassword(page, user.upn, user.password, "/admin");
-      await enterCode(page, await freshCode(token));
-      await expect(page.getByRole("heading", { name: "Admin console" })).toBeVisible();
-    }
+    await signInAs(page, caller === "plain user" ? null : caller);
     await page.close();
   }
   return { request: context.request, close: () => context.close() };
