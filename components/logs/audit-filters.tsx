@@ -1,9 +1,7 @@
-import Link from "next/link";
-import { Button } from "@/components/ui/button";
 import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import { AUDIT_RESULTS, type AuditLogQuery } from "@/lib/audit/audit-log-query";
-import { LOG_PAGE_SIZES } from "@/lib/audit/log-filters";
+import { LogDateAndPageSizeFields, LogFilterActions } from "./log-filter-fields";
 import { auditResultLabel } from "./log-words";
 
 /** The audit log's filters as a plain GET form; activities are the ones the log holds. */
@@ -14,13 +12,8 @@ export function AuditFilters({ query, actions }: { query: AuditLogQuery; actions
       <SelectField label="Activity" name="action" defaultValue={query.action ?? ""} options={[{ value: "", label: "Any activity" }, ...actions.map((a) => ({ value: a, label: a }))]} />
       <TextField label="Target" name="target" type="search" defaultValue={query.target ?? ""} placeholder="serial number, UPN, name or id" />
       <SelectField label="Result" name="result" defaultValue={query.result ?? ""} options={[{ value: "", label: "Any result" }, ...AUDIT_RESULTS.map((r) => ({ value: r, label: auditResultLabel(r) }))]} />
-      <TextField label="From (UTC)" name="from" type="date" defaultValue={query.from ?? ""} />
-      <TextField label="To (UTC)" name="to" type="date" defaultValue={query.to ?? ""} />
-      <SelectField label="Per page" name="pageSize" defaultValue={String(query.pageSize ?? LOG_PAGE_SIZES[0])} options={LOG_PAGE_SIZES.map((size) => ({ value: String(size), label: String(size) }))} />
-      <div className="flex items-end gap-3 sm:col-span-2 lg:col-span-4">
-        <Button type="submit">Apply filters</Button>
-        <Link href="/admin/audit" className="px-2 py-2 text-sm text-blue-700 hover:underline">Clear filters</Link>
-      </div>
+      <LogDateAndPageSizeFields from={query.from} to={query.to} pageSize={query.pageSize} />
+      <LogFilterActions clearHref="/admin/audit" className="sm:col-span-2 lg:col-span-4" />
     </form>
   );
 }

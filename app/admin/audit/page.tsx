@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { AuditFilters } from "@/components/logs/audit-filters";
 import { AuditTable } from "@/components/logs/audit-table";
-import { LogExportLinks, LogPagination } from "@/components/logs/log-pagination";
+import { LogExportLinks } from "@/components/logs/log-export-links";
+import { Pagination } from "@/components/ui/pagination";
 import { auditLogQueryFromParams, listAuditEvents, type AuditLogQuery } from "@/lib/audit/audit-log-query";
 import { logQueryString } from "@/lib/audit/log-filters";
 import { requirePermission } from "@/lib/auth/current-user";
@@ -32,7 +33,7 @@ export default async function AuditLogsPage({ searchParams }: { searchParams: Pr
         <>
           <LogExportLinks exportPath="/api/audit/export" queryString={logQueryString({ ...query, page: undefined, pageSize: undefined })} />
           <AuditTable rows={list.rows} />
-          <LogPagination noun="Events" label="Pages of the audit log" page={list.page} pageCount={list.pageCount} pageSize={list.pageSize} total={list.total} href={(page) => href(shown, page)} />
+          <Pagination noun="Events" label="Pages of the audit log" page={list.page} pageCount={list.pageCount} pageSize={list.pageSize} total={list.total} href={(page) => href(shown, page)} />
         </>
       )}
     </div>

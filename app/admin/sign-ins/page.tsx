@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
-import { LogExportLinks, LogPagination } from "@/components/logs/log-pagination";
+import { LogExportLinks } from "@/components/logs/log-export-links";
 import { SignInDetailPanel } from "@/components/logs/sign-in-detail-panel";
 import { SignInFilters } from "@/components/logs/sign-in-filters";
 import { SignInTable } from "@/components/logs/sign-in-table";
 import { FormMessage } from "@/components/ui/form-message";
+import { Pagination } from "@/components/ui/pagination";
 import { logQueryString, textParam } from "@/lib/audit/log-filters";
 import { requirePermission } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
@@ -38,7 +39,7 @@ export default async function SignInLogsPage({ searchParams }: { searchParams: P
         <>
           <LogExportLinks exportPath="/api/sign-ins/export" queryString={logQueryString(filtersOnly)} />
           <SignInTable rows={list.rows} selectedId={selected?.id} detailHref={(id) => href(shown, { id })} />
-          <LogPagination noun="Sign-ins" label="Pages of the sign-in log" page={list.page} pageCount={list.pageCount} pageSize={list.pageSize} total={list.total} href={(page) => href(shown, { page })} />
+          <Pagination noun="Sign-ins" label="Pages of the sign-in log" page={list.page} pageCount={list.pageCount} pageSize={list.pageSize} total={list.total} href={(page) => href(shown, { page })} />
         </>
       )}
     </div>
