@@ -4,7 +4,7 @@ import type { Database, DatabaseOrTransaction } from "../db/client";
 import { evaluateConditionalAccess, type ConditionalAccessDecision } from "./evaluate-policies";
 import {
   formatResources, isPolicyGrant, isPolicyState, parseResources,
-  type ConditionalAccessPolicyRules, type ConditionalAccessResource, type PolicyGrant, type PolicyState,
+  type ConditionalAccessPolicyRules, type ConditionalAccessResource,
 } from "./policy-model";
 
 /** A policy as the admin pages show it: its rules plus the names of its groups. */
@@ -65,15 +65,7 @@ export async function evaluateConditionalAccessForUser(options: {
   return evaluateConditionalAccess({ policies, subject: { groupIds: memberships.map((m) => m.groupId) }, resource: options.resource });
 }
 
-export type ConditionalAccessPolicyInput = {
-  name: string;
-  state: PolicyState;
-  includeAllUsers: boolean;
-  includeGroupIds: string[];
-  excludeGroupIds: string[];
-  resources: ConditionalAccessResource[];
-  grant: PolicyGrant;
-};
+export type ConditionalAccessPolicyInput = Omit<ConditionalAccessPolicyRules, "id">;
 
 export type PolicyChangeResult = { ok: true; policyId: string } | { ok: false; reason: string };
 
