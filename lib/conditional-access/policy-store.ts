@@ -1,5 +1,4 @@
-import type { AuditActor } from "../audit/write-audit-event";
-import { writeAuditEvent } from "../audit/write-audit-event";
+import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import { evaluateConditionalAccess, type ConditionalAccessDecision } from "./evaluate-policies";
 import {
