@@ -29,11 +29,11 @@ export function AuditTable({ rows }: { rows: AuditLogRow[] }) {
             <tr key={row.id} className="border-t border-slate-200 align-top">
               <td className="whitespace-nowrap px-3 py-2">{formatLogTime(row.createdAt)}</td>
               <td className="px-3 py-2">{row.actorUpn || "—"}</td>
-              <td className="px-3 py-2">{row.action}</td>
-              <td className="px-3 py-2">{row.targetLabel ? `${row.targetLabel}${row.targetType ? ` (${row.targetType})` : ""}` : "—"}</td>
+              <td className="whitespace-nowrap px-3 py-2">{row.action}</td>
+              <td className="px-3 py-2">{row.targetLabel || "—"}{row.targetType ? <span className="block text-xs text-slate-600">{row.targetType}</span> : null}</td>
               <td className="whitespace-nowrap px-3 py-2">{auditResultLabel(row.result)}</td>
               <td className="whitespace-nowrap px-3 py-2 font-mono">{row.ipAddress || "—"}</td>
-              <td className="px-3 py-2">{detailsText(row.details) || "—"}</td>
+              <td className="min-w-56 px-3 py-2">{detailsText(row.details) || "—"}</td>
               <td className="px-3 py-2 font-mono text-xs text-slate-600" title={row.hash ? `Hash ${row.hash}` : "Written before the hash chain"}>{row.sequence ?? "—"}</td>
             </tr>
           ))}
