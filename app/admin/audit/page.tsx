@@ -31,7 +31,7 @@ export default async function AuditLogsPage({ searchParams }: { searchParams: Pr
         <p className="rounded border border-slate-200 bg-white px-4 py-6 text-center text-slate-700">No audit events match these filters.</p>
       ) : (
         <>
-          <LogExportLinks exportPath="/api/audit/export" queryString={logQueryString({ ...query, page: undefined, pageSize: undefined })} />
+          <LogExportLinks exportPath="/api/audit/export" queryString={logQueryString({ ...query, page: undefined, pageSize: undefined })} total={list.total} />
           <AuditTable rows={list.rows} />
           <Pagination noun="Events" label="Pages of the audit log" page={list.page} pageCount={list.pageCount} pageSize={list.pageSize} total={list.total} href={(page) => href(shown, page)} />
         </>

@@ -37,7 +37,7 @@ export default async function SignInLogsPage({ searchParams }: { searchParams: P
         <p className="rounded border border-slate-200 bg-white px-4 py-6 text-center text-slate-700">No sign-ins match these filters.</p>
       ) : (
         <>
-          <LogExportLinks exportPath="/api/sign-ins/export" queryString={logQueryString(filtersOnly)} />
+          <LogExportLinks exportPath="/api/sign-ins/export" queryString={logQueryString(filtersOnly)} total={list.total} />
           <SignInTable rows={list.rows} selectedId={selected?.id} detailHref={(id) => href(shown, { id })} />
           <Pagination noun="Sign-ins" label="Pages of the sign-in log" page={list.page} pageCount={list.pageCount} pageSize={list.pageSize} total={list.total} href={(page) => href(shown, { page })} />
         </>
