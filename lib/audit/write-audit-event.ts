@@ -22,7 +22,9 @@ export type AuditEventInput = {
 /**
  * Appends the event to the hash chain (audit-chain.ts). Given the client rather than a
  * transaction, it opens one of its own: claiming the position, inserting the row and moving the
- * head must commit together.
+ * head must commit together. Call it as the transaction's last write: the head stays locked until
+ * commit, so writing it last keeps other writers' wait short and takes the locks in one order
+ * (change rows, then head) everywhere, which rules out deadlocks between writers.
  */
 export async function writeAuditEvent(options: AuditEventInput & { db: DatabaseOrTransaction }): Promise<void> {
   const { db } = options;
