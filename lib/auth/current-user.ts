@@ -12,6 +12,8 @@ export type CurrentUser = {
   /** when this session's sign-in completed MFA (epoch ms), or null */
   sessionMfaAt: number | null;
   lastMfaAt: Date | null;
+  /** an administrator set a temporary password (new account or reset): the console waits until it's changed */
+  mustChangePassword: boolean;
 };
 
 /**
@@ -34,6 +36,7 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
     roles: user.roles.map((r) => r.role),
     sessionMfaAt: session.mfaAt ?? null,
     lastMfaAt: user.lastMfaAt,
+    mustChangePassword: user.mustChangePassword,
   };
 });
 
@@ -46,11 +49,14 @@ export async function requireUser(options: { returnTo?: string } = {}): Promise<
 
 /**
  * For the admin console: a signed-in user whose roles grant `permission` (deny by default) and
- * whose session completed MFA. Refuses with 403 otherwise.
+ * whose session completed MFA. Refuses with 403 otherwise; sends a user who still has a temporary
+ * password to Security info to change it.
  */
 export async function requirePermission(permission: Permission, options: { returnTo?: string } = {}): Promise<CurrentUser> {
   const user = await requireUser({ returnTo: options.returnTo ?? "/admin" });
   if (!rolesAllow(user.roles, permission)) forbidden();
   if (user.sessionMfaAt === null) redirect(`/login?callbackUrl=${encodeURIComponent(options.returnTo ?? "/admin")}&reason=mfa`);
+  // A temporary password from an administrator is changed before anything else (Security info).
+  if (user.mustChangePassword) redirect("/mysecurityinfo?reason=changePassword");
   return user;
 }

@@ -31,6 +31,7 @@ test.describe("directory administration", () => {
     const theirs = await (await browser.newContext({ baseURL: test.info().project.use.baseURL })).newPage();
     await enterPassword(theirs, upn, password);
     await expectOnSecurityInfo(theirs);
+    await expect(theirs.getByRole("alert").filter({ hasText: "Your password is a temporary one from an administrator" })).toBeVisible();
 
     // Reset: a new password, shown once; their session ends.
     await page.getByRole("button", { name: "Reset password" }).click();
