@@ -1,20 +1,10 @@
 import fs from "node:fs";
 import { expect, test, type Download, type Page } from "@playwright/test";
-import type { Role } from "../../lib/auth/permissions";
 import { BAD_CREDENTIALS_MESSAGE } from "../../lib/signin/password-step";
 import { addSignInStep, createSignInRecord } from "../../lib/signin/sign-in-log";
 import { writeAuditEvent } from "../../lib/audit/write-audit-event";
-import { db, enterCode, enterPassword, freshCode, makeActivatedToken, makeUser } from "./helpers";
-
-/** Signs in to the admin console with a role, through password and a token code (admin needs MFA). */
-async function signInAs(page: Page, role: Role) {
-  const admin = await makeUser({ roles: [role] });
-  const token = await makeActivatedToken(admin.id);
-  await enterPassword(page, admin.upn, admin.password, "/admin");
-  await enterCode(page, await freshCode(token));
-  await expect(page.getByRole("heading", { name: "Admin console" })).toBeVisible();
-  return admin;
-}
+import { db, enterPassword, makeUser } from "./helpers";
+import { signInAs } from "./sign-in-as";
 
 /** A completed MFA sign-in to the admin console with two Conditional Access results. */
 async function seedMfaSignIn(upn: string, userId: string) {
