@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { SignInLogRow } from "@/lib/signin/sign-in-log-query";
-import { formatLogTime, signInStatusLabel } from "./log-words";
+import { formatLogTime, policyResultLabel, signInStatusLabel } from "./log-words";
 
 /** One page of sign-ins; the time opens the detail panel (`detailHref`). */
 export function SignInTable({ rows, selectedId, detailHref }: { rows: SignInLogRow[]; selectedId?: string; detailHref: (id: string) => string }) {
@@ -10,7 +10,7 @@ export function SignInTable({ rows, selectedId, detailHref }: { rows: SignInLogR
         <caption className="sr-only">Sign-ins, newest first</caption>
         <thead className="bg-slate-100 text-left">
           <tr>
-            {["Date", "User", "Resource", "IP address", "Status", "Failure reason", "Authentication requirement"].map((h) => (
+            {["Date", "User", "Resource", "IP address", "Status", "Failure reason", "Conditional Access", "Authentication requirement"].map((h) => (
               <th key={h} scope="col" className="whitespace-nowrap px-3 py-2">{h}</th>
             ))}
           </tr>
@@ -28,6 +28,7 @@ export function SignInTable({ rows, selectedId, detailHref }: { rows: SignInLogR
               <td className="whitespace-nowrap px-3 py-2 font-mono">{row.ipAddress || "—"}</td>
               <td className="whitespace-nowrap px-3 py-2">{signInStatusLabel(row.status)}</td>
               <td className="px-3 py-2">{row.failureReason ?? ""}</td>
+              <td className="whitespace-nowrap px-3 py-2">{policyResultLabel(row.conditionalAccess)}</td>
               <td className="whitespace-nowrap px-3 py-2">{row.authRequirement === "multiFactor" ? "Multifactor" : "Single-factor"}</td>
             </tr>
           ))}

@@ -46,20 +46,31 @@ export type SignInLogRow = {
   status: string;
   failureReason: string | null;
   authRequirement: string;
+  /** Entra's summary: failure when any policy failed, success when any applied, else notApplied */
+  conditionalAccess: "success" | "failure" | "notApplied";
 };
+
+function conditionalAccessSummary(results: { result: string }[]): SignInLogRow["conditionalAccess"] {
+  if (results.some((r) => r.result === "failure")) return "failure";
+  return results.some((r) => r.result === "success") ? "success" : "notApplied";
+}
 
 /** One page of sign-ins matching the filters, newest first. */
 export async function listSignIns(options: { db: DatabaseOrTransaction; query: SignInLogQuery }) {
   const where = signInWhere(options.query);
   const total = await options.db.signIn.count({ where });
   const window = pageWindow(options.query, total);
-  const rows: SignInLogRow[] = await options.db.signIn.findMany({
+  const found = await options.db.signIn.findMany({
     where,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     skip: window.skip,
     take: window.pageSize,
-    select: { id: true, createdAt: true, upn: true, resource: true, ipAddress: true, status: true, failureReason: true, authRequirement: true },
+    select: {
+      id: true, createdAt: true, upn: true, resource: true, ipAddress: true, status: true, failureReason: true, authRequirement: true,
+      policyResults: { select: { result: true } },
+    },
   });
+  const rows: SignInLogRow[] = found.map(({ policyResults, ...row }) => ({ ...row, conditionalAccess: conditionalAccessSummary(policyResults) }));
   return { rows, total, page: window.page, pageSize: window.pageSize, pageCount: window.pageCount };
 }
 

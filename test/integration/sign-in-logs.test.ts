@@ -43,6 +43,7 @@ describe("sign-in logs", () => {
 
     const all = await listSignIns({ db, query: { user: user.upn } });
     expect(all.rows.map((r) => r.id)).toEqual([third, second, first]);
+    expect(all.rows.map((r) => r.conditionalAccess)).toEqual(["success", "notApplied", "success"]);
     expect((await listSignIns({ db, query: { user: user.upn.toUpperCase() } })).total).toBe(3);
     expect((await listSignIns({ db, query: { user: user.upn, status: "failure" } })).rows.map((r) => r.id)).toEqual([second]);
     expect((await listSignIns({ db, query: { user: user.upn, resource: "Admin console" } })).rows.map((r) => r.id)).toEqual([first]);
