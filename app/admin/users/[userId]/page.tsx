@@ -70,7 +70,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
       {signIns ? (
         <section aria-labelledby="signins-heading" className="space-y-3">
           <h2 id="signins-heading" className="text-lg font-semibold">Sign-ins</h2>
-          <p className="text-sm text-slate-600">The latest {signIns.signIns.length} of {signIns.total}.</p>
+          {signIns.total > signIns.signIns.length ? <p className="text-sm text-slate-600">The latest {signIns.signIns.length} of {signIns.total}.</p> : null}
           <MySignInsTable signIns={signIns.signIns} />
         </section>
       ) : null}
