@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../../lib/audit/audit-chain";
+import { auditEventHash, verifyAuditChain } from "../../lib/audit/audit-chain";
 import { systemActor, writeAuditEvent } from "../../lib/audit/write-audit-event";
 import { getDb } from "../../lib/db/client";
 import { resolveDatabaseTarget } from "../../lib/db/database-url";
@@ -31,6 +31,17 @@ async function auditVerifyCli(): Promise<{ code: number; output: string }> {
 }
 
 describe("audit log hash chain", () => {
+  it("hashes a row the same way forever (a change would make every stored log fail verification)", () => {
+    const row = {
+      id: "evt-1", createdAt: new Date("2026-01-02T03:04:05.678Z"), sequence: 7, actorId: null, actorUpn: "system", ipAddress: "",
+      action: "Add user", targetType: "user", targetId: "u1", targetLabel: "alice@contoso.example", result: "success",
+      details: '{"roles":""}', previousHash: "ab".repeat(32),
+    };
+    expect(auditEventHash(row)).toBe("956aa0b9b52b76f095bbbb0f3ad7ee638e15e72f8e8e54a4a17b3adabd474084");
+    // Moving text between columns changes the hash (the content is a JSON array, not a concatenation).
+    expect(auditEventHash({ ...row, targetType: "use", targetId: "ru1" })).not.toBe(auditEventHash(row));
+  });
+
   it("chains every event to the one before it, and the chain verifies", async () => {
     const rows = await writeEvents(3, unique("chain"));
     expect(rows.map((r) => r.sequence! - rows[0].sequence!)).toEqual([0, 1, 2]);
