@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { deleteConditionalAccessPolicy, saveConditionalAccessPolicy, type ConditionalAccessPolicyInput } from "../../lib/conditional-access/policy-store";
+import { whatIf } from "../../lib/conditional-access/what-if";
 import { getDb } from "../../lib/db/client";
 import { listMfaMethods } from "../../lib/methods/authentication-methods";
 import { startAuthenticatorAppSetup } from "../../lib/methods/authenticator-app";
+import { getSecurityInfo } from "../../lib/methods/security-info";
 import { SecurityInfoFailure } from "../../lib/methods/security-info-change";
 import { selfActivateHardwareToken } from "../../lib/methods/self-activate-hardware-token";
 import { METHOD_POLICY_DEFAULTS, methodSettingsSchemas } from "../../lib/policies/method-policy-model";
@@ -120,6 +122,32 @@ describe("Conditional Access at sign-in", () => {
   });
 });
 
+describe("What if", () => {
+  it("evaluates every policy for a user and resource like sign-in, without signing in", async () => {
+    const user = await makeUser();
+    const group = await groupWith(user.id);
+    await policy({ name: "Group MFA", includeGroupIds: [group] });
+    await policy({ name: "Admin block", includeAllUsers: true, grant: "block", resources: ["Admin console"], state: "reportOnly" });
+    const before = await db.signIn.count({ where: { upn: user.upn } });
+
+    const result = await whatIf({ db, upn: ` ${user.upn.toUpperCase()} `, resource: "Security info" });
+    expect(result).toMatchObject({
+      ok: true,
+      outcome: "Multi-factor authentication required by Group MFA, and the user has no usable method: the sign-in would be refused until they register one.",
+      lines: [
+        { policyName: "Admin block", result: "Not applied: resource not included" },
+        { policyName: "Group MFA", result: "Applies: require multi-factor authentication" },
+      ],
+    });
+    expect(await whatIf({ db, upn: user.upn, resource: "Admin console" })).toMatchObject({
+      ok: true,
+      lines: [{ policyName: "Admin block", result: "Report-only: would block access" }, { policyName: "Group MFA", result: "Not applied: resource not included" }],
+    });
+    expect(await whatIf({ db, upn: "nobody@contoso.example", resource: "Security info" })).toMatchObject({ ok: false, reason: expect.stringMatching(/No user nobody@contoso.example/) });
+    expect(await db.signIn.count({ where: { upn: user.upn } })).toBe(before);
+  });
+});
+
 describe("authentication methods policy", () => {
   it("defaults to tokens and apps on, TAP and email off", async () => {
     const policy = await getAuthenticationMethodsPolicy({ db });
@@ -141,6 +169,7 @@ describe("authentication methods policy", () => {
     expect((await listMfaMethods({ db, userId: user.id })).methods).toEqual([]);
     // With no usable method left, Security info sign-in is single-factor (no policy requires MFA).
     expect((await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client })).outcome).toBe("complete");
+    expect((await getSecurityInfo({ db, userId: user.id })).addableMethods).toEqual([]);
     expect(await startAuthenticatorAppSetup({ db, actor, name: "Phone" })).toMatchObject({ ok: false, failure: SecurityInfoFailure.MethodDisabled, reason: expect.stringMatching(/Authenticator app/) });
     expect(await db.authenticatorApp.count({ where: { userId: user.id } })).toBe(0);
 
