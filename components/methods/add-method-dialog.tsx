@@ -10,20 +10,27 @@ import { HardwareTokenActivationForm } from "./hardware-token-activation-form";
 
 type MethodKind = "authenticatorApp" | "hardwareToken";
 
-/** "Add sign-in method": pick a kind, then its own setup steps (behind the fresh-MFA gate). */
-export function AddMethodDialog() {
+const METHOD_LABELS: Record<MethodKind, string> = { authenticatorApp: "Authenticator app", hardwareToken: "Hardware token" };
+
+/**
+ * "Add sign-in method": pick a kind, then its own setup steps (behind the fresh-MFA gate). Only
+ * the kinds the authentication methods policy lets this user add are offered (the server refuses
+ * the others anyway).
+ */
+export function AddMethodDialog({ methods }: { methods: MethodKind[] }) {
+  if (!methods.length) return <p className="text-sm text-slate-700">Your organisation doesn&apos;t let you add sign-in methods yourself. Ask your helpdesk.</p>;
   return (
     <DialogButton label="+ Add sign-in method" title="Add a method" variant="primary">
       {(close) => (
         <FreshMfaGate>
-          <AddMethodSteps close={close} />
+          <AddMethodSteps close={close} methods={methods} />
         </FreshMfaGate>
       )}
     </DialogButton>
   );
 }
 
-function AddMethodSteps({ close }: { close: () => void }) {
+function AddMethodSteps({ close, methods }: { close: () => void; methods: MethodKind[] }) {
   const [kind, setKind] = useState<MethodKind | null>(null);
   if (kind === "authenticatorApp") return <AuthenticatorAppSetup close={close} />;
   if (kind === "hardwareToken") return <HardwareTokenActivationForm close={close} />;
@@ -38,10 +45,7 @@ function AddMethodSteps({ close }: { close: () => void }) {
       <SelectField
         label="Which method would you like to add?"
         name="kind"
-        options={[
-          { value: "authenticatorApp", label: "Authenticator app" },
-          { value: "hardwareToken", label: "Hardware token" },
-        ]}
+        options={methods.map((value) => ({ value, label: METHOD_LABELS[value] }))}
       />
       <div className="flex justify-end gap-2">
         <Button type="button" variant="secondary" onClick={close}>Cancel</Button>

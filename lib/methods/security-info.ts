@@ -1,5 +1,6 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { listMfaMethods, methodIdOf, type MfaMethod } from "./authentication-methods";
+import { methodsAllowedForUser } from "../policies/methods-policy";
 import { mfaIsFresh } from "./fresh-mfa";
 
 export type SecurityInfoEntry = {
@@ -27,7 +28,7 @@ export function defaultMethodLabel(method: MfaMethod): string {
 export async function getSecurityInfo(options: { db: DatabaseOrTransaction; userId: string; now?: Date }) {
   const { db, userId } = options;
   const now = options.now ?? new Date();
-  const [user, { methods, defaultMethod }, tokens] = await Promise.all([
+  const [user, { methods, defaultMethod }, tokens, { allowed, policy }] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordChangedAt: true, lastMfaAt: true } }),
     listMfaMethods({ db, userId }),
     db.hardwareToken.findMany({
@@ -35,6 +36,7 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
       select: { id: true, serialNumber: true, manufacturer: true, model: true, friendlyName: true, status: true },
       orderBy: { createdAt: "asc" },
     }),
+    methodsAllowedForUser({ db, userId }),
   ]);
   const entries: SecurityInfoEntry[] = [
     { key: "password", type: "Password", label: "Password", description: "your password", detail: `Last updated ${user.passwordChangedAt.toISOString().slice(0, 10)}` },
@@ -56,6 +58,11 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
     defaultMethod: defaultMethod ? defaultMethodLabel(defaultMethod) : null,
     defaultMethodId: defaultMethod?.methodId ?? null,
     mfaMethods: methods.map((method): MfaChoice => ({ methodId: method.methodId, label: defaultMethodLabel(method) })),
+    /** what "Add sign-in method" offers: what the authentication methods policy lets this user add */
+    addableMethods: [
+      ...(allowed.has("softwareOath") ? ["authenticatorApp" as const] : []),
+      ...(allowed.has("hardwareOath") && policy.hardwareOath.settings.allowSelfActivation ? ["hardwareToken" as const] : []),
+    ],
     /** false when a change would first ask for a code (the fresh-MFA gate, A4) */
     mfaFresh: methods.length === 0 || mfaIsFresh({ lastMfaAt: user.lastMfaAt, now }),
   };

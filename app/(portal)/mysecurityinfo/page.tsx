@@ -27,7 +27,7 @@ export default async function SecurityInfoPage() {
           </p>
         ) : null}
         <DefaultMethodCard label={info.defaultMethod} defaultMethodId={info.defaultMethodId} methods={info.mfaMethods} />
-        <div><AddMethodDialog /></div>
+        <div><AddMethodDialog methods={info.addableMethods} /></div>
         <MethodList entries={info.entries} lastMfaMethodId={info.mfaMethods.length === 1 ? info.mfaMethods[0].methodId : null} minPasswordLength={minimumPasswordLength()} />
         <section aria-labelledby="sessions-heading" className="space-y-2">
           <h2 id="sessions-heading" className="text-lg font-semibold">Lost device or signed in somewhere you shouldn&apos;t be?</h2>
