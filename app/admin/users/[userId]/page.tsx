@@ -72,6 +72,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
           <h2 id="signins-heading" className="text-lg font-semibold">Sign-ins</h2>
           {signIns.total > signIns.signIns.length ? <p className="text-sm text-slate-600">The latest {signIns.signIns.length} of {signIns.total}.</p> : null}
           <MySignInsTable signIns={signIns.signIns} />
+          <p><Link className="text-sm text-blue-700 hover:underline" href={`/admin/sign-ins?${new URLSearchParams({ user: user.upn })}`}>All sign-ins of {user.upn} in the sign-in logs</Link></p>
         </section>
       ) : null}
     </div>
