@@ -7,6 +7,13 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/admin/tokens/upload", label: "Upload tokens", permission: "tokens.upload" },
   { href: "/admin/tokens/uploads", label: "Upload results", permission: "tokens.upload" },
   { href: "/admin/tokens/find", label: "Find token by code", permission: "tokens.read" },
+  { href: "/admin/users", label: "Users", permission: "users.read" },
+  { href: "/admin/groups", label: "Groups", permission: "users.read" },
+  { href: "/admin/roles", label: "Roles and administrators", permission: "roles.manage" },
+  { href: "/admin/methods-policy", label: "Authentication methods", permission: "policies.manage" },
+  { href: "/admin/conditional-access", label: "Conditional Access", permission: "conditionalAccess.manage" },
+  { href: "/admin/sign-ins", label: "Sign-in logs", permission: "signIns.read" },
+  { href: "/admin/audit", label: "Audit logs", permission: "audit.read" },
 ];
 
 export function adminSectionsFor(roles: readonly string[]) {
