@@ -1,6 +1,7 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { normaliseCodeInput } from "./code-input";
-import { activeMfaLock, recordMfaFailure, recordMfaSuccess } from "./lockout";
+import { writeAuditEvent } from "../audit/write-audit-event";
+import { activeMfaLock, lockoutPolicy, recordMfaFailure, recordMfaSuccess } from "./lockout";
 import { claimTimeStep, loadOathCredential, type OathCredentialRef } from "./oath-credential";
 import { matchingSteps, timeStepAt } from "./totp";
 
@@ -74,6 +75,7 @@ export async function verifyOathCode(options: {
   // A replayed code is a real code seen before, not a guess: it is refused and logged but does
   // not count towards the lockout (else a double-submitted form would lock a user out).
   if (matches.length > 0) {
+    await auditCodeEvent({ db, userId, action: "Verification code replayed", credential });
     return {
       ok: false,
       failure: CodeCheckFailure.Replayed,
@@ -82,13 +84,32 @@ export async function verifyOathCode(options: {
     };
   }
   const failure = await recordMfaFailure({ db, userId, now });
-  if (failure.lockedUntil) return { ...lockedResult(failure.lockedUntil), label: credential.label };
+  if (failure.lockedUntil) {
+    // Only the failure that reached the threshold records the lock (concurrent ones see it too).
+    if (failure.failedCount === lockoutPolicy().threshold) {
+      await auditCodeEvent({ db, userId, action: "MFA locked after too many wrong codes", credential, until: failure.lockedUntil });
+    }
+    return { ...lockedResult(failure.lockedUntil), label: credential.label };
+  }
   return {
     ok: false,
     failure: CodeCheckFailure.WrongCode,
     message: "That code didn't work. Check the code shown on your device now and try again.",
     label: credential.label,
   };
+}
+
+/** Security events of the code engine go to the audit log (W5) — never the code itself. */
+async function auditCodeEvent(options: { db: DatabaseOrTransaction; userId: string; action: string; credential: { id: string; kind: string; label: string }; until?: Date }) {
+  const user = await options.db.user.findUnique({ where: { id: options.userId }, select: { upn: true } });
+  await writeAuditEvent({
+    db: options.db,
+    actor: { id: options.userId, upn: user?.upn ?? "" },
+    action: options.action,
+    target: { type: options.credential.kind, id: options.credential.id, label: options.credential.label },
+    result: "failure",
+    details: options.until ? { lockedUntil: options.until.toISOString() } : {},
+  });
 }
 
 /** The one wording of an MFA lock, for every path that checks codes. */

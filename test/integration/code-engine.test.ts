@@ -105,6 +105,10 @@ describe("code engine on a real database", () => {
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.failure === CodeCheckFailure.Replayed)).toHaveLength(19);
+    // Each replay is a security event in the audit log (W5), without the code.
+    const replays = await db.auditEvent.findMany({ where: { action: "Verification code replayed", targetId: token.id } });
+    expect(replays).toHaveLength(19);
+    expect(replays.every((event) => !event.details.includes(code))).toBe(true);
     const stored = await db.hardwareToken.findUniqueOrThrow({ where: { id: token.id } });
     expect(stored.lastUsedStep).toBe(timeStepAt({ now, period: 30, t0: 0 }));
   });
@@ -122,6 +126,7 @@ describe("code engine on a real database", () => {
     const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(stored.mfaFailedCount).toBe(20);
     expect(stored.mfaLockedUntil!.getTime()).toBe(now.getTime() + 15 * 60_000);
+    expect(await db.auditEvent.count({ where: { action: "MFA locked after too many wrong codes", actorId: user.id } })).toBe(1);
     // Locked: even the right code is refused, and says until when.
     const locked = await verifyOathCode({ db, userId: user.id, credential: ref(token.id), code: tokenCode(token, now), now });
     expect(locked).toMatchObject({ ok: false, failure: CodeCheckFailure.Locked, message: expect.stringMatching(/locked until \d{4}-\d\d-\d\d \d\d:\d\d UTC/) });
