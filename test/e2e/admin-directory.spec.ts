@@ -32,6 +32,9 @@ test.describe("directory administration", () => {
     await enterPassword(theirs, upn, password);
     await expectOnSecurityInfo(theirs);
     await expect(theirs.getByRole("alert").filter({ hasText: "Your password is a temporary one from an administrator" })).toBeVisible();
+    // Until they change it, every other page sends them back to Security info.
+    await theirs.goto("/mysignins");
+    await expect(theirs).toHaveURL(/\/mysecurityinfo\?reason=changePassword$/);
 
     // Reset: a new password, shown once; their session ends.
     await page.getByRole("button", { name: "Reset password" }).click();
