@@ -168,7 +168,7 @@ describe("token upload: background job", () => {
     let upload = null;
     for (let i = 0; i < 600; i++) {
       upload = await db.tokenImport.findFirst({ where: { fileName: "kill.csv" }, orderBy: { createdAt: "desc" } });
-      if (upload && upload.processedRows >= 1000) break;
+      if (upload && upload.processedRows >= 5000) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     child.kill("SIGKILL");
@@ -177,7 +177,7 @@ describe("token upload: background job", () => {
     const committed = await db.hardwareToken.count({ where: { serialNumber: { startsWith: prefix } } });
     // Never half a batch: the tokens in the database are exactly the committed rows.
     expect(committed).toBe(upload.importedCount);
-    expect(upload.processedRows % 1000 === 0 || upload.processedRows === rows).toBe(true);
+    expect(upload.processedRows % 5000 === 0 || upload.processedRows === rows).toBe(true);
     // The kill must land mid-import, or this test would prove nothing about resuming.
     expect(upload.status).toBe("running");
     expect(committed).toBeLessThan(rows);
