@@ -40,14 +40,26 @@ export function decryptSecret(sealed: string): Buffer {
 }
 
 /**
- * A keyed fingerprint of a seed (HMAC-SHA256 under a key derived from the secret key), so an
- * import can tell "same secret" from "different secret" for a serial without decrypting, and
- * nothing about the seed can be learned from the database alone.
+ * A keyed hash (HMAC-SHA256 under a key derived from the secret key for this `purpose`): what
+ * the database keeps instead of a value it must recognise but never reveal. Without the key,
+ * which lives outside the database, a stolen copy can't be used to guess short values offline.
  */
-let cachedFingerprintKey: Buffer | undefined;
+const purposeKeys = new Map<string, Buffer>();
+export function keyedHash(options: { purpose: string; value: Buffer | string }): string {
+  let key = purposeKeys.get(options.purpose);
+  if (!key) {
+    key = crypto.createHmac("sha256", secretKey()).update(options.purpose).digest();
+    purposeKeys.set(options.purpose, key);
+  }
+  return crypto.createHmac("sha256", key).update(options.value).digest("base64url");
+}
+
+/**
+ * A keyed fingerprint of a seed, so an import can tell "same secret" from "different secret" for
+ * a serial without decrypting, and nothing about the seed can be learned from the database alone.
+ */
 export function secretFingerprint(plain: Buffer): string {
-  cachedFingerprintKey ??= crypto.createHmac("sha256", secretKey()).update("seed-fingerprint").digest();
-  return crypto.createHmac("sha256", cachedFingerprintKey).update(plain).digest("base64url");
+  return keyedHash({ purpose: "seed-fingerprint", value: plain });
 }
 
 /** Encrypts a stream (an uploaded token file kept until its import ends) under the seed key. */
