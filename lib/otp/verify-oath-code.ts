@@ -2,7 +2,7 @@ import type { DatabaseOrTransaction } from "../db/client";
 import { normaliseCodeInput } from "./code-input";
 import { writeAuditEvent } from "../audit/write-audit-event";
 import { activeMfaLock, lockoutPolicy, recordMfaFailure, recordMfaSuccess } from "./lockout";
-import { claimTimeStep, loadOathCredential, type OathCredentialRef } from "./oath-credential";
+import { claimTimeStep, loadOathCredential, type OathCredential, type OathCredentialRef } from "./oath-credential";
 import { matchingSteps, timeStepAt } from "./totp";
 
 /** Why a code was not accepted; each maps to a message a person can act on. */
@@ -15,7 +15,7 @@ export enum CodeCheckFailure {
 }
 
 export type CodeCheckResult =
-  | { ok: true; step: number; driftSteps: number; label: string }
+  | { ok: true; step: number; driftSteps: number; label: string; credential: OathCredentialRef }
   | { ok: false; failure: CodeCheckFailure; message: string; lockedUntil?: Date; label?: string };
 
 /** At sign-in only ±1 step around the learned drift is accepted (C3). */
@@ -39,63 +39,96 @@ export async function verifyOathCode(options: {
   code: unknown;
   now?: Date;
 }): Promise<CodeCheckResult> {
+  return verifyOathCodeForAnyMethod({ ...options, credentials: [options.credential] });
+}
+
+/**
+ * The same engine when the caller doesn't say which method the code came from (the
+ * verification API of relying services): the code is tried against each of the user's
+ * credentials in the order given (default first), and a wrong code counts as ONE failure
+ * towards the lockout (C7), however many credentials it was tried against.
+ */
+export async function verifyOathCodeForAnyMethod(options: {
+  db: DatabaseOrTransaction;
+  userId: string;
+  credentials: OathCredentialRef[];
+  code: unknown;
+  now?: Date;
+}): Promise<CodeCheckResult> {
   const { db, userId } = options;
   const now = options.now ?? new Date();
 
   const lockedUntil = await activeMfaLock({ db, userId, now });
   if (lockedUntil) return lockedResult(lockedUntil);
 
-  const credential = await loadOathCredential({ db, ref: options.credential });
-  const usable =
-    credential?.userId === userId &&
-    (credential.kind === "hardwareToken" ? credential.status === "activated" : credential.status === "active");
-  if (!credential || !usable) {
+  const usable: OathCredential[] = [];
+  for (const ref of options.credentials) {
+    const credential = await loadOathCredential({ db, ref });
+    const ready = credential?.kind === "hardwareToken" ? credential.status === "activated" : credential?.status === "active";
+    if (credential && credential.userId === userId && ready) usable.push(credential);
+  }
+  if (usable.length === 0) {
     return { ok: false, failure: CodeCheckFailure.NotUsable, message: "This sign-in method can't be used. Choose another way to sign in." };
   }
 
-  const input = normaliseCodeInput({ input: options.code, digits: credential.digits });
-  if (!input.ok) return { ok: false, failure: CodeCheckFailure.InvalidFormat, message: input.message, label: credential.label };
+  // Each credential reads the input with its own number of digits (6 or 8).
+  const candidates: { credential: OathCredential; code: string }[] = [];
+  let formatProblem: { message: string; label: string } | null = null;
+  for (const credential of usable) {
+    const input = normaliseCodeInput({ input: options.code, digits: credential.digits });
+    if (input.ok) candidates.push({ credential, code: input.code });
+    else formatProblem ??= { message: input.message, label: credential.label };
+  }
+  if (candidates.length === 0 && formatProblem) {
+    return { ok: false, failure: CodeCheckFailure.InvalidFormat, message: formatProblem.message, label: formatProblem.label };
+  }
 
-  const currentStep = timeStepAt({ now, period: credential.period, t0: credential.t0 });
-  const centre = currentStep + credential.driftSteps;
-  const steps = [];
-  for (let step = centre - SIGN_IN_WINDOW_STEPS; step <= centre + SIGN_IN_WINDOW_STEPS; step++) steps.push(step);
-  const matches = matchingSteps({ ...credential, code: input.code, steps });
-  const fresh = matches.filter((step) => step > credential.lastUsedStep);
+  let replayedOn: OathCredential | null = null;
+  for (const { credential, code } of candidates) {
+    const currentStep = timeStepAt({ now, period: credential.period, t0: credential.t0 });
+    const centre = currentStep + credential.driftSteps;
+    const steps = [];
+    for (let step = centre - SIGN_IN_WINDOW_STEPS; step <= centre + SIGN_IN_WINDOW_STEPS; step++) steps.push(step);
+    const matches = matchingSteps({ ...credential, code, steps });
+    const fresh = matches.filter((step) => step > credential.lastUsedStep);
 
-  const cap = maxLearnedDriftSteps(credential.period);
-  for (const step of fresh) {
-    const driftSteps = Math.max(-cap, Math.min(cap, step - currentStep));
-    if (await claimTimeStep({ db, ref: options.credential, step, driftSteps, now })) {
-      await recordMfaSuccess({ db, userId, now });
-      return { ok: true, step, driftSteps, label: credential.label };
+    const cap = maxLearnedDriftSteps(credential.period);
+    for (const step of fresh) {
+      const driftSteps = Math.max(-cap, Math.min(cap, step - currentStep));
+      const ref = { kind: credential.kind, id: credential.id };
+      if (await claimTimeStep({ db, ref, step, driftSteps, now })) {
+        await recordMfaSuccess({ db, userId, now });
+        return { ok: true, step, driftSteps, label: credential.label, credential: ref };
+      }
     }
+    if (matches.length > 0) replayedOn ??= credential;
   }
 
   // A replayed code is a real code seen before, not a guess: it is refused and logged but does
   // not count towards the lockout (else a double-submitted form would lock a user out).
-  if (matches.length > 0) {
-    await auditCodeEvent({ db, userId, action: "Verification code replayed", credential });
+  if (replayedOn) {
+    await auditCodeEvent({ db, userId, action: "Verification code replayed", credential: replayedOn });
     return {
       ok: false,
       failure: CodeCheckFailure.Replayed,
       message: "This code has already been used. Wait for the next code on your device and enter it.",
-      label: credential.label,
+      label: replayedOn.label,
     };
   }
+  const tried = candidates[0].credential;
   const failure = await recordMfaFailure({ db, userId, now });
   if (failure.lockedUntil) {
     // Only the failure that reached the threshold records the lock (concurrent ones see it too).
     if (failure.failedCount === lockoutPolicy().threshold) {
-      await auditCodeEvent({ db, userId, action: "MFA locked after too many wrong codes", credential, until: failure.lockedUntil });
+      await auditCodeEvent({ db, userId, action: "MFA locked after too many wrong codes", credential: tried, until: failure.lockedUntil });
     }
-    return { ...lockedResult(failure.lockedUntil), label: credential.label };
+    return { ...lockedResult(failure.lockedUntil), label: tried.label };
   }
   return {
     ok: false,
     failure: CodeCheckFailure.WrongCode,
     message: "That code didn't work. Check the code shown on your device now and try again.",
-    label: credential.label,
+    label: tried.label,
   };
 }
 
