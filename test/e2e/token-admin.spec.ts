@@ -1,17 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
-import type { Role } from "../../lib/auth/permissions";
 import { makeToken, tokenCode } from "../support/factories";
-import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser, wrongCode } from "./helpers";
-
-/** Signs in to the admin console with a role, through password and a token code (admin needs MFA). */
-async function signInAs(page: Page, role: Role) {
-  const admin = await makeUser({ roles: [role] });
-  const token = await makeActivatedToken(admin.id);
-  await enterPassword(page, admin.upn, admin.password, "/admin");
-  await enterCode(page, await freshCode(token));
-  await expect(page.getByRole("heading", { name: "Admin console" })).toBeVisible();
-  return admin;
-}
+import { db, enterPassword, expectOnSecurityInfo, makeUser, wrongCode } from "./helpers";
+import { signInAs } from "./sign-in-as";
 
 async function openToken(page: Page, serialNumber: string) {
   await page.getByRole("link", { name: "Hardware tokens" }).click();
