@@ -1,5 +1,5 @@
 import type { Database } from "../db/client";
-import { activeMfaLock, recordMfaFailure, recordMfaSuccess } from "../otp/lockout";
+import { activeMfaLock, lockAfterFailedAttempt, recordMfaSuccess, releaseMfaAttempt, reserveMfaAttempt } from "../otp/lockout";
 import { mfaLockedMessage } from "../otp/verify-oath-code";
 import { activateHardwareToken } from "../tokens/activate-hardware-token";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
@@ -46,27 +46,39 @@ export async function selfActivateHardwareToken(options: {
   if (!token) return refuse(SecurityInfoFailure.NotFound, notAssignedToYou(serialNumber));
   if (token.status === "activated") return refuse(SecurityInfoFailure.Invalid, `Your hardware token ${serialNumber} is already activated.`);
 
-  const result = await activateHardwareToken({ db, tokenId: token.id, code: options.code, actor, now });
+  // The try is taken before the ±1-day search, so parallel guesses can't outrun the lockout (C7).
+  const attempt = await reserveMfaAttempt({ db, userId: actor.id, now });
+  if (!attempt.ok) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(attempt.lockedUntil));
+  // The name, the MFA success and the notice commit with the activation (and its audit event).
+  const result = await activateHardwareToken({
+    db,
+    tokenId: token.id,
+    code: options.code,
+    actor,
+    now,
+    alsoOnSuccess: async (tx) => {
+      await tx.hardwareToken.updateMany({ where: { id: token.id, userId: actor.id }, data: { friendlyName: options.friendlyName || null } });
+      await recordMfaSuccess({ db: tx, userId: actor.id, now });
+      await recordSecurityInfoChange({
+        db: tx,
+        actor,
+        action: "Register hardware token",
+        target: { type: "hardwareToken", id: token.id, label: serialNumber },
+        details: { friendlyName: options.friendlyName },
+        notice: { subject: "A hardware token was activated on your account", what: `Hardware token ${serialNumber} was activated and added to your sign-in methods.` },
+        now,
+      });
+    },
+  });
   if (!result.ok) {
-    // Only a code that was checked and wrong counts; a mistyped format doesn't.
-    if (result.status !== "failedActivation") return refuse(SecurityInfoFailure.Invalid, result.reason);
-    const failure = await recordMfaFailure({ db, userId: actor.id, now });
+    // Only a code that was checked and wrong counts; a mistyped format or a used code doesn't.
+    if (result.status !== "failedActivation") {
+      await releaseMfaAttempt({ db, userId: actor.id });
+      return refuse(SecurityInfoFailure.Invalid, result.reason);
+    }
+    const failure = await lockAfterFailedAttempt({ db, userId: actor.id, attempt, now });
     if (failure.lockedUntil) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(failure.lockedUntil));
     return refuse(SecurityInfoFailure.WrongCode, result.reason);
   }
-  // The activation (and its audit event) has committed; the name, the MFA success and the notice follow together.
-  await db.$transaction(async (tx) => {
-    await tx.hardwareToken.updateMany({ where: { id: token.id, userId: actor.id }, data: { friendlyName: options.friendlyName || null } });
-    await recordMfaSuccess({ db: tx, userId: actor.id, now });
-    await recordSecurityInfoChange({
-      db: tx,
-      actor,
-      action: "Register hardware token",
-      target: { type: "hardwareToken", id: token.id, label: serialNumber },
-      details: { friendlyName: options.friendlyName },
-      notice: { subject: "A hardware token was activated on your account", what: `Hardware token ${serialNumber} was activated and added to your sign-in methods.` },
-      now,
-    });
-  });
   return { ok: true, serialNumber };
 }

@@ -1,5 +1,5 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
-import type { Database } from "../db/client";
+import type { Database, Transaction } from "../db/client";
 import { normaliseCodeInput } from "../otp/code-input";
 import { claimTimeStep, loadOathCredential } from "../otp/oath-credential";
 import { matchingSteps, timeStepAt } from "../otp/totp";
@@ -23,6 +23,8 @@ export async function activateHardwareToken(options: {
   code: unknown;
   actor: AuditActor;
   now?: Date;
+  /** More work that must commit with the activation or not at all (self-activation's name and notice). */
+  alsoOnSuccess?: (tx: Transaction) => Promise<void>;
 }): Promise<ActivationResult> {
   const { db, actor } = options;
   const now = options.now ?? new Date();
@@ -40,8 +42,9 @@ export async function activateHardwareToken(options: {
   const reach = maxLearnedDriftSteps(token.period);
   const steps: number[] = [];
   for (let step = currentStep - reach; step <= currentStep + reach; step++) steps.push(step);
+  const matches = matchingSteps({ ...token, code: input.code, steps });
   // Of several matching steps in the wide window, the one nearest the token's clock is likeliest.
-  const candidates = matchingSteps({ ...token, code: input.code, steps })
+  const candidates = matches
     .filter((step) => step > token.lastUsedStep)
     .sort((a, b) => Math.abs(a - currentStep) - Math.abs(b - currentStep));
 
@@ -59,8 +62,17 @@ export async function activateHardwareToken(options: {
       });
       if (claimed) {
         await writeAuditEvent({ db: tx, actor, action: "Activate hardware token", target, details: { driftSteps } });
+        await options.alsoOnSuccess?.(tx);
         return { ok: true as const, driftSteps };
       }
+    }
+    if (matches.length > 0) {
+      // A real code whose step is already used — a concurrent activation with the same code (a
+      // double-submitted form) won the claim. Not a wrong code: the token keeps its status and,
+      // for self-activation, the try doesn't count towards the lockout.
+      const reason = "This code has already been used. Wait for the next code on the token and enter it.";
+      await writeAuditEvent({ db: tx, actor, action: "Activate hardware token", target, result: "failure", details: { reason } });
+      return { ok: false as const, reason };
     }
     // Conditional: a concurrent request that activated the token must not be undone.
     await tx.hardwareToken.updateMany({ where: { id: token.id, status: { in: ACTIVATABLE } }, data: { status: "failedActivation" } });
