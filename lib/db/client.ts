@@ -2,13 +2,14 @@ import type { PrismaClient as SqliteClient } from ".prisma/client-sqlite";
 import { resolveDatabaseTarget } from "./database-url";
 
 /**
- * Fields that must never leave the server by accident: password hashes and encrypted seeds are
+ * Fields that must never leave the server by accident: password and pass hashes and encrypted seeds are
  * omitted from every query unless a query asks for them explicitly (`omit: { field: false }`).
  */
 const globalOmit = {
   user: { passwordHash: true },
   hardwareToken: { encryptedSecret: true, secretFingerprint: true },
   authenticatorApp: { encryptedSecret: true },
+  temporaryAccessPass: { passHash: true },
 } as const;
 
 function createClient() {

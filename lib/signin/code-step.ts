@@ -1,16 +1,10 @@
-import { markSignInMfaSatisfied } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import { listMfaMethods, parseMethodId } from "../methods/authentication-methods";
 import { CodeCheckFailure, verifyOathCode } from "../otp/verify-oath-code";
-import { hashSignInHandle } from "./pending-sign-in";
-import { addSignInStep } from "./sign-in-log";
+import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFailedMfaStep, type MfaStepResult } from "./pending-mfa";
 
-export const SIGN_IN_EXPIRED_MESSAGE = "Your sign-in timed out or was already used. Sign in again.";
-
-export type CodeStepResult =
-  | { outcome: "complete" }
-  | { outcome: "expired"; message: string }
-  | { outcome: "retry"; message: string; lockedUntil?: Date };
+export { SIGN_IN_EXPIRED_MESSAGE };
+export type CodeStepResult = MfaStepResult;
 
 const RESULT_DETAIL: Record<CodeCheckFailure, string> = {
   [CodeCheckFailure.InvalidFormat]: "Code not in the expected format",
@@ -34,10 +28,8 @@ export async function checkCodeStep(options: {
 }): Promise<CodeStepResult> {
   const { db } = options;
   const now = options.now ?? new Date();
-  const pending = await db.pendingSignIn.findUnique({ where: { handleHash: hashSignInHandle(options.handle) } });
-  if (!pending || pending.stage !== "mfaRequired" || pending.consumedAt || pending.expiresAt <= now) {
-    return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
-  }
+  const pending = await openPendingMfa({ db, handle: options.handle, now });
+  if (!pending) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
   const { methods } = await listMfaMethods({ db, userId: pending.userId });
   const ref = parseMethodId(options.methodId);
   const method = ref && methods.find((m) => m.credential.kind === ref.kind && m.credential.id === ref.id);
@@ -48,29 +40,11 @@ export async function checkCodeStep(options: {
   if (!result.ok) {
     if (result.failure === CodeCheckFailure.InvalidFormat) return { outcome: "retry", message: result.message };
     const locked = result.failure === CodeCheckFailure.Locked;
-    await addSignInStep({
-      db,
-      signInId: pending.signInId,
-      step: { ...step, resultDetail: RESULT_DETAIL[result.failure], succeeded: false },
-      status: locked ? "failure" : "interrupted",
-      failureReason: locked ? "MFA locked after too many wrong codes" : "Multi-factor authentication not completed yet",
-    });
+    await recordFailedMfaStep({ db, pending, step: { ...step, resultDetail: RESULT_DETAIL[result.failure], succeeded: false }, locked });
     return { outcome: "retry", message: result.message, lockedUntil: result.lockedUntil };
   }
 
-  const moved = await db.pendingSignIn.updateMany({
-    where: { id: pending.id, stage: "mfaRequired", consumedAt: null },
-    data: { stage: "complete", mfaAt: now },
-  });
-  if (moved.count !== 1) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
-  await addSignInStep({
-    db,
-    signInId: pending.signInId,
-    step: { ...step, resultDetail: "MFA completed with a verification code", succeeded: true },
-    status: "success",
-    failureReason: null,
-    authRequirement: "multiFactor",
-  });
-  await markSignInMfaSatisfied({ db, signInId: pending.signInId });
+  const completed = await completePendingMfa({ db, pending, now, step: { ...step, resultDetail: "MFA completed with a verification code", succeeded: true } });
+  if (!completed) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
   return { outcome: "complete" };
 }

@@ -1,0 +1,56 @@
+import { markSignInMfaSatisfied } from "../conditional-access/sign-in-policy-results";
+import type { Database } from "../db/client";
+import { hashSignInHandle } from "./pending-sign-in";
+import { addSignInStep, type SignInStepInput } from "./sign-in-log";
+
+export const SIGN_IN_EXPIRED_MESSAGE = "Your sign-in timed out or was already used. Sign in again.";
+
+/** What a second-factor step (a code, a Temporary Access Pass) answers the sign-in page. */
+export type MfaStepResult =
+  | { outcome: "complete"; redirectTo?: string }
+  | { outcome: "expired"; message: string }
+  | { outcome: "retry"; message: string; lockedUntil?: Date };
+
+/** The pending sign-in behind a handle, while it still waits for its second factor (A1); null once expired, completed or redeemed. */
+export async function openPendingMfa(options: { db: Database; handle: string; now: Date }) {
+  const pending = await options.db.pendingSignIn.findUnique({ where: { handleHash: hashSignInHandle(options.handle) } });
+  if (!pending || pending.stage !== "mfaRequired" || pending.consumedAt || pending.expiresAt <= options.now) return null;
+  return pending;
+}
+
+export type OpenPendingMfa = NonNullable<Awaited<ReturnType<typeof openPendingMfa>>>;
+
+/** A wrong second factor: the sign-in log gets the failed step; a lock ends the sign-in as a failure. */
+export async function recordFailedMfaStep(options: { db: Database; pending: OpenPendingMfa; step: SignInStepInput; locked: boolean }): Promise<void> {
+  await addSignInStep({
+    db: options.db,
+    signInId: options.pending.signInId,
+    step: options.step,
+    status: options.locked ? "failure" : "interrupted",
+    failureReason: options.locked ? "MFA locked after too many wrong codes" : "Multi-factor authentication not completed yet",
+  });
+}
+
+/**
+ * The second factor succeeded: moves the pending sign-in to `complete` exactly once (the session
+ * is created from it by redeemSignInHandle), logs the step, and lets the Conditional Access
+ * results that waited for MFA show it. False when another request completed it first.
+ */
+export async function completePendingMfa(options: {
+  db: Database;
+  pending: OpenPendingMfa;
+  step: SignInStepInput;
+  now: Date;
+  /** where the session goes instead of the sign-in's own callback */
+  callbackUrl?: string;
+}): Promise<boolean> {
+  const { db, pending, now } = options;
+  const moved = await db.pendingSignIn.updateMany({
+    where: { id: pending.id, stage: "mfaRequired", consumedAt: null },
+    data: { stage: "complete", mfaAt: now, ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}) },
+  });
+  if (moved.count !== 1) return false;
+  await addSignInStep({ db, signInId: pending.signInId, step: options.step, status: "success", failureReason: null, authRequirement: "multiFactor" });
+  await markSignInMfaSatisfied({ db, signInId: pending.signInId });
+  return true;
+}
