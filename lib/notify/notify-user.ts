@@ -1,4 +1,5 @@
 import type { DatabaseOrTransaction } from "../db/client";
+import { queueMail } from "./queue-mail";
 
 export type SecurityNotice = {
   /** what changed, in a few words: becomes the subject, e.g. "Your password was changed" */
@@ -8,15 +9,16 @@ export type SecurityNotice = {
 };
 
 /**
- * Tells a user about a change to their security info (A4) by writing an outbox row. Call it with
- * the transaction that makes the change, so the notice exists exactly when the change does; a
- * sender (SMTP, a later issue) delivers the outbox and sets `sentAt`.
+ * Tells a user about a change to their security info (A4) by mail to their UPN, through the outbox
+ * (queueMail). Call it with the transaction that makes the change, so the notice exists exactly
+ * when the change does; with SMTP_URL set the outbox sender delivers it and sets `sentAt`.
  */
 export async function notifyUser(options: { db: DatabaseOrTransaction; upn: string; notice: SecurityNotice; now?: Date }): Promise<void> {
   const { notice } = options;
   const when = (options.now ?? new Date()).toISOString().replace("T", " ").slice(0, 16);
-  await options.db.outboxMessage.create({
-    data: {
+  await queueMail({
+    db: options.db,
+    message: {
       to: options.upn,
       subject: notice.subject,
       body: [
