@@ -7,6 +7,8 @@ const dataDir = path.join(__dirname, "test-results", "e2e-data");
 const port = Number(process.env.E2E_PORT ?? 3100);
 process.env.PORTAL_DATA_DIR = dataDir;
 process.env.DATABASE_URL = `file:${path.join(dataDir, "portal.db")}`;
+// The verification API exists only with a key: the e2e server gets this one (tests read it here).
+process.env.VERIFY_API_KEY = "e2e-verification-api-key";
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -32,6 +34,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1" },
+    env: { PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1", VERIFY_API_KEY: process.env.VERIFY_API_KEY },
   },
 });

@@ -8,11 +8,13 @@ import type { ClientInfo } from "../signin/sign-in-log";
  */
 export async function currentClientInfo(): Promise<ClientInfo> {
   const list = await headers();
+  return { ipAddress: clientIpAddress(list), userAgent: list.get("user-agent") ?? "" };
+}
+
+/** The caller's IP from a request's headers (route handlers that have the Request at hand). */
+export function clientIpAddress(list: Headers): string {
   const forwarded = list.get("x-forwarded-for")?.split(",").map((part) => part.trim()).filter(Boolean) ?? [];
-  return {
-    ipAddress: forwarded.at(-1) ?? list.get("x-real-ip") ?? "",
-    userAgent: list.get("user-agent") ?? "",
-  };
+  return forwarded.at(-1) ?? list.get("x-real-ip") ?? "";
 }
 
 /** Whether the browser reached us over HTTPS (directly or through a proxy): cookies are then Secure. */

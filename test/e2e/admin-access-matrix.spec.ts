@@ -44,6 +44,9 @@ async function mismatches(request: APIRequestContext, caller: Caller): Promise<s
     const label = `route ${entry.method} ${entry.path}`;
     if (entry.allow === "public") {
       if (status === 401 || status === 403 || status >= 500) problems.push(`${label}: ${status}, expected it open to everyone`);
+    } else if (entry.allow === "verificationApiKey") {
+      // No session opens the machine API; only its key does (test/e2e/verification-api.spec.ts).
+      if (status !== 401) problems.push(`${label}: ${status}, expected 401 without the API key`);
     } else if (caller === "anonymous") {
       if (status !== 401) problems.push(`${label}: ${status}, expected 401`);
     } else if (caller === "plain user" || !entry.allow.includes(caller)) {

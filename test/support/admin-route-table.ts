@@ -34,8 +34,11 @@ export type RouteEntry = {
   file: string;
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
-  /** "public": anyone, signed in or not, gets through (no 401/403) */
-  allow: readonly Role[] | "public";
+  /**
+   * "public": anyone, signed in or not, gets through (no 401/403). "verificationApiKey": a machine
+   * API that only the configured key opens — every caller, whatever their session, gets 401.
+   */
+  allow: readonly Role[] | "public" | "verificationApiKey";
   /** what an allowed caller gets (e.g. 404 for a MISSING_ID path, 400 for an empty upload) */
   allowedStatus?: number;
 };
@@ -105,11 +108,13 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   // ── Route handlers ───────────────────────────────────────────────────────────────────────
   { kind: "route", file: "app/api/auth/[...nextauth]/route.ts", method: "GET", path: "/api/auth/session", allow: "public" },
   { kind: "route", file: "app/api/health/route.ts", method: "GET", path: "/api/health", allow: "public" },
+  { kind: "route", file: "app/api/health/live/route.ts", method: "GET", path: "/api/health/live", allow: "public" },
   { kind: "route", file: "app/api/token-imports/route.ts", method: "POST", path: "/api/token-imports?fileName=empty.csv", allow: POLICY_ADMINS },
   { kind: "route", file: "app/api/token-imports/[importId]/route.ts", method: "GET", path: `/api/token-imports/${MISSING_ID}`, allow: POLICY_ADMINS, allowedStatus: 404 },
   { kind: "route", file: "app/api/token-imports/[importId]/failures/route.ts", method: "GET", path: `/api/token-imports/${MISSING_ID}/failures`, allow: POLICY_ADMINS, allowedStatus: 404 },
   { kind: "route", file: "app/api/sign-ins/export/route.ts", method: "GET", path: "/api/sign-ins/export?format=csv", allow: SIGN_IN_READERS },
   { kind: "route", file: "app/api/audit/export/route.ts", method: "GET", path: "/api/audit/export?format=json", allow: AUDIT_READERS },
+  { kind: "route", file: "app/api/verify/route.ts", method: "POST", path: "/api/verify", allow: "verificationApiKey" },
 
   // ── Server actions ───────────────────────────────────────────────────────────────────────
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "assignTokenAction", allow: METHOD_MANAGERS },
