@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isSameOrigin } from "./lib/auth/same-origin";
 
 // Signed-in areas: a visitor without a session cookie is sent to sign in. This is a convenience
 // only — every page, action and route handler checks the session and permission itself (W1).
@@ -21,8 +22,20 @@ function contentSecurityPolicy(nonce: string, dev: boolean): string {
   ].join("; ");
 }
 
+/** Methods that change nothing: everything else must come from one of our own pages (W2). */
+const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
+
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
+  // Server actions are POSTs to page URLs. Next.js refuses a foreign Origin itself, but with a
+  // 500 and lets a missing one through; this answers both with a plain 403 before any action
+  // runs. Route handlers under /api check the origin themselves (authorizeRoute).
+  if (!SAFE_METHODS.includes(request.method) && !pathname.startsWith("/api/") && !isSameOrigin(request)) {
+    return new NextResponse("Cross-site requests are not accepted. Open the portal's page and try again.", {
+      status: 403,
+      headers: { "Content-Type": "text/plain; charset=utf-8", "X-Content-Type-Options": "nosniff" },
+    });
+  }
   const signedInArea = SIGNED_IN_AREAS.some((area) => pathname === area || pathname.startsWith(`${area}/`));
   if (signedInArea && !SESSION_COOKIES.some((name) => request.cookies.has(name))) {
     const login = new URL("/login", request.url);

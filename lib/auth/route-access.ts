@@ -1,11 +1,12 @@
 import { getCurrentUser, type CurrentUser } from "./current-user";
 import { rolesAllow, type Permission } from "./permissions";
+import { isSameOrigin } from "./same-origin";
 import { TEMPORARY_PASSWORD_REASON } from "./validated-action";
 
 /**
  * The route-handler twin of requirePermission (W1): answers with a JSON 401/403 instead of a
- * redirect. State-changing requests must also come from our own origin — server actions get this
- * check from Next.js; route handlers get it here (W2; a `null` origin is refused too).
+ * redirect. State-changing requests must also come from our own origin (W2; a `null` origin is
+ * refused too) — proxy.ts refuses cross-origin server action posts the same way.
  */
 export async function authorizeRoute(request: Request, permission: Permission): Promise<{ ok: true; user: CurrentUser } | { ok: false; response: Response }> {
   if (request.method !== "GET" && request.method !== "HEAD" && !isSameOrigin(request)) {
@@ -21,15 +22,4 @@ export async function authorizeRoute(request: Request, permission: Permission): 
   }
   if (user.mustChangePassword) return { ok: false, response: Response.json({ error: TEMPORARY_PASSWORD_REASON }, { status: 403 }) };
   return { ok: true, user };
-}
-
-function isSameOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin || origin === "null") return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
 }

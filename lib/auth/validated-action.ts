@@ -33,6 +33,8 @@ export function validatedAction<Schema extends z.ZodType, Result extends ActionS
         if (user.mustChangePassword) return { error: TEMPORARY_PASSWORD_REASON };
       }
     }
+    // Forms always send FormData; anything else is a hand-made request (an answer, not a 500).
+    if (!(formData instanceof FormData)) return { error: "This form could not be read. Reload the page and try again." };
     const parsed = options.schema.safeParse(Object.fromEntries(formData));
     if (!parsed.success) {
       const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
