@@ -12,6 +12,13 @@ const globalOmit = {
   temporaryAccessPass: { passHash: true },
 } as const;
 
+/**
+ * Prisma's defaults (2 s to get a connection for a transaction, 5 s to run it) fail requests in a
+ * burst: 50 concurrent activations on PostgreSQL queue on one token row and on the audit chain
+ * head with a pool of 10, and waited longer than 2 s for a connection.
+ */
+const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
+
 function createClient() {
   const target = resolveDatabaseTarget();
   if (target.provider === "postgresql") {
@@ -19,14 +26,16 @@ function createClient() {
     // is typed as the SQLite one.
     const { PrismaClient } = require(".prisma/client-postgresql") as { PrismaClient: typeof SqliteClient };
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
-    const adapter = new PrismaPg({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
-    return new PrismaClient({ adapter: adapter as never, omit: globalOmit });
+    // connectionTimeoutMillis: a database that can't be reached fails the request (error page,
+    // health 503) instead of leaving it hanging — pg waits forever by default.
+    const adapter = new PrismaPg({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 });
+    return new PrismaClient({ adapter: adapter as never, omit: globalOmit, transactionOptions });
   }
   const { PrismaClient } = require(".prisma/client-sqlite") as { PrismaClient: typeof SqliteClient };
   const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
   // timeout: wait for a lock held by another process (CLI, second server) instead of failing.
   const adapter = new PrismaBetterSQLite3({ url: target.filePath, timeout: 10_000 });
-  return new PrismaClient({ adapter, omit: globalOmit });
+  return new PrismaClient({ adapter, omit: globalOmit, transactionOptions });
 }
 
 export type Database = ReturnType<typeof createClient>;

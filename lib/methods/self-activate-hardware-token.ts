@@ -1,10 +1,17 @@
 import type { Database } from "../db/client";
-import { activeMfaLock, lockAfterFailedAttempt, recordMfaSuccess, releaseMfaAttempt, reserveMfaAttempt } from "../otp/lockout";
+import { acceptMfaSuccess, activeMfaLock, recordMfaFailure } from "../otp/lockout";
 import { mfaLockedMessage } from "../otp/verify-oath-code";
 import { activateHardwareToken } from "../tokens/activate-hardware-token";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+
+/** Rolls back an activation whose code was right but arrived after MFA locked. */
+class LockedDuringActivation extends Error {
+  constructor(readonly lockedUntil: Date) {
+    super("MFA locked during activation");
+  }
+}
 
 /**
  * One answer for an unknown serial and a token held by someone else, so the form can't be used
@@ -46,9 +53,6 @@ export async function selfActivateHardwareToken(options: {
   if (!token) return refuse(SecurityInfoFailure.NotFound, notAssignedToYou(serialNumber));
   if (token.status === "activated") return refuse(SecurityInfoFailure.Invalid, `Your hardware token ${serialNumber} is already activated.`);
 
-  // The try is taken before the ±1-day search, so parallel guesses can't outrun the lockout (C7).
-  const attempt = await reserveMfaAttempt({ db, userId: actor.id, now });
-  if (!attempt.ok) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(attempt.lockedUntil));
   // The name, the MFA success and the notice commit with the activation (and its audit event).
   const result = await activateHardwareToken({
     db,
@@ -58,7 +62,10 @@ export async function selfActivateHardwareToken(options: {
     now,
     alsoOnSuccess: async (tx) => {
       await tx.hardwareToken.updateMany({ where: { id: token.id, userId: actor.id }, data: { friendlyName: options.friendlyName || null } });
-      await recordMfaSuccess({ db: tx, userId: actor.id, now });
+      // Parallel wrong guesses may have locked MFA since the check above: then the activation
+      // rolls back, so a burst of guesses over the ±1-day window gets no more than the threshold (C7).
+      const locked = await acceptMfaSuccess({ db: tx, userId: actor.id, now });
+      if (locked) throw new LockedDuringActivation(locked);
       await recordSecurityInfoChange({
         db: tx,
         actor,
@@ -69,14 +76,15 @@ export async function selfActivateHardwareToken(options: {
         now,
       });
     },
+  }).catch((error: unknown) => {
+    if (error instanceof LockedDuringActivation) return error;
+    throw error;
   });
+  if (result instanceof LockedDuringActivation) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(result.lockedUntil));
   if (!result.ok) {
     // Only a code that was checked and wrong counts; a mistyped format or a used code doesn't.
-    if (result.status !== "failedActivation") {
-      await releaseMfaAttempt({ db, userId: actor.id });
-      return refuse(SecurityInfoFailure.Invalid, result.reason);
-    }
-    const failure = await lockAfterFailedAttempt({ db, userId: actor.id, attempt, now });
+    if (result.status !== "failedActivation") return refuse(SecurityInfoFailure.Invalid, result.reason);
+    const failure = await recordMfaFailure({ db, userId: actor.id, now });
     if (failure.lockedUntil) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(failure.lockedUntil));
     return refuse(SecurityInfoFailure.WrongCode, result.reason);
   }

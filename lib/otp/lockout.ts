@@ -54,6 +54,29 @@ export async function recordMfaFailure(options: {
   return { failedCount: mfaFailedCount, lockedUntil };
 }
 
+/**
+ * A good code ends the run of failures — but only while MFA is not locked (C7). Conditional
+ * UPDATE `WHERE count < threshold AND not locked`: wrong codes sent in parallel are compared
+ * before any of them is counted, so without this condition a right guess in a burst of 100 would
+ * be accepted (and clear the lock) even when it landed after the 10th wrong one. Returns null on
+ * success, or the lock that refuses it (set here when the counter is at the threshold but the
+ * request that reached it hasn't written the lock yet, or the threshold was lowered).
+ */
+export async function acceptMfaSuccess(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<Date | null> {
+  const { db, userId, now } = options;
+  const { threshold, lockMinutes } = lockoutPolicy();
+  const notLocked = [{ mfaLockedUntil: null }, { mfaLockedUntil: { lte: now } }];
+  const accepted = await db.user.updateMany({
+    where: { id: userId, mfaFailedCount: { lt: threshold }, OR: notLocked },
+    data: { mfaFailedCount: 0, mfaLockedUntil: null, lastMfaAt: now },
+  });
+  if (accepted.count === 1) return null;
+  const lockedUntil = new Date(now.getTime() + lockMinutes * 60_000);
+  await db.user.updateMany({ where: { id: userId, mfaFailedCount: { gte: threshold }, OR: notLocked }, data: { mfaLockedUntil: lockedUntil } });
+  const user = await db.user.findUnique({ where: { id: userId }, select: { mfaLockedUntil: true } });
+  return user?.mfaLockedUntil && user.mfaLockedUntil > now ? user.mfaLockedUntil : lockedUntil;
+}
+
 /** A good code ends the run of failures and records when MFA last succeeded. */
 export async function recordMfaSuccess(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<void> {
   await options.db.user.update({

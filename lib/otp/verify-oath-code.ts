@@ -1,7 +1,7 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { normaliseCodeInput } from "./code-input";
 import { writeAuditEvent } from "../audit/write-audit-event";
-import { activeMfaLock, lockoutPolicy, recordMfaFailure, recordMfaSuccess } from "./lockout";
+import { acceptMfaSuccess, activeMfaLock, lockoutPolicy, recordMfaFailure } from "./lockout";
 import { claimTimeStep, loadOathCredential, type OathCredential, type OathCredentialRef } from "./oath-credential";
 import { matchingSteps, timeStepAt } from "./totp";
 
@@ -97,7 +97,9 @@ export async function verifyOathCodeForAnyMethod(options: {
       const driftSteps = Math.max(-cap, Math.min(cap, step - currentStep));
       const ref = { kind: credential.kind, id: credential.id };
       if (await claimTimeStep({ db, ref, step, driftSteps, now })) {
-        await recordMfaSuccess({ db, userId, now });
+        // The step stays used even when the lock refuses it: a code is good once at most.
+        const locked = await acceptMfaSuccess({ db, userId, now });
+        if (locked) return { ...lockedResult(locked), label: credential.label };
         return { ok: true, step, driftSteps, label: credential.label, credential: ref };
       }
     }

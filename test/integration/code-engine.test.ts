@@ -94,37 +94,44 @@ describe("code engine on a real database", () => {
     expect(await verifyOathCode({ db, userId: user.id, credential: ref(token.id), code: tokenCode(token, next, -1), now: next })).toMatchObject({ ok: false });
   });
 
-  it("gives exactly one success for 20 concurrent submissions of one code (C6)", async () => {
+  it("gives exactly one success for 50 concurrent submissions of one code (C6)", async () => {
     const start = new Date("2026-11-05T10:00:00Z");
     const user = await makeUser();
     const token = await makeToken({ userId: user.id, now: start });
     const now = later(start, 1200);
     const code = tokenCode(token, now);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => verifyOathCode({ db, userId: user.id, credential: ref(token.id), code, now })),
+      Array.from({ length: 50 }, () => verifyOathCode({ db, userId: user.id, credential: ref(token.id), code, now })),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok && r.failure === CodeCheckFailure.Replayed)).toHaveLength(19);
+    expect(results.filter((r) => !r.ok && r.failure === CodeCheckFailure.Replayed)).toHaveLength(49);
+    // A replay is not a guess: the tries it took before the comparison are given back.
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ mfaFailedCount: 0, mfaLockedUntil: null });
     // Each replay is a security event in the audit log (W5), without the code.
     const replays = await db.auditEvent.findMany({ where: { action: "Verification code replayed", targetId: token.id } });
-    expect(replays).toHaveLength(19);
+    expect(replays).toHaveLength(49);
     expect(replays.every((event) => !event.details.includes(code))).toBe(true);
     const stored = await db.hardwareToken.findUniqueOrThrow({ where: { id: token.id } });
     expect(stored.lastUsedStep).toBe(timeStepAt({ now, period: 30, t0: 0 }));
   });
 
-  it("counts 20 concurrent wrong codes exactly and locks at the threshold (C7)", async () => {
+  it("counts 100 concurrent wrong codes without losing one and locks at the 10th (C7)", async () => {
     const start = new Date("2026-11-06T10:00:00Z");
     const user = await makeUser();
     const token = await makeToken({ userId: user.id, now: start });
     const now = later(start, 600);
     const bad = wrongCode(token, now);
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => verifyOathCode({ db, userId: user.id, credential: ref(token.id), code: bad, now })),
+      Array.from({ length: 100 }, () => verifyOathCode({ db, userId: user.id, credential: ref(token.id), code: bad, now })),
     );
-    expect(results.every((r) => !r.ok)).toBe(true);
+    // Failures 1–9 each answer "wrong" once; from the 10th on, every answer is the lock.
+    expect(results.filter((r) => !r.ok && r.failure === CodeCheckFailure.WrongCode)).toHaveLength(9);
+    expect(results.filter((r) => !r.ok && r.failure === CodeCheckFailure.Locked)).toHaveLength(91);
     const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-    expect(stored.mfaFailedCount).toBe(20);
+    // Every code compared is counted (those that arrived after the lock was visible were refused
+    // unread), so the counter is at least the threshold and never more than the attempts.
+    expect(stored.mfaFailedCount).toBeGreaterThanOrEqual(10);
+    expect(stored.mfaFailedCount).toBeLessThanOrEqual(100);
     expect(stored.mfaLockedUntil!.getTime()).toBe(now.getTime() + 15 * 60_000);
     expect(await db.auditEvent.count({ where: { action: "MFA locked after too many wrong codes", actorId: user.id } })).toBe(1);
     // Locked: even the right code is refused, and says until when.
@@ -134,6 +141,50 @@ describe("code engine on a real database", () => {
     const afterLock = later(now, 16 * 60);
     expect(await verifyOathCode({ db, userId: user.id, credential: ref(token.id), code: tokenCode(token, afterLock), now: afterLock })).toMatchObject({ ok: true });
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).mfaFailedCount).toBe(0);
+  });
+
+  it("counts 100 concurrent wrong codes exactly at the highest threshold (100) and locks at the 100th", async () => {
+    const saved = process.env.MFA_LOCKOUT_THRESHOLD;
+    process.env.MFA_LOCKOUT_THRESHOLD = "100";
+    try {
+      const start = new Date("2026-11-06T12:00:00Z");
+      const user = await makeUser();
+      const token = await makeToken({ userId: user.id, now: start });
+      const now = later(start, 600);
+      // 100 different wrong codes, as a brute force would send them.
+      const taken = new Set(Array.from({ length: 7 }, (_, i) => tokenCode(token, now, i - 3)));
+      const guesses = Array.from({ length: 130 }, (_, i) => String(i).padStart(6, "0")).filter((c) => !taken.has(c)).slice(0, 100);
+      const results = await Promise.all(guesses.map((code) => verifyOathCode({ db, userId: user.id, credential: ref(token.id), code, now })));
+      expect(results.filter((r) => !r.ok && r.failure === CodeCheckFailure.WrongCode)).toHaveLength(99);
+      expect(results.filter((r) => !r.ok && r.failure === CodeCheckFailure.Locked)).toHaveLength(1);
+      const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+      expect(stored.mfaFailedCount).toBe(100);
+      expect(stored.mfaLockedUntil!.getTime()).toBe(now.getTime() + 15 * 60_000);
+      expect(await db.auditEvent.count({ where: { action: "MFA locked after too many wrong codes", actorId: user.id } })).toBe(1);
+      // One more, even the right code: locked.
+      expect(await verifyOathCode({ db, userId: user.id, credential: ref(token.id), code: tokenCode(token, now), now })).toMatchObject({ ok: false, failure: CodeCheckFailure.Locked });
+    } finally {
+      if (saved === undefined) delete process.env.MFA_LOCKOUT_THRESHOLD;
+      else process.env.MFA_LOCKOUT_THRESHOLD = saved;
+    }
+  });
+
+  it("refuses a right code that arrives after the 10th wrong one, even before the lock is written", async () => {
+    const start = new Date("2026-11-06T14:00:00Z");
+    const user = await makeUser();
+    const token = await makeToken({ userId: user.id, now: start });
+    const now = later(start, 600);
+    // The moment in a burst of parallel guesses between the 10th failure being counted and its
+    // lock being written: the right guess must not get in (nor clear the run of failures).
+    await db.user.update({ where: { id: user.id }, data: { mfaFailedCount: 10, mfaLockedUntil: null } });
+    const result = await verifyOathCode({ db, userId: user.id, credential: ref(token.id), code: tokenCode(token, now), now });
+    expect(result).toMatchObject({ ok: false, failure: CodeCheckFailure.Locked });
+    const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(stored).toMatchObject({ mfaFailedCount: 10, lastMfaAt: null });
+    expect(stored.mfaLockedUntil!.getTime()).toBe(now.getTime() + 15 * 60_000);
+    // The code is spent all the same: it is good once at most.
+    const afterLock = later(now, 16 * 60);
+    expect(await verifyOathCode({ db, userId: user.id, credential: ref(token.id), code: tokenCode(token, now), now: afterLock })).toMatchObject({ ok: false });
   });
 
   it("locks on the 10th consecutive failure, not before, and a success resets the run", async () => {
