@@ -14,6 +14,9 @@ import { codeAt } from "../../lib/otp/totp";
 import { CodeCheckFailure, verifyOathCode } from "../../lib/otp/verify-oath-code";
 import { changeOwnPassword } from "../../lib/users/change-password";
 import { MY_SIGN_INS_PAGE_SIZE, listMySignIns } from "../../lib/users/my-sign-ins";
+import { checkCodeStep } from "../../lib/signin/code-step";
+import { checkPasswordStep } from "../../lib/signin/password-step";
+import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
 import { makeToken, makeUser, tokenCode, wrongCode } from "../support/factories";
 
 const db = getDb();
@@ -208,6 +211,37 @@ describe("hardware token self-activation", () => {
     expect(result).toMatchObject({ ok: false, failure: SecurityInfoFailure.WrongCode });
     expect(await db.hardwareToken.findUniqueOrThrow({ where: { id: token.id } })).toMatchObject({ status: "failedActivation" });
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).mfaFailedCount).toBe(1);
+  });
+});
+
+// Deleting, changing the default, confirming an app and activating by serial with B's ids are
+// below; test/e2e/server-action-fuzz.spec.ts posts B's ids to every action over HTTP.
+describe("another user's method ids (W4)", () => {
+  it("verify identity and the sign-in code step refuse B's method with B's valid code; B's code stays unused", async () => {
+    const a = await makeActor({ freshMfa: false });
+    const b = await makeActor({ freshMfa: false });
+    await activeToken(a.user.id);
+    const bToken = await activeToken(b.user.id);
+    const bMethod = tokenMethod(bToken.id);
+    const now = new Date();
+    const bCode = tokenCode(bToken, now);
+    const storedStep = (await db.hardwareToken.findUniqueOrThrow({ where: { id: bToken.id } })).lastUsedStep;
+    // The token was activated a minute ago (an earlier step): B's current code must stay unspent.
+    const stillUnused = async () => {
+      expect((await db.hardwareToken.findUniqueOrThrow({ where: { id: bToken.id } })).lastUsedStep).toBe(storedStep);
+      expect((await db.user.findUniqueOrThrow({ where: { id: a.user.id } })).lastMfaAt).toBeNull();
+    };
+
+    expect(await confirmFreshMfa({ db, actor: a.actor, methodId: bMethod, code: bCode, now })).toMatchObject({ ok: false, failure: SecurityInfoFailure.NotFound });
+    await stillUnused();
+
+    const signIn = await checkPasswordStep({ db, upn: a.user.upn, password: a.user.password, callbackUrl: "/mysecurityinfo", client: { ipAddress: "203.0.113.9", userAgent: "test" }, now });
+    if (signIn.outcome !== "mfaRequired") throw new Error(`expected an MFA step, got ${signIn.outcome}`);
+    expect(await checkCodeStep({ db, handle: signIn.handle, methodId: bMethod, code: bCode, now })).toMatchObject({ outcome: "retry" });
+    expect(await redeemSignInHandle({ db, handle: signIn.handle, now })).toBeNull();
+    await stillUnused();
+    // B can still use that very code: nothing of theirs was spent.
+    expect(await confirmFreshMfa({ db, actor: b.actor, methodId: bMethod, code: bCode, now })).toEqual({ ok: true });
   });
 });
 
