@@ -4,13 +4,14 @@ import { useActionState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import type { DirectoryActionState } from "@/lib/directory/console-actor";
+import { IssuedTemporaryAccessPass } from "./issued-temporary-access-pass";
 
 type DirectoryAction = (previous: DirectoryActionState | undefined, formData: FormData) => Promise<DirectoryActionState>;
 
 /**
  * One directory form: hidden ids, the fields given as children, a submit button, and the
- * outcome under it — field messages by name, and a generated password shown this once (it is
- * never stored in clear, so reloading the page loses it).
+ * outcome under it — field messages by name, and a generated password or Temporary Access Pass
+ * shown this once (neither is stored in clear, so reloading the page loses it).
  */
 export function ActionForm(props: {
   action: DirectoryAction;
@@ -35,6 +36,7 @@ export function ActionForm(props: {
           <p className="mt-1 select-all font-mono text-base" data-testid="temporary-password">{state.temporaryPassword}</p>
         </div>
       ) : null}
+      {state.temporaryAccessPass ? <IssuedTemporaryAccessPass {...state.temporaryAccessPass} /> : null}
     </form>
   );
 }

@@ -2,13 +2,14 @@ import Link from "next/link";
 import { tokenStatusLabel } from "@/components/tokens/token-words";
 import type { DirectoryActionState } from "@/lib/directory/console-actor";
 import type { AdminMethodView } from "@/lib/directory/users";
+import { TEMPORARY_ACCESS_PASS_STATE_LABELS, type TemporaryAccessPassState } from "@/lib/methods/temporary-access-pass";
 import { ActionForm } from "./action-form";
 
 type DirectoryAction = (previous: DirectoryActionState | undefined, formData: FormData) => Promise<DirectoryActionState>;
 
 /**
  * The user's authentication methods as an admin sees them: every token and app, usable or not,
- * the default marked. Tokens link to their page for unassign/activate; delete is offered when
+ * and a Temporary Access Pass with its validity, the default marked. Tokens link to their page for unassign/activate; delete is offered when
  * the admin may manage methods.
  */
 export function UserMethodsTable({ userId, methods, deleteAction }: { userId: string; methods: AdminMethodView[]; deleteAction: DirectoryAction | null }) {
@@ -25,7 +26,7 @@ export function UserMethodsTable({ userId, methods, deleteAction }: { userId: st
               <td className="px-3 py-2">{method.type}</td>
               <td className="px-3 py-2">{method.name}</td>
               <td className="px-3 py-2">{method.detail}</td>
-              <td className="px-3 py-2">{method.type === "Hardware token" ? tokenStatusLabel(method.status) : method.status === "active" ? "Active" : "Not confirmed yet"}</td>
+              <td className="px-3 py-2">{statusLabel(method)}</td>
               <td className="px-3 py-2">{method.isDefault ? "Default sign-in method" : ""}</td>
               <td className="space-y-2 px-3 py-2">
                 {method.tokenId ? <Link className="block text-blue-700 hover:underline" href={`/admin/tokens/${method.tokenId}`}>Unassign or activate</Link> : null}
@@ -39,4 +40,10 @@ export function UserMethodsTable({ userId, methods, deleteAction }: { userId: st
       </table>
     </div>
   );
+}
+
+function statusLabel(method: AdminMethodView): string {
+  if (method.type === "Hardware token") return tokenStatusLabel(method.status);
+  if (method.type === "Temporary Access Pass") return TEMPORARY_ACCESS_PASS_STATE_LABELS[method.status as TemporaryAccessPassState];
+  return method.status === "active" ? "Active" : "Not confirmed yet";
 }

@@ -3,6 +3,8 @@ import { systemActor } from "../audit/write-audit-event";
 import type { Role } from "../auth/permissions";
 import type { Database } from "../db/client";
 import { codeAt } from "../otp/totp";
+import { METHOD_POLICY_DEFAULTS } from "../policies/method-policy-model";
+import { saveMethodPolicy } from "../policies/methods-policy";
 import { activateHardwareToken } from "../tokens/activate-hardware-token";
 import { addHardwareToken } from "../tokens/add-hardware-token";
 import { createUser } from "../users/create-user";
@@ -46,7 +48,8 @@ function demoToken(serialNumber: string) {
 /**
  * Seeds the demo organisation "Contoso" through the product's own services: users with random
  * passwords, hardware tokens added, assigned and activated with a real code computed from the
- * seed (as a person would type it), and unassigned tokens in the inventory.
+ * seed (as a person would type it), unassigned tokens in the inventory, and Temporary Access Pass
+ * enabled in the authentication methods policy.
  */
 export async function seedDemoOrganisation(options: { db: Database; now?: Date }): Promise<DemoCredential[]> {
   const { db } = options;
@@ -65,6 +68,10 @@ export async function seedDemoOrganisation(options: { db: Database; now?: Date }
     }
   }
   for (const serial of UNASSIGNED_SERIALS) await addHardwareToken({ db, token: demoToken(serial), actor: systemActor });
+  // Temporary Access Pass on for everyone (Entra's default lifetimes), so the demo admin can issue
+  // one to Carol, who has no method, and she can sign in with it to register one.
+  const tap = await saveMethodPolicy({ db, method: "temporaryAccessPass", enabled: true, includeAllUsers: true, groupIds: [], settings: METHOD_POLICY_DEFAULTS.temporaryAccessPass.settings, actor: systemActor });
+  if (!tap.ok) throw new Error(`Demo Temporary Access Pass policy: ${tap.reason}`);
   await db.setting.create({ data: { key: DEMO_SETTING_KEY, value: now.toISOString() } });
   return credentials;
 }

@@ -10,8 +10,15 @@ export async function consoleActor(user: CurrentUser | null): Promise<DirectoryA
   return { id: user.id, upn: user.upn, roles: user.roles, ipAddress };
 }
 
-/** What a directory action returns to its form: the outcome, and at most once a generated password. */
-export type DirectoryActionState = { error?: string; fieldErrors?: Record<string, string[] | undefined>; success?: string; temporaryPassword?: string };
+/** What a directory action returns to its form: the outcome, and at most once a generated password or Temporary Access Pass. */
+export type DirectoryActionState = {
+  error?: string;
+  fieldErrors?: Record<string, string[] | undefined>;
+  success?: string;
+  temporaryPassword?: string;
+  /** the pass and its validity in words ("Valid from … until … · one-time use") */
+  temporaryAccessPass?: { pass: string; validity: string };
+};
 
 /** Every outcome may have changed what the page shows: re-render it, then report. */
 export function directoryAnswer<Done extends { ok: true }>(

@@ -1,6 +1,9 @@
 import { hashPassword } from "../auth/password";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import { listMfaMethods, methodIdOf, parseMethodId } from "../methods/authentication-methods";
+import {
+  TEMPORARY_ACCESS_PASS, describeTemporaryAccessPass, parseTemporaryAccessPassMethodId, temporaryAccessPassMethodId, temporaryAccessPassState,
+} from "../methods/temporary-access-pass";
 import { releaseToken } from "../tokens/unassign-hardware-token";
 import { createUser, normaliseUpn } from "../users/create-user";
 import { generateTemporaryPassword } from "./generate-password";
@@ -109,14 +112,20 @@ export function requireMfaReregistration(options: { db: Database; userId: string
 }
 
 /**
- * Deletes one of the user's methods as an admin: an authenticator app is deleted, a hardware
- * token goes back to the inventory. The method must belong to this user (the id comes from a form).
+ * Deletes one of the user's methods as an admin: an authenticator app or a Temporary Access Pass
+ * is deleted, a hardware token goes back to the inventory. The method must belong to this user
+ * (the id comes from a form).
  */
 export function deleteUserMethod(options: { db: Database; userId: string; methodId: string; actor: DirectoryAdmin }) {
   return runUserAction({ ...options, action: "Delete authentication method", permission: "methods.manage" }, async ({ tx, target, refuse, succeed }) => {
     const ref = parseMethodId(options.methodId);
     const gone = `This method is no longer on ${target.upn}'s account. Reload the page.`;
-    if (!ref) return refuse(gone);
+    if (!ref) {
+      const tapId = parseTemporaryAccessPassMethodId(options.methodId);
+      if (!tapId || (await tx.temporaryAccessPass.deleteMany({ where: { id: tapId, userId: target.id } })).count !== 1) return refuse(gone);
+      await succeed({ method: TEMPORARY_ACCESS_PASS });
+      return { ok: true as const, upn: target.upn, label: TEMPORARY_ACCESS_PASS };
+    }
     let label: string;
     if (ref.kind === "hardwareToken") {
       const token = await tx.hardwareToken.findFirst({ where: { id: ref.id, userId: target.id }, select: { serialNumber: true } });
@@ -135,7 +144,7 @@ export function deleteUserMethod(options: { db: Database; userId: string; method
 
 export type AdminMethodView = {
   methodId: string;
-  type: "Hardware token" | "Authenticator app";
+  type: "Hardware token" | "Authenticator app" | typeof TEMPORARY_ACCESS_PASS;
   name: string;
   detail: string;
   status: string;
@@ -149,8 +158,9 @@ export type AdminMethodView = {
  * also those not usable yet (a token assigned but not activated, an app still pending) — with
  * the default marked.
  */
-export async function getUserDetails(options: { db: DatabaseOrTransaction; userId: string }) {
+export async function getUserDetails(options: { db: DatabaseOrTransaction; userId: string; now?: Date }) {
   const { db, userId } = options;
+  const now = options.now ?? new Date();
   const user = await db.user.findUnique({
     where: { id: userId },
     select: {
@@ -159,6 +169,7 @@ export async function getUserDetails(options: { db: DatabaseOrTransaction; userI
       groups: { select: { group: { select: { id: true, name: true } } } },
       hardwareTokens: { select: { id: true, serialNumber: true, manufacturer: true, model: true, friendlyName: true, status: true }, orderBy: { serialNumber: "asc" } },
       authenticatorApps: { select: { id: true, name: true, status: true }, orderBy: { createdAt: "asc" } },
+      temporaryAccessPass: { select: { id: true, oneTimeUse: true, startsAt: true, expiresAt: true, usedAt: true, createdByUpn: true } },
     },
   });
   if (!user) return null;
@@ -178,6 +189,11 @@ export async function getUserDetails(options: { db: DatabaseOrTransaction; userI
         status: app.status, isDefault: defaultMethod?.methodId === methodId, tokenId: null,
       };
     }),
+    // status: the pass's state (active, notYetValid, expired, used); it is never the default.
+    ...(user.temporaryAccessPass ? [user.temporaryAccessPass] : []).map((tap) => ({
+      methodId: temporaryAccessPassMethodId(tap.id), type: TEMPORARY_ACCESS_PASS, name: `Issued by ${tap.createdByUpn || "an administrator"}`,
+      detail: describeTemporaryAccessPass(tap), status: temporaryAccessPassState(tap, now), isDefault: false, tokenId: null,
+    })),
   ];
   return {
     id: user.id, upn: user.upn, displayName: user.displayName, enabled: user.enabled, mustChangePassword: user.mustChangePassword,

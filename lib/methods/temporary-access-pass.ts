@@ -1,9 +1,10 @@
 import crypto from "node:crypto";
 import { keyedHash } from "../crypto/secret-box";
 import type { DatabaseOrTransaction } from "../db/client";
+import { methodsAllowedForUser } from "../policies/methods-policy";
 
 /** The method's name in Entra's words: the sign-in log step, Security info and the admin console use it. */
-export const TEMPORARY_ACCESS_PASS = "Temporary Access Pass";
+export const TEMPORARY_ACCESS_PASS = "Temporary Access Pass" as const;
 
 const METHOD_PREFIX = "temporaryAccessPass:";
 
@@ -72,9 +73,8 @@ export function utcMinute(date: Date): string {
 }
 
 /** "Valid from … until … · one-time use": how Security info and the admin console describe a pass. */
-export function describeTemporaryAccessPass(tap: TemporaryAccessPassTimes, now: Date): string {
-  const validity = tap.startsAt > now ? `Valid from ${utcMinute(tap.startsAt)} until ${utcMinute(tap.expiresAt)}` : `Expires ${utcMinute(tap.expiresAt)}`;
-  return `${validity} · ${tap.oneTimeUse ? "one-time use" : "can be used more than once until it expires"}`;
+export function describeTemporaryAccessPass(tap: Pick<TemporaryAccessPassTimes, "oneTimeUse" | "startsAt" | "expiresAt">): string {
+  return `Valid from ${utcMinute(tap.startsAt)} until ${utcMinute(tap.expiresAt)} · ${tap.oneTimeUse ? "one-time use" : "can be used more than once until it expires"}`;
 }
 
 /** The user's pass, unless it has expired (an expired pass found here is deleted: it can never be used again). */
@@ -93,4 +93,15 @@ export async function currentTemporaryAccessPass(options: { db: DatabaseOrTransa
 export async function deleteExpiredTemporaryAccessPasses(options: { db: DatabaseOrTransaction; now?: Date }): Promise<number> {
   const result = await options.db.temporaryAccessPass.deleteMany({ where: { expiresAt: { lte: options.now ?? new Date() } } });
   return result.count;
+}
+
+/**
+ * What sign-in offers for the user's pass ("Use a Temporary Access Pass"): only while the
+ * authentication methods policy enables TAP for them and the pass is not expired or spent. A pass
+ * that hasn't started yet is offered: entering it says from when it is valid.
+ */
+export async function temporaryAccessPassSignInChoice(options: { db: DatabaseOrTransaction; userId: string; now: Date }) {
+  const [tap, { allowed }] = await Promise.all([currentTemporaryAccessPass(options), methodsAllowedForUser(options)]);
+  if (!tap || !allowed.has("temporaryAccessPass") || temporaryAccessPassState(tap, options.now) === "used") return null;
+  return { methodId: temporaryAccessPassMethodId(tap.id), prompt: "Use a Temporary Access Pass", type: TEMPORARY_ACCESS_PASS };
 }

@@ -1,6 +1,6 @@
 import { writeAuditEvent } from "../audit/write-audit-event";
 import type { DatabaseOrTransaction } from "../db/client";
-import { activeMfaLock, lockoutPolicy, recordMfaFailure, recordMfaSuccess } from "../otp/lockout";
+import { acceptMfaSuccess, activeMfaLock, lockoutPolicy, recordMfaFailure } from "../otp/lockout";
 import { mfaLockedMessage } from "../otp/verify-oath-code";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
 import {
@@ -32,7 +32,8 @@ const USED_MESSAGE = `Your Temporary Access Pass was for one use only and has be
  * and not expired (an expired one is deleted here); a wrong pass counts towards the lockout. A
  * one-time pass is claimed by ONE conditional update (`usedAt` still null), so of N concurrent
  * uses exactly one succeeds (as C6 for codes). Success resets the failure count and sets
- * lastMfaAt: a TAP sign-in is a fresh MFA, so the user can register a method at once.
+ * lastMfaAt — only while MFA is not locked (acceptMfaSuccess) — so a TAP sign-in is a fresh MFA
+ * and the user can register a method at once.
  */
 export async function verifyTemporaryAccessPass(options: {
   db: DatabaseOrTransaction;
@@ -80,10 +81,14 @@ export async function verifyTemporaryAccessPass(options: {
     where: { id: tap.id, expiresAt: { gt: now }, ...(tap.oneTimeUse ? { usedAt: null } : {}) },
     data: { usedAt: now },
   });
-  if (claimed.count !== 1) {
-    return refuse(TemporaryAccessPassFailure.Used, USED_MESSAGE);
+  if (claimed.count !== 1) return refuse(TemporaryAccessPassFailure.Used, USED_MESSAGE);
+  // Accepted only while MFA is not locked (wrong guesses sent in parallel may have reached the
+  // threshold meanwhile); a one-time pass refused by the lock was not used, so it is given back.
+  const lockedNow = await acceptMfaSuccess({ db, userId, now });
+  if (lockedNow) {
+    if (tap.oneTimeUse) await db.temporaryAccessPass.updateMany({ where: { id: tap.id, usedAt: now }, data: { usedAt: null } });
+    return locked(lockedNow);
   }
-  await recordMfaSuccess({ db, userId, now });
   return { ok: true, oneTimeUse: tap.oneTimeUse };
 }
 

@@ -4,6 +4,7 @@ import { policyResultsFor, type MfaProgress } from "../conditional-access/policy
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import { listMfaMethods, type MfaMethod } from "../methods/authentication-methods";
+import { TEMPORARY_ACCESS_PASS, temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
 import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "./pending-sign-in";
 import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource } from "./sign-in-log";
@@ -20,9 +21,12 @@ function blockedMessage(resource: SignInResource): string {
   return `Your organisation's Conditional Access policy blocks you from signing in to ${resource}. Contact your helpdesk if you think this is wrong.`;
 }
 
+/** A way to answer the second step: one of the user's methods, or their Temporary Access Pass. */
+export type SignInChoice = Pick<MfaMethod, "methodId" | "prompt"> & { type: MfaMethod["type"] | typeof TEMPORARY_ACCESS_PASS };
+
 export type PasswordStepResult =
   | { outcome: "failed"; message: string }
-  | { outcome: "mfaRequired"; handle: string; methods: Pick<MfaMethod, "methodId" | "prompt" | "type">[]; defaultMethodId: string; lockedUntil: Date | null }
+  | { outcome: "mfaRequired"; handle: string; methods: SignInChoice[]; defaultMethodId: string; lockedUntil: Date | null }
   | { outcome: "complete"; handle: string };
 
 /**
@@ -59,10 +63,15 @@ export async function checkPasswordStep(options: {
     return { outcome: "failed", message: BAD_CREDENTIALS_MESSAGE };
   }
 
-  const [{ methods, defaultMethod }, decision] = await Promise.all([
+  const [{ methods }, decision, temporaryAccessPass] = await Promise.all([
     listMfaMethods({ db, userId: user.id }),
     evaluateConditionalAccessForUser({ db, userId: user.id, resource }),
+    temporaryAccessPassSignInChoice({ db, userId: user.id, now }),
   ]);
+  // The user's own methods come first, default first; a Temporary Access Pass answers MFA too but
+  // is never the default — it is asked for first only by a user who holds nothing else.
+  const choices: SignInChoice[] = [...methods.map(({ methodId, prompt, type }) => ({ methodId, prompt, type })), ...(temporaryAccessPass ? [temporaryAccessPass] : [])];
+  const firstChoice = choices[0] ?? null;
   const passwordStep = { method: "Password", requirement: "primary", resultDetail: "Correct password", succeeded: true } as const;
   // The record, its first step and every policy's result commit together.
   const record = (outcome: { status: "success" | "failure" | "interrupted"; failureReason?: string; mfa: MfaProgress }) =>
@@ -78,7 +87,7 @@ export async function checkPasswordStep(options: {
   }
   // MFA is mandatory when an enforced policy (or the admin console's own rule) says so; a user
   // who can't answer it is stopped here rather than let in single-factor.
-  if (decision.outcome === "requireMfa" && !defaultMethod) {
+  if (decision.outcome === "requireMfa" && !firstChoice) {
     const reason = decision.mfaRequiredBy.length
       ? `Conditional Access policy ${decision.mfaRequiredBy.join(", ")} requires multi-factor authentication and the user has no usable method`
       : "The admin console requires multi-factor authentication and the user has no usable method";
@@ -87,7 +96,7 @@ export async function checkPasswordStep(options: {
   }
 
   // Without a mandatory requirement MFA is still asked of everyone who holds a usable method.
-  const mfaRequired = defaultMethod !== null;
+  const mfaRequired = firstChoice !== null;
   const signInId = await record(
     mfaRequired ? { status: "interrupted", failureReason: "Multi-factor authentication not completed yet", mfa: "pending" } : { status: "success", mfa: "pending" },
   );
@@ -103,13 +112,13 @@ export async function checkPasswordStep(options: {
       expiresAt: new Date(now.getTime() + PENDING_SIGN_IN_MINUTES * 60_000),
     },
   });
-  if (!defaultMethod) return { outcome: "complete", handle };
+  if (!firstChoice) return { outcome: "complete", handle };
   const lockedUntil = user.mfaLockedUntil && user.mfaLockedUntil > now ? user.mfaLockedUntil : null;
   return {
     outcome: "mfaRequired",
     handle,
-    methods: methods.map(({ methodId, prompt, type }) => ({ methodId, prompt, type })),
-    defaultMethodId: defaultMethod.methodId,
+    methods: choices,
+    defaultMethodId: firstChoice.methodId,
     lockedUntil,
   };
 }

@@ -6,6 +6,8 @@ import { getDb } from "@/lib/db/client";
 import { consoleActor, directoryAnswer } from "@/lib/directory/console-actor";
 import type { DirectoryResult } from "@/lib/directory/user-action";
 import { deleteUserMethod, requireMfaReregistration, resetUserPassword, revokeSessionsAsAdmin, setUserEnabled } from "@/lib/directory/users";
+import { issueTemporaryAccessPass } from "@/lib/methods/issue-temporary-access-pass";
+import { describeTemporaryAccessPass } from "@/lib/methods/temporary-access-pass";
 
 // Each action checks its permission through validatedAction (W1) and the directory function
 // judges the target (admins are managed by privileged roles only) and audits.
@@ -49,3 +51,28 @@ export const deleteUserMethodAction = validatedAction(
     return directoryAnswer(result, (done) => ({ success: `${done.label} was removed from ${done.upn}.` }));
   },
 );
+
+const issuePassSchema = z.object({
+  userId,
+  lifetimeMinutes: z.string().trim().regex(/^\d{0,6}$/, "Enter the lifetime in whole minutes").default(""),
+  // <input type="datetime-local"> sends "2026-11-28T09:30", read as UTC; empty = start now.
+  startsAt: z.string().trim().regex(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?)?$/, "Enter the start as a date and time, or leave it empty to start now").default(""),
+  oneTimeUse: z.literal("on").optional(),
+});
+
+export const issueTemporaryAccessPassAction = validatedAction({ access: "tap.issue", schema: issuePassSchema }, async (input, { user }) => {
+  const startsAt = input.startsAt ? new Date(`${input.startsAt}Z`) : undefined;
+  if (startsAt && Number.isNaN(startsAt.getTime())) return { error: "Check the highlighted fields and try again.", fieldErrors: { startsAt: ["That date and time doesn't exist"] } };
+  const result = await issueTemporaryAccessPass({
+    db: getDb(),
+    userId: input.userId,
+    actor: await consoleActor(user),
+    lifetimeMinutes: input.lifetimeMinutes ? Number(input.lifetimeMinutes) : undefined,
+    oneTimeUse: input.oneTimeUse === "on",
+    startsAt,
+  });
+  return directoryAnswer(result, (done) => ({
+    success: `A Temporary Access Pass was issued to ${done.upn}${done.replaced ? " (it replaces the previous one)" : ""}. They were notified.`,
+    temporaryAccessPass: { pass: done.pass, validity: describeTemporaryAccessPass(done) },
+  }));
+});

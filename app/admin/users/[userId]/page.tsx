@@ -2,14 +2,18 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/directory/action-form";
+import { IssueTemporaryAccessPassForm } from "@/components/directory/issue-temporary-access-pass-form";
 import { UserMethodsTable } from "@/components/directory/user-methods-table";
 import { MySignInsTable } from "@/components/methods/my-sign-ins-table";
 import { requirePermission } from "@/lib/auth/current-user";
 import { rolesAllow, rolesAllowOnTarget, type Permission } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { getUserDetails } from "@/lib/directory/users";
+import { methodsAllowedForUser } from "@/lib/policies/methods-policy";
 import { listMySignIns } from "@/lib/users/my-sign-ins";
-import { deleteUserMethodAction, requireMfaReregistrationAction, resetPasswordAction, revokeSessionsAction, setUserEnabledAction } from "./actions";
+import {
+  deleteUserMethodAction, issueTemporaryAccessPassAction, requireMfaReregistrationAction, resetPasswordAction, revokeSessionsAction, setUserEnabledAction,
+} from "./actions";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -22,6 +26,7 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   // Forms are shown only where the admin may act on this user; each action checks again itself.
   const may = (permission: Permission) => rolesAllowOnTarget(admin.roles, permission, user.roles);
   const signIns = rolesAllow(admin.roles, "signIns.read") ? await listMySignIns({ db, userId: user.id }) : null;
+  const methodsPolicy = may("tap.issue") ? await methodsAllowedForUser({ db, userId: user.id }) : null;
   const hidden = { userId: user.id };
   return (
     <div className="space-y-8">
@@ -58,6 +63,15 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
               <p className="text-sm text-slate-700">Removes every authentication method: the user registers again at their next sign-in.</p>
               <label className="flex items-center gap-2 text-sm"><input type="checkbox" name="confirm" /> Remove all methods of {user.upn}</label>
             </ActionForm>
+          ) : null}
+          {methodsPolicy ? (
+            <IssueTemporaryAccessPassForm
+              action={issueTemporaryAccessPassAction}
+              userId={user.id}
+              upn={user.upn}
+              settings={methodsPolicy.policy.temporaryAccessPass.settings}
+              enabledForUser={methodsPolicy.allowed.has("temporaryAccessPass")}
+            />
           ) : null}
         </div>
       </section>
