@@ -104,6 +104,7 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "page", file: "app/admin/conditional-access/[policyId]/page.tsx", path: `/admin/conditional-access/${MISSING_ID}`, allow: POLICY_ADMINS, allowedStatus: 404 },
   { kind: "page", file: "app/admin/conditional-access/what-if/page.tsx", path: "/admin/conditional-access/what-if", allow: POLICY_ADMINS },
   { kind: "page", file: "app/admin/methods-policy/page.tsx", path: "/admin/methods-policy", allow: POLICY_ADMINS },
+  { kind: "page", file: "app/admin/password-reset/page.tsx", path: "/admin/password-reset", allow: POLICY_ADMINS },
 
   // ── Route handlers ───────────────────────────────────────────────────────────────────────
   { kind: "route", file: "app/api/auth/[...nextauth]/route.ts", method: "GET", path: "/api/auth/session", allow: "public" },
@@ -143,6 +144,7 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "action", file: "app/admin/conditional-access/actions.ts", action: "saveConditionalAccessPolicyAction", allow: POLICY_ADMINS },
   { kind: "action", file: "app/admin/conditional-access/actions.ts", action: "deleteConditionalAccessPolicyAction", allow: POLICY_ADMINS },
   { kind: "action", file: "app/admin/methods-policy/actions.ts", action: "saveMethodPolicyAction", allow: POLICY_ADMINS },
+  { kind: "action", file: "app/admin/password-reset/actions.ts", action: "saveSsprPolicyAction", allow: POLICY_ADMINS },
 ];
 
 export const pageEntries = () => ADMIN_ROUTE_TABLE.filter((e): e is PageEntry => e.kind === "page");

@@ -1,0 +1,19 @@
+"use client";
+
+import { useActionState } from "react";
+import { confirmSsprMethodsAction } from "@/app/(portal)/moreinformation/actions";
+import { Button } from "@/components/ui/button";
+import { FormMessage } from "@/components/ui/form-message";
+import type { ActionState } from "@/lib/auth/validated-action";
+
+/** The "Looks good" button of "More information required". */
+export function ConfirmMethodsForm({ callbackUrl }: { callbackUrl: string }) {
+  const [state, action, pending] = useActionState<ActionState, FormData>(confirmSsprMethodsAction, {});
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="callbackUrl" value={callbackUrl} />
+      <Button type="submit" disabled={pending}>Looks good</Button>
+      <FormMessage error={state.error} />
+    </form>
+  );
+}
