@@ -85,6 +85,7 @@ export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice
       <input type="hidden" name="upn" value={upn} />
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <TextField label="Password" name="password" type="password" autoComplete="current-password" autoFocus required errors={passwordState.fieldErrors?.password} />
+      <a href="/passwordreset" className="block text-sm text-blue-700 underline-offset-2 hover:underline">Forgot my password</a>
       <FormMessage error={passwordState.error} />
       <div className="flex justify-end">
         <Button type="submit" disabled={passwordPending}>{passwordPending ? "Signing in…" : "Sign in"}</Button>

@@ -7,6 +7,7 @@ import { currentClientInfo, requestIsHttps } from "@/lib/auth/request-context";
 import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
 import { getDb } from "@/lib/db/client";
 import { mfaLockedMessage } from "@/lib/otp/verify-oath-code";
+import { destinationAfterSignIn } from "@/lib/signin/after-sign-in";
 import { checkCodeStep } from "@/lib/signin/code-step";
 import { checkPasswordStep } from "@/lib/signin/password-step";
 import { PENDING_SIGN_IN_MINUTES } from "@/lib/signin/pending-sign-in";
@@ -39,7 +40,7 @@ export const submitPassword = validatedAction({ access: "anyone", schema: passwo
   });
   if (result.outcome === "failed") return { error: result.message };
   if (result.outcome === "complete") {
-    await signIn("pending-sign-in", { handle: result.handle, redirectTo: callbackUrl });
+    await signIn("pending-sign-in", { handle: result.handle, redirectTo: await destinationAfterSignIn({ db: getDb(), handle: result.handle, callbackUrl }) });
     return {};
   }
   (await cookies()).set(PENDING_COOKIE, result.handle, {
@@ -74,6 +75,7 @@ export const submitCode = validatedAction({ access: "anyone", schema: codeSchema
   }
   if (result.outcome === "retry") return { step: "code", error: result.message };
   cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
-  await signIn("pending-sign-in", { handle, redirectTo: safeCallbackUrl(input.callbackUrl) });
+  const redirectTo = await destinationAfterSignIn({ db: getDb(), handle, callbackUrl: safeCallbackUrl(input.callbackUrl) });
+  await signIn("pending-sign-in", { handle, redirectTo });
   return {};
 });
