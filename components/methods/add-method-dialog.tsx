@@ -5,12 +5,13 @@ import { Button } from "@/components/ui/button";
 import { DialogButton } from "@/components/ui/modal-dialog";
 import { SelectField } from "@/components/ui/select-field";
 import { AuthenticatorAppSetup } from "./authenticator-app-setup";
+import { EmailMethodSetup } from "./email-method-setup";
 import { FreshMfaGate } from "./fresh-mfa";
 import { HardwareTokenActivationForm } from "./hardware-token-activation-form";
 
-type MethodKind = "authenticatorApp" | "hardwareToken";
+type MethodKind = "authenticatorApp" | "hardwareToken" | "email";
 
-const METHOD_LABELS: Record<MethodKind, string> = { authenticatorApp: "Authenticator app", hardwareToken: "Hardware token" };
+const METHOD_LABELS: Record<MethodKind, string> = { authenticatorApp: "Authenticator app", hardwareToken: "Hardware token", email: "Email" };
 
 /**
  * "Add sign-in method": pick a kind, then its own setup steps (behind the fresh-MFA gate). Only
@@ -34,6 +35,7 @@ function AddMethodSteps({ close, methods }: { close: () => void; methods: Method
   const [kind, setKind] = useState<MethodKind | null>(null);
   if (kind === "authenticatorApp") return <AuthenticatorAppSetup close={close} />;
   if (kind === "hardwareToken") return <HardwareTokenActivationForm close={close} />;
+  if (kind === "email") return <EmailMethodSetup close={close} />;
   return (
     <form
       className="space-y-3"

@@ -1,7 +1,7 @@
 "use client";
 
 import { createContext, useActionState, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { verifyIdentity, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
+import { sendVerificationCode, verifyIdentity, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { SelectField } from "@/components/ui/select-field";
@@ -44,6 +44,7 @@ export function FreshMfaGate({ children }: { children: ReactNode }) {
 function VerifyIdentityForm({ methods }: { methods: MfaChoice[] }) {
   const { markFresh } = useContext(FreshMfaContext);
   const [state, action, pending] = useActionState(verifyIdentity, {});
+  const [sent, send, sending] = useActionState(sendVerificationCode, {});
   useEffect(() => {
     if (state?.success) markFresh();
   }, [state, markFresh]);
@@ -60,8 +61,14 @@ function VerifyIdentityForm({ methods }: { methods: MfaChoice[] }) {
         </>
       )}
       <TextField label="Verification code" name="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={64} autoFocus errors={state?.fieldErrors?.code} />
-      <FormMessage error={state?.error} />
-      <Button type="submit" disabled={pending}>{pending ? "Verifying…" : "Verify"}</Button>
+      <FormMessage error={state?.error ?? sent?.error} success={state?.error ? undefined : sent?.success} />
+      <div className="flex flex-wrap items-center gap-4">
+        <Button type="submit" disabled={pending}>{pending ? "Verifying…" : "Verify"}</Button>
+        {/* An email method answers with a code mailed on request (after Verify, so Enter verifies). */}
+        {methods.some((m) => m.methodId.startsWith("email:")) ? (
+          <Button type="submit" variant="link" formAction={send} formNoValidate disabled={sending}>{sending ? "Sending…" : "Send a code to my email"}</Button>
+        ) : null}
+      </div>
     </form>
   );
 }

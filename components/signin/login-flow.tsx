@@ -5,6 +5,7 @@ import { submitCode, submitPassword, type LoginState } from "@/app/(auth)/login/
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
+import { EmailCodeSender } from "./email-code-sender";
 
 /**
  * Entra-style sign-in: account → password → verification code from the default method, with
@@ -41,14 +42,21 @@ export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice
         </section>
       );
     }
+    // A Temporary Access Pass is typed in the same form, as letters and digits rather than a code.
+    const isPass = method.type === "Temporary Access Pass";
     return (
       <form action={codeAction} className="space-y-4" aria-labelledby="code-heading">
         <p className="text-sm text-slate-700">{upn}</p>
-        <h1 id="code-heading" className="text-2xl font-semibold">Enter code</h1>
-        <p className="text-sm text-slate-700">{method.prompt}.</p>
+        <h1 id="code-heading" className="text-2xl font-semibold">{isPass ? "Enter Temporary Access Pass" : "Enter code"}</h1>
+        <p className="text-sm text-slate-700">{isPass ? "Enter the Temporary Access Pass your administrator gave you. Afterwards you can register a sign-in method in Security info." : `${method.prompt}.`}</p>
+        {method.type === "Email" ? <EmailCodeSender key={method.methodId} methodId={method.methodId} /> : null}
         <input type="hidden" name="methodId" value={method.methodId} />
         <input type="hidden" name="callbackUrl" value={callbackUrl} />
-        <TextField label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" autoFocus required maxLength={64} errors={codeState.fieldErrors?.code} />
+        {isPass ? (
+          <TextField key="pass" label="Temporary Access Pass" name="code" autoComplete="off" autoCapitalize="none" spellCheck={false} autoFocus required maxLength={64} errors={codeState.fieldErrors?.code} />
+        ) : (
+          <TextField key="code" label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" autoFocus required maxLength={64} errors={codeState.fieldErrors?.code} />
+        )}
         <FormMessage error={codeState.error ?? passwordState.error} />
         <div className="flex items-center justify-between gap-4">
           {methods.length > 1 ? <Button type="button" variant="link" onClick={() => setChoosing(true)}>Sign in another way</Button> : <span />}

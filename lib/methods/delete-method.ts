@@ -1,8 +1,11 @@
 import type { Database, Transaction } from "../db/client";
 import { releaseToken } from "../tokens/unassign-hardware-token";
 import { listMfaMethods, parseMethodId } from "./authentication-methods";
+import { removeOwnEmailMethod } from "./email-method";
+import { parseEmailMethodId } from "./email-method-id";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+import { TEMPORARY_ACCESS_PASS, parseTemporaryAccessPassMethodId } from "./temporary-access-pass";
 
 export const METHOD_GONE = "This sign-in method is no longer on your account. Reload the page to see your current methods.";
 
@@ -10,8 +13,9 @@ export const LAST_METHOD_WARNING =
   "This is your last method that can answer a sign-in code. Without it you will have to register a new method the next time you sign in. Tick the box to confirm, then delete.";
 
 /**
- * Removes one of the user's own methods: an authenticator app is deleted; a hardware token goes
- * back to the inventory (`available`, code state reset — the admin unassignment's own rules).
+ * Removes one of the user's own methods: an authenticator app or a Temporary Access Pass is
+ * deleted; a hardware token goes back to the inventory (`available`, code state reset — the
+ * admin unassignment's own rules).
  * The id comes from the form, so every lookup filters by the signed-in user's id: another user's
  * method is "gone". Deleting the default promotes the next method; deleting the last MFA method
  * needs `confirmLastMethod`. Behind the fresh-MFA gate; audited and notified.
@@ -25,7 +29,9 @@ export async function deleteAuthenticationMethod(options: {
 }): Promise<SecurityInfoResult<{ label: string; newDefaultMethodId: string | null }>> {
   const { db, actor } = options;
   const now = options.now ?? new Date();
-  const ref = parseMethodId(options.methodId);
+  const tapId = parseTemporaryAccessPassMethodId(options.methodId);
+  const emailId = parseEmailMethodId(options.methodId);
+  const ref = tapId ? { kind: "temporaryAccessPass" as const, id: tapId } : emailId ? { kind: "emailMethod" as const, id: emailId } : parseMethodId(options.methodId);
   if (!ref) return refuse(SecurityInfoFailure.NotFound, METHOD_GONE);
   const gate = await freshMfaRefusal({ db, userId: actor.id, now });
   if (gate) return gate;
@@ -35,7 +41,11 @@ export async function deleteAuthenticationMethod(options: {
     // `before` lists only this user's methods, so a usable one is certainly theirs.
     const usable = before.methods.some((m) => m.methodId === options.methodId);
     if (usable && before.methods.length === 1 && !options.confirmLastMethod) return refuse(SecurityInfoFailure.LastMethod, LAST_METHOD_WARNING);
-    const removed = ref.kind === "hardwareToken" ? await removeOwnToken(tx, actor, ref.id) : await removeOwnApp(tx, actor, ref.id);
+    const removed =
+      ref.kind === "temporaryAccessPass" ? await removeOwnTemporaryAccessPass(tx, actor, ref.id)
+      : ref.kind === "emailMethod" ? await removeOwnEmailMethod(tx, actor.id, ref.id)
+      : ref.kind === "hardwareToken" ? await removeOwnToken(tx, actor, ref.id)
+      : await removeOwnApp(tx, actor, ref.id);
     if (!removed) return refuse(SecurityInfoFailure.NotFound, METHOD_GONE);
     const after = await listMfaMethods({ db: tx, userId: actor.id });
     const wasDefault = before.defaultMethod?.methodId === options.methodId;
@@ -67,4 +77,10 @@ async function removeOwnApp(tx: Transaction, actor: SecurityInfoActor, appId: st
   if (!app) return null;
   const deleted = await tx.authenticatorApp.deleteMany({ where: { id: appId, userId: actor.id } });
   return deleted.count === 1 ? `Authenticator app ${app.name}` : null;
+}
+
+/** The user's own pass (a replaced one has another id, so a stale form finds nothing). */
+async function removeOwnTemporaryAccessPass(tx: Transaction, actor: SecurityInfoActor, tapId: string): Promise<string | null> {
+  const deleted = await tx.temporaryAccessPass.deleteMany({ where: { id: tapId, userId: actor.id } });
+  return deleted.count === 1 ? TEMPORARY_ACCESS_PASS : null;
 }

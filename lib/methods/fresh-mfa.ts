@@ -1,7 +1,8 @@
 import { writeAuditEvent } from "../audit/write-audit-event";
 import type { DatabaseOrTransaction } from "../db/client";
-import { CodeCheckFailure, verifyOathCode } from "../otp/verify-oath-code";
+import { CodeCheckFailure } from "../otp/verify-oath-code";
 import { listMfaMethods } from "./authentication-methods";
+import { verifyMfaMethodCode } from "./verify-mfa-method-code";
 import { SecurityInfoFailure, refuse, userTarget, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 
 /** Managing methods or the password needs an MFA this recent (A4). */
@@ -45,7 +46,7 @@ export async function confirmFreshMfa(options: {
   const { methods } = await listMfaMethods({ db, userId: actor.id });
   const method = methods.find((m) => m.methodId === options.methodId);
   if (!method) return refuse(SecurityInfoFailure.NotFound, "Choose one of your own sign-in methods.");
-  const result = await verifyOathCode({ db, userId: actor.id, credential: method.credential, code: options.code, now });
+  const result = await verifyMfaMethodCode({ db, userId: actor.id, method, code: options.code, now });
   await writeAuditEvent({
     db,
     actor,

@@ -1,11 +1,13 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { listMfaMethods, methodIdOf, type MfaMethod } from "./authentication-methods";
 import { methodsAllowedForUser } from "../policies/methods-policy";
+import { emailMethodId } from "./email-method-id";
 import { mfaIsFresh } from "./fresh-mfa";
+import { TEMPORARY_ACCESS_PASS, TEMPORARY_ACCESS_PASS_STATE_LABELS, currentTemporaryAccessPass, describeTemporaryAccessPass, temporaryAccessPassMethodId, temporaryAccessPassState } from "./temporary-access-pass";
 
 export type SecurityInfoEntry = {
   key: string;
-  type: "Password" | "Hardware token" | "Authenticator app";
+  type: "Password" | "Hardware token" | "Authenticator app" | "Email" | typeof TEMPORARY_ACCESS_PASS;
   label: string;
   detail: string;
   /** e.g. "Not activated yet" for a token handed out but not activated */
@@ -21,14 +23,14 @@ export type MfaChoice = { methodId: string; label: string };
 
 /** "Hardware token – code (FT…)" / "Authenticator app – code (name)": the words Entra uses. */
 export function defaultMethodLabel(method: MfaMethod): string {
-  return `${method.type} – code (${method.credential.kind === "hardwareToken" ? method.detail.replace("Serial number ", "") : method.label})`;
+  return `${method.type} – code (${method.type === "Hardware token" ? method.detail.replace("Serial number ", "") : method.label})`;
 }
 
 /** Everything the user's Security info page shows, from the user's own rows only. */
 export async function getSecurityInfo(options: { db: DatabaseOrTransaction; userId: string; now?: Date }) {
   const { db, userId } = options;
   const now = options.now ?? new Date();
-  const [user, { methods, defaultMethod }, tokens, { allowed, policy }] = await Promise.all([
+  const [user, { methods, defaultMethod }, tokens, { allowed, policy }, tap] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordChangedAt: true, lastMfaAt: true } }),
     listMfaMethods({ db, userId }),
     db.hardwareToken.findMany({
@@ -37,7 +39,9 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
       orderBy: { createdAt: "asc" },
     }),
     methodsAllowedForUser({ db, userId }),
+    currentTemporaryAccessPass({ db, userId, now }),
   ]);
+  const email = await db.emailMethod.findUnique({ where: { userId }, select: { id: true, address: true, confirmedAt: true } });
   const entries: SecurityInfoEntry[] = [
     { key: "password", type: "Password", label: "Password", description: "your password", detail: `Last updated ${user.passwordChangedAt.toISOString().slice(0, 10)}` },
     ...tokens.map((token) => ({
@@ -50,8 +54,11 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
       note: token.status === "activated" ? undefined : "Not activated yet: activate it with the code it shows (Add sign-in method → Hardware token)",
     })),
     ...methods
-      .filter((method) => method.credential.kind === "authenticatorApp")
+      .filter((method) => method.type === "Authenticator app")
       .map((method) => ({ key: method.methodId, methodId: method.methodId, type: method.type, label: method.label, description: `authenticator app ${method.label}`, detail: "Authenticator app – time-based code" })),
+    ...(email ? [emailEntry(email)] : []),
+    // The pass an administrator issued: shown with its expiry and deletable, never a default.
+    ...(tap ? [temporaryAccessPassEntry(tap, now)] : []),
   ];
   return {
     entries,
@@ -61,9 +68,37 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
     /** what "Add sign-in method" offers: what the authentication methods policy lets this user add */
     addableMethods: [
       ...(allowed.has("softwareOath") ? ["authenticatorApp" as const] : []),
+      // One email method per user: offered until one is confirmed (an unconfirmed one is replaced).
+      ...(allowed.has("email") && !email?.confirmedAt ? ["email" as const] : []),
       ...(allowed.has("hardwareOath") && policy.hardwareOath.settings.allowSelfActivation ? ["hardwareToken" as const] : []),
     ],
     /** false when a change would first ask for a code (the fresh-MFA gate, A4) */
     mfaFresh: methods.length === 0 || mfaIsFresh({ lastMfaAt: user.lastMfaAt, now }),
+  };
+}
+
+function temporaryAccessPassEntry(tap: { id: string; oneTimeUse: boolean; startsAt: Date; expiresAt: Date; usedAt: Date | null }, now: Date): SecurityInfoEntry {
+  const state = temporaryAccessPassState(tap, now);
+  return {
+    key: temporaryAccessPassMethodId(tap.id),
+    methodId: temporaryAccessPassMethodId(tap.id),
+    type: TEMPORARY_ACCESS_PASS,
+    label: "Issued by your administrator",
+    detail: describeTemporaryAccessPass(tap),
+    note: state === "active" ? undefined : TEMPORARY_ACCESS_PASS_STATE_LABELS[state],
+    description: "your Temporary Access Pass",
+  };
+}
+
+/** The user's email method, confirmed or still waiting for its code (then it can't answer sign-in). */
+function emailEntry(email: { id: string; address: string; confirmedAt: Date | null }): SecurityInfoEntry {
+  return {
+    key: emailMethodId(email.id),
+    methodId: emailMethodId(email.id),
+    type: "Email",
+    label: email.address,
+    detail: "Email – one-time code",
+    note: email.confirmedAt ? undefined : "Not confirmed yet: add it again (Add sign-in method → Email) to get a new code",
+    description: `email ${email.address}`,
   };
 }

@@ -1,6 +1,7 @@
 import type { Database } from "../db/client";
-import { listMfaMethods, parseMethodId } from "../methods/authentication-methods";
-import { CodeCheckFailure, verifyOathCode } from "../otp/verify-oath-code";
+import { listMfaMethods } from "../methods/authentication-methods";
+import { signInStepOf, verifyMfaMethodCode } from "../methods/verify-mfa-method-code";
+import { CodeCheckFailure } from "../otp/verify-oath-code";
 import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFailedMfaStep, type MfaStepResult } from "./pending-mfa";
 
 export { SIGN_IN_EXPIRED_MESSAGE };
@@ -31,12 +32,11 @@ export async function checkCodeStep(options: {
   const pending = await openPendingMfa({ db, handle: options.handle, now });
   if (!pending) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
   const { methods } = await listMfaMethods({ db, userId: pending.userId });
-  const ref = parseMethodId(options.methodId);
-  const method = ref && methods.find((m) => m.credential.kind === ref.kind && m.credential.id === ref.id);
+  const method = methods.find((m) => m.methodId === options.methodId);
   if (!method) return { outcome: "retry", message: "Choose one of your sign-in methods." };
 
-  const result = await verifyOathCode({ db, userId: pending.userId, credential: method.credential, code: options.code, now });
-  const step = { method: "OATH verification code" as const, detail: method.type === "Hardware token" ? method.detail : method.label, requirement: "mfa" as const };
+  const result = await verifyMfaMethodCode({ db, userId: pending.userId, method, code: options.code, now });
+  const step = { ...signInStepOf(method), requirement: "mfa" as const };
   if (!result.ok) {
     if (result.failure === CodeCheckFailure.InvalidFormat) return { outcome: "retry", message: result.message };
     const locked = result.failure === CodeCheckFailure.Locked;

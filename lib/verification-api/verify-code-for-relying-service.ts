@@ -53,12 +53,13 @@ export async function verifyCodeForRelyingService(options: {
   if (!user) return reject("unknownUser");
   if (!user.enabled) return reject("disabledUser");
 
-  const { methods } = await listMfaMethods({ db, userId: user.id });
-  if (methods.length === 0) return reject("noUsableMethod");
+  // Only codes the user's devices show answer here: an email code needs a mail sent first.
+  const credentials = (await listMfaMethods({ db, userId: user.id })).methods.flatMap((method) => (method.credential ? [method.credential] : []));
+  if (credentials.length === 0) return reject("noUsableMethod");
   const result = await verifyOathCodeForAnyMethod({
     db,
     userId: user.id,
-    credentials: methods.map((method) => method.credential),
+    credentials,
     code: options.code,
     now: options.now,
   });

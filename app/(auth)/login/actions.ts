@@ -7,11 +7,14 @@ import { currentClientInfo, requestIsHttps } from "@/lib/auth/request-context";
 import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
 import { getDb } from "@/lib/db/client";
 import { mfaLockedMessage } from "@/lib/otp/verify-oath-code";
+import { parseTemporaryAccessPassMethodId } from "@/lib/methods/temporary-access-pass";
 import { destinationAfterSignIn } from "@/lib/signin/after-sign-in";
 import { checkCodeStep } from "@/lib/signin/code-step";
+import { sendSignInEmailCode } from "@/lib/signin/email-code-step";
 import { checkPasswordStep } from "@/lib/signin/password-step";
 import { PENDING_SIGN_IN_MINUTES } from "@/lib/signin/pending-sign-in";
 import { safeCallbackUrl } from "@/lib/signin/safe-callback-url";
+import { checkTemporaryAccessPassStep } from "@/lib/signin/temporary-access-pass-step";
 
 // The browser keeps only a random handle to the server-side pending sign-in (A1).
 const PENDING_COOKIE = "portal.pending-sign-in";
@@ -68,14 +71,29 @@ export const submitCode = validatedAction({ access: "anyone", schema: codeSchema
   const cookieStore = await cookies();
   const handle = cookieStore.get(PENDING_COOKIE)?.value;
   if (!handle) return { error: "Your sign-in timed out. Sign in again." };
-  const result = await checkCodeStep({ db: getDb(), handle, methodId: input.methodId, code: input.code });
+  // The same form answers with a code or, when that was the choice, a Temporary Access Pass.
+  const result = parseTemporaryAccessPassMethodId(input.methodId)
+    ? await checkTemporaryAccessPassStep({ db: getDb(), handle, pass: input.code })
+    : await checkCodeStep({ db: getDb(), handle, methodId: input.methodId, code: input.code });
   if (result.outcome === "expired") {
     cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
     return { error: result.message };
   }
   if (result.outcome === "retry") return { step: "code", error: result.message };
   cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
-  const redirectTo = await destinationAfterSignIn({ db: getDb(), handle, callbackUrl: safeCallbackUrl(input.callbackUrl) });
+  // A TAP sign-in goes to Security info to register; other sign-ins may meet the registration interrupt.
+  const redirectTo = result.redirectTo ?? (await destinationAfterSignIn({ db: getDb(), handle, callbackUrl: safeCallbackUrl(input.callbackUrl) }));
   await signIn("pending-sign-in", { handle, redirectTo });
   return {};
+});
+
+/** "Send code" at the code step when the method is email: mails a sign-in code, the step stays open. */
+export const sendEmailCode = validatedAction({ access: "anyone", schema: z.object({ methodId: codeSchema.shape.methodId }) }, async (input): Promise<LoginState> => {
+  const cookieStore = await cookies();
+  const handle = cookieStore.get(PENDING_COOKIE)?.value;
+  if (!handle) return { error: "Your sign-in timed out. Sign in again." };
+  const result = await sendSignInEmailCode({ db: getDb(), handle, methodId: input.methodId });
+  if (result.outcome === "sent") return { step: "code", success: result.message };
+  if (result.outcome === "expired") cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
+  return { step: result.outcome === "retry" ? "code" : undefined, error: result.message };
 });

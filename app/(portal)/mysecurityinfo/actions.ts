@@ -12,6 +12,7 @@ import { getDb } from "@/lib/db/client";
 import { confirmAuthenticatorApp, startAuthenticatorAppSetup } from "@/lib/methods/authenticator-app";
 import { changeDefaultMethod } from "@/lib/methods/default-method";
 import { deleteAuthenticationMethod } from "@/lib/methods/delete-method";
+import { confirmEmailMethod, resendEmailMethodCode, sendVerificationEmailCode, startEmailMethodSetup } from "@/lib/methods/email-method";
 import { confirmFreshMfa } from "@/lib/methods/fresh-mfa";
 import { selfActivateHardwareToken } from "@/lib/methods/self-activate-hardware-token";
 import { SecurityInfoFailure, type SecurityInfoActor, type SecurityInfoResult } from "@/lib/methods/security-info-change";
@@ -26,6 +27,8 @@ export type SecurityInfoState = ActionState & {
   lastMethod?: boolean;
   /** an authenticator app setup in progress: shown to its own user, once */
   appSetup?: { appId: string; name: string; secret: string; qrSvg: string; expiresAt: string };
+  /** an email method being added: the code went to this address */
+  emailSetup?: { address: string };
 };
 
 /** The signed-in user acting on their own Security info (ids from forms are always filtered by this user's id). */
@@ -83,6 +86,36 @@ export const confirmAppSetup = validatedAction(
     return stateOf(result, result.ok ? `Authenticator app ${result.name} was added.` : "");
   },
 );
+
+const emailAddress = z.email("Enter an email address, e.g. alice@example.com").max(254, "Use at most 254 characters");
+
+export const startEmailSetup = validatedAction(
+  { access: "signedIn", schema: z.object({ address: z.string().trim().pipe(emailAddress) }) },
+  async (input, { user }): Promise<SecurityInfoState> => {
+    const result = await startEmailMethodSetup({ db: getDb(), actor: await actorOf(user), address: input.address });
+    if (!result.ok) return stateOf(result, "");
+    return { emailSetup: { address: result.address } };
+  },
+);
+
+export const confirmEmailSetup = validatedAction(
+  { access: "signedIn", schema: z.object({ code }) },
+  async (input, { user }): Promise<SecurityInfoState> => {
+    const result = await confirmEmailMethod({ db: getDb(), actor: await actorOf(user), code: input.code });
+    return stateOf(result, result.ok ? `Email ${result.address} was added.` : "");
+  },
+);
+
+export const resendEmailSetupCode = validatedAction({ access: "signedIn", schema: z.object({}) }, async (_input, { user }): Promise<SecurityInfoState> => {
+  const result = await resendEmailMethodCode({ db: getDb(), actor: await actorOf(user) });
+  return result.ok ? { success: `We sent a new code to ${result.address}.` } : { error: result.reason };
+});
+
+/** The fresh-MFA prompt's Send code, for a user answering with their email method. */
+export const sendVerificationCode = validatedAction({ access: "signedIn", schema: z.object({}) }, async (_input, { user }): Promise<SecurityInfoState> => {
+  const result = await sendVerificationEmailCode({ db: getDb(), actor: await actorOf(user) });
+  return result.ok ? { success: result.message } : { error: result.reason };
+});
 
 export const activateOwnToken = validatedAction(
   {
