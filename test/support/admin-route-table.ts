@@ -97,6 +97,7 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   // Logs
   { kind: "page", file: "app/admin/sign-ins/page.tsx", path: "/admin/sign-ins", allow: SIGN_IN_READERS },
   { kind: "page", file: "app/admin/audit/page.tsx", path: "/admin/audit", allow: AUDIT_READERS },
+  { kind: "page", file: "app/admin/outbox/page.tsx", path: "/admin/outbox", allow: GLOBAL_ADMIN_ONLY },
 
   // Policies
   { kind: "page", file: "app/admin/conditional-access/page.tsx", path: "/admin/conditional-access", allow: POLICY_ADMINS },
@@ -133,6 +134,7 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "action", file: "app/admin/users/[userId]/actions.ts", action: "revokeSessionsAction", allow: PASSWORD_RESETTERS },
   { kind: "action", file: "app/admin/users/[userId]/actions.ts", action: "requireMfaReregistrationAction", allow: METHOD_MANAGERS },
   { kind: "action", file: "app/admin/users/[userId]/actions.ts", action: "deleteUserMethodAction", allow: METHOD_MANAGERS },
+  { kind: "action", file: "app/admin/users/[userId]/actions.ts", action: "issueTemporaryAccessPassAction", allow: METHOD_MANAGERS },
   { kind: "action", file: "app/admin/groups/actions.ts", action: "createGroupAction", allow: GLOBAL_ADMIN_ONLY },
   { kind: "action", file: "app/admin/groups/[groupId]/actions.ts", action: "renameGroupAction", allow: GLOBAL_ADMIN_ONLY },
   { kind: "action", file: "app/admin/groups/[groupId]/actions.ts", action: "deleteGroupAction", allow: GLOBAL_ADMIN_ONLY },
