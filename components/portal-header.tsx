@@ -2,7 +2,7 @@ import Link from "next/link";
 import { signOutAction } from "@/app/(portal)/actions";
 
 /** The top bar of signed-in pages: who is signed in, where they can go, and sign out. */
-export function PortalHeader({ displayName, upn, showAdmin }: { displayName: string; upn: string; showAdmin: boolean }) {
+export function PortalHeader({ displayName, upn, showAdmin, showDemoMail = false }: { displayName: string; upn: string; showAdmin: boolean; showDemoMail?: boolean }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
@@ -10,6 +10,8 @@ export function PortalHeader({ displayName, upn, showAdmin }: { displayName: str
           <span className="font-semibold">Contoso</span>
           <Link className="text-blue-700 hover:underline" href="/mysecurityinfo">Security info</Link>
           <Link className="text-blue-700 hover:underline" href="/mysignins">My sign-ins</Link>
+          {/* Only in the demo organisation: its stand-in for a mailbox (codes, notices). */}
+          {showDemoMail ? <Link className="text-blue-700 hover:underline" href="/mymail">My mail (demo)</Link> : null}
           {showAdmin ? <Link className="text-blue-700 hover:underline" href="/admin">Admin console</Link> : null}
         </nav>
         <div className="flex items-center gap-3 text-sm">

@@ -15,6 +15,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/admin/password-reset", label: "Password reset", permission: "sspr.manage" },
   { href: "/admin/sign-ins", label: "Sign-in logs", permission: "signIns.read" },
   { href: "/admin/audit", label: "Audit logs", permission: "audit.read" },
+  { href: "/admin/outbox", label: "Outbox", permission: "outbox.read" },
 ];
 
 export function adminSectionsFor(roles: readonly string[]) {

@@ -31,6 +31,9 @@ export const PERMISSIONS = [
   "signIns.read",
   "audit.read",
   "roles.manage",
+  // The outbox holds every mail, one-time codes included: reading it is reading everyone's codes,
+  // so no role but Global Administrator (which holds every permission) has it.
+  "outbox.read",
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -49,7 +49,7 @@ function demoToken(serialNumber: string) {
  * Seeds the demo organisation "Contoso" through the product's own services: users with random
  * passwords, hardware tokens added, assigned and activated with a real code computed from the
  * seed (as a person would type it), unassigned tokens in the inventory, and Temporary Access Pass
- * enabled in the authentication methods policy.
+ * and email one-time codes enabled in the authentication methods policy.
  */
 export async function seedDemoOrganisation(options: { db: Database; now?: Date }): Promise<DemoCredential[]> {
   const { db } = options;
@@ -72,6 +72,9 @@ export async function seedDemoOrganisation(options: { db: Database; now?: Date }
   // one to Carol, who has no method, and she can sign in with it to register one.
   const tap = await saveMethodPolicy({ db, method: "temporaryAccessPass", enabled: true, includeAllUsers: true, groupIds: [], settings: METHOD_POLICY_DEFAULTS.temporaryAccessPass.settings, actor: systemActor });
   if (!tap.ok) throw new Error(`Demo Temporary Access Pass policy: ${tap.reason}`);
+  // Email one-time codes on for everyone: in the demo, mail is read at /mymail or with npm run demo:mail.
+  const email = await saveMethodPolicy({ db, method: "email", enabled: true, includeAllUsers: true, groupIds: [], settings: {}, actor: systemActor });
+  if (!email.ok) throw new Error(`Demo email policy: ${email.reason}`);
   await db.setting.create({ data: { key: DEMO_SETTING_KEY, value: now.toISOString() } });
   return credentials;
 }
