@@ -45,9 +45,22 @@ const rowSelect = {
 export async function listHardwareTokens(options: HardwareTokenQuery & { db: DatabaseOrTransaction }) {
   const { db } = options;
   const pageSize = TOKEN_PAGE_SIZES.includes(options.pageSize as never) ? options.pageSize! : TOKEN_PAGE_SIZES[0];
-  const where = tokenWhere(options);
+  const search = options.search?.trim() || undefined;
+  // Users first (a small table), so the token query needs no join: with a join SQLite reads every
+  // token row for each search; without one, a serial search runs on the serial number index.
+  const upnMatches = search ? await usersWithUpnContaining({ db, text: search }) : [];
+  const filters = { status: options.status, manufacturer: options.manufacturer || undefined, model: options.model || undefined };
+  const bySerial = search ? { serialNumber: contains(search) } : {};
+  const byUser = upnMatches === "many" ? { user: { upn: contains(search!.toLowerCase()) } } : { userId: { in: upnMatches } };
+  const where = upnMatches.length ? { ...filters, OR: [bySerial, byUser] } : { ...filters, ...bySerial };
   const [total, filterValues] = await Promise.all([
-    db.hardwareToken.count({ where }),
+    // The OR counted as two disjoint parts, each on its own index, instead of a scan of every row.
+    Array.isArray(upnMatches) && upnMatches.length
+      ? Promise.all([
+          db.hardwareToken.count({ where: { ...filters, ...bySerial } }),
+          db.hardwareToken.count({ where: { ...filters, userId: { in: upnMatches }, NOT: bySerial } }),
+        ]).then(([serials, users]) => serials + users)
+      : db.hardwareToken.count({ where }),
     listTokenModels({ db, manufacturer: options.manufacturer }),
   ]);
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
@@ -69,9 +82,28 @@ export async function listHardwareTokens(options: HardwareTokenQuery & { db: Dat
   };
 }
 
+/**
+ * The distinct (manufacturer, model) pairs in order, by jumping from one pair to the next on the
+ * (manufacturer, model) index — a few index seeks per pair. A GROUP BY reads the whole index on
+ * every page load (≈ 13 ms at 100k tokens); this stays under a millisecond (SQLite and PostgreSQL).
+ */
+const DISTINCT_MANUFACTURER_MODELS_SQL = `WITH RECURSIVE pairs(manufacturer, model) AS (
+  SELECT first.m, (SELECT MIN("model") FROM "HardwareToken" WHERE "manufacturer" = first.m)
+    FROM (SELECT MIN("manufacturer") AS m FROM "HardwareToken") AS first
+  UNION ALL
+  SELECT
+    CASE WHEN (SELECT MIN("model") FROM "HardwareToken" WHERE "manufacturer" = p.manufacturer AND "model" > p.model) IS NULL
+      THEN (SELECT MIN("manufacturer") FROM "HardwareToken" WHERE "manufacturer" > p.manufacturer) ELSE p.manufacturer END,
+    COALESCE(
+      (SELECT MIN("model") FROM "HardwareToken" WHERE "manufacturer" = p.manufacturer AND "model" > p.model),
+      (SELECT MIN("model") FROM "HardwareToken" WHERE "manufacturer" = (SELECT MIN("manufacturer") FROM "HardwareToken" WHERE "manufacturer" > p.manufacturer)))
+  FROM pairs AS p WHERE p.manufacturer IS NOT NULL
+)
+SELECT manufacturer, model FROM pairs WHERE manufacturer IS NOT NULL`;
+
 /** The manufacturers in the inventory, and the models of `manufacturer` (all models without one). */
 export async function listTokenModels(options: { db: DatabaseOrTransaction; manufacturer?: string }) {
-  const groups = await options.db.hardwareToken.groupBy({ by: ["manufacturer", "model"], orderBy: [{ manufacturer: "asc" }, { model: "asc" }] });
+  const groups = await options.db.$queryRawUnsafe<{ manufacturer: string; model: string }[]>(DISTINCT_MANUFACTURER_MODELS_SQL);
   return {
     manufacturers: [...new Set(groups.map((g) => g.manufacturer))],
     // Models of the chosen manufacturer only, so the two filters can't contradict each other.
@@ -89,17 +121,18 @@ export async function getHardwareTokenDetails(options: { db: DatabaseOrTransacti
   });
 }
 
-function tokenWhere(query: HardwareTokenQuery) {
-  const search = query.search?.trim();
-  // SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE (Prisma's "insensitive").
-  const contains = (text: string) => ({ contains: text, ...(isPostgres() ? { mode: "insensitive" as never } : {}) });
-  return {
-    status: query.status,
-    manufacturer: query.manufacturer || undefined,
-    model: query.model || undefined,
-    // UPNs are stored lower case, so a lower-cased term finds them on every database.
-    ...(search ? { OR: [{ serialNumber: contains(search) }, { user: { upn: contains(search.toLowerCase()) } }] } : {}),
-  };
+// SQLite's LIKE already ignores ASCII case; PostgreSQL needs ILIKE (Prisma's "insensitive").
+function contains(text: string) {
+  return { contains: text, ...(isPostgres() ? { mode: "insensitive" as never } : {}) };
+}
+
+/** Past this many matching users, the search joins the users instead of listing their ids. */
+const MAX_UPN_MATCHES = 1000;
+
+/** Ids of the users whose UPN contains `text` (UPNs are stored lower case), or "many". */
+async function usersWithUpnContaining(options: { db: DatabaseOrTransaction; text: string }): Promise<string[] | "many"> {
+  const users = await options.db.user.findMany({ where: { upn: contains(options.text.toLowerCase()) }, select: { id: true }, take: MAX_UPN_MATCHES + 1 });
+  return users.length > MAX_UPN_MATCHES ? "many" : users.map((user) => user.id);
 }
 
 function tokenOrder(sort: TokenSortKey, direction: SortDirection) {

@@ -36,11 +36,12 @@ export function machine() {
 /**
  * Runs this benchmark while holding the build lock (when `flock` exists), so no other build can
  * replace `.next` under the server being measured: re-executes the current command under
- * `flock` once. Returns true when the caller should carry on (the lock is held or unavailable).
+ * `flock` once. Returns when the lock is held (or `flock` is missing); otherwise exits with the
+ * re-executed command's exit code. PORTAL_BENCH_LOCK_HELD=1 skips it (a copy with its own .next).
  */
-export function holdBuildLock(): boolean {
-  if (process.env.PORTAL_BENCH_LOCK_HELD) return true;
-  if (spawnSync("flock", ["--version"], { stdio: "ignore" }).status !== 0) return true;
+export function holdBuildLock(): void {
+  if (process.env.PORTAL_BENCH_LOCK_HELD) return;
+  if (spawnSync("flock", ["--version"], { stdio: "ignore" }).status !== 0) return;
   const child = spawnSync("flock", [BUILD_LOCK, process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: "inherit",
     env: { ...process.env, PORTAL_BENCH_LOCK_HELD: "1" },
@@ -114,6 +115,15 @@ export async function mintSessionCookie(options: { authSecret: string; user: { i
     token: { sub: options.user.id, uid: options.user.id, sv: options.user.sessionVersion, mfaAt: Date.now() },
   });
   return `authjs.session-token=${value}`;
+}
+
+/** Runs a benchmark's main function under the build lock; a failure exits 1 with its message. */
+export function runBenchmark(main: () => Promise<void>): void {
+  holdBuildLock();
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
 }
 
 export function removeDataFolder(dataDir: string): void {

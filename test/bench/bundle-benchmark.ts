@@ -10,7 +10,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
-import { holdBuildLock, printFigure, projectRoot, round } from "./bench-server";
+import { printFigure, projectRoot, round, runBenchmark } from "./bench-server";
 
 const TARGET_ROUTE = "/mysecurityinfo";
 const TARGET_KB = 150;
@@ -39,7 +39,6 @@ function routeOf(appPath: string): string {
 }
 
 async function main() {
-  holdBuildLock();
   const { buildIsCurrent, recordBuild } = await import("../../lib/cli/build-stamp");
   if (!buildIsCurrent()) {
     const build = spawnSync(process.execPath, [path.join(projectRoot, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: projectRoot, stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
@@ -63,7 +62,4 @@ async function main() {
   printFigure({ figure: "bundle_first_load_js_mysecurityinfo", route: TARGET_ROUTE, kb: target, targetKb: TARGET_KB, met: target <= TARGET_KB });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -9,7 +9,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { holdBuildLock, machine, mintSessionCookie, percentile, printFigure, removeDataFolder, round, startProductionServer, useFreshDataFolder } from "./bench-server";
+import { machine, mintSessionCookie, percentile, printFigure, removeDataFolder, round, startProductionServer, useFreshDataFolder, runBenchmark } from "./bench-server";
 
 const TOKENS = Number(process.env.BENCH_LIST_TOKENS ?? 100_000);
 const REQUESTS = Number(process.env.BENCH_LIST_REQUESTS ?? 50);
@@ -82,7 +82,6 @@ async function timePage(options: { base: string; cookie: string; path: string; e
 }
 
 async function main() {
-  holdBuildLock();
   const { dataDir, authSecret } = useFreshDataFolder("list");
   const admin = await prepareInventory(dataDir);
   const server = await startProductionServer({ port: PORT, dataDir });
@@ -106,7 +105,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -12,7 +12,7 @@
  */
 import crypto from "node:crypto";
 import autocannon from "autocannon";
-import { holdBuildLock, machine, percentile, printFigure, removeDataFolder, round, startProductionServer, useFreshDataFolder } from "./bench-server";
+import { machine, percentile, printFigure, removeDataFolder, round, startProductionServer, useFreshDataFolder, runBenchmark } from "./bench-server";
 
 const TOKENS = Number(process.env.BENCH_VERIFY_TOKENS ?? 1000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -77,7 +77,6 @@ async function prepareDirectory() {
 }
 
 async function main() {
-  holdBuildLock();
   const { dataDir } = useFreshDataFolder("verify");
   const tokens = await prepareDirectory();
   const { codeAt } = await import("../../lib/otp/totp");
@@ -134,7 +133,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);
