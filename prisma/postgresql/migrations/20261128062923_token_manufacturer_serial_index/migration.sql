@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "HardwareToken_manufacturer_serialNumber_idx" ON "HardwareToken"("manufacturer", "serialNumber");
+
