@@ -45,21 +45,33 @@ export function decryptSecret(sealed: string): Buffer {
  * which lives outside the database, a stolen copy can't be used to guess short values offline.
  */
 const purposeKeys = new Map<string, Buffer>();
-export function keyedHash(options: { purpose: string; value: Buffer | string }): string {
-  let key = purposeKeys.get(options.purpose);
+function purposeKey(purpose: string): Buffer {
+  let key = purposeKeys.get(purpose);
   if (!key) {
-    key = crypto.createHmac("sha256", secretKey()).update(options.purpose).digest();
-    purposeKeys.set(options.purpose, key);
+    key = crypto.createHmac("sha256", secretKey()).update(purpose).digest();
+    purposeKeys.set(purpose, key);
   }
-  return crypto.createHmac("sha256", key).update(options.value).digest("base64url");
+  return key;
+}
+export function keyedHash(options: { purpose: string; value: Buffer | string }): string {
+  return crypto.createHmac("sha256", purposeKey(options.purpose)).update(options.value).digest("base64url");
 }
 
 /**
  * A keyed fingerprint of a seed, so an import can tell "same secret" from "different secret" for
  * a serial without decrypting, and nothing about the seed can be learned from the database alone.
  */
+const SEED_FINGERPRINT = "seed-fingerprint";
 export function secretFingerprint(plain: Buffer): string {
-  return keyedHash({ purpose: "seed-fingerprint", value: plain });
+  return keyedHash({ purpose: SEED_FINGERPRINT, value: plain });
+}
+
+/**
+ * What a bulk import's worker thread needs to seal seeds exactly as encryptSecret and
+ * secretFingerprint do (lib/tokens/import/seed-sealer.ts; a test holds both to the same output).
+ */
+export function seedSealingKeys(): { version: string; secretKey: Buffer; fingerprintKey: Buffer } {
+  return { version: VERSION, secretKey: secretKey(), fingerprintKey: purposeKey(SEED_FINGERPRINT) };
 }
 
 /** Encrypts a stream (an uploaded token file kept until its import ends) under the seed key. */

@@ -34,20 +34,26 @@ export function normaliseBase32(input: string): Base32Result {
   return { ok: true, base32, bytes };
 }
 
+/** Value of each Base32 character by char code (bulk imports decode 100,000 seeds at a time). */
+const VALUE_OF = new Int8Array(128).fill(-1);
+for (let at = 0; at < ALPHABET.length; at++) VALUE_OF[ALPHABET.charCodeAt(at)] = at;
+
 /** Decodes upper-case, unpadded Base32 that has already been checked against the alphabet. */
 function decodeBase32(base32: string): Buffer {
-  const out: number[] = [];
+  // Every byte is written below: 5 bits per character, whole bytes only.
+  const out = Buffer.allocUnsafe(Math.floor((base32.length * 5) / 8));
   let buffer = 0;
   let bits = 0;
-  for (const char of base32) {
-    buffer = (buffer << 5) | ALPHABET.indexOf(char);
+  let length = 0;
+  for (let at = 0; at < base32.length; at++) {
+    buffer = ((buffer << 5) | VALUE_OF[base32.charCodeAt(at)]) & 0xffff;
     bits += 5;
     if (bits >= 8) {
       bits -= 8;
-      out.push((buffer >> bits) & 0xff);
+      out[length++] = (buffer >> bits) & 0xff;
     }
   }
-  return Buffer.from(out);
+  return out;
 }
 
 /** Encodes bytes as unpadded upper-case Base32 (what authenticator apps and QR codes expect). */

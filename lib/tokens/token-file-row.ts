@@ -39,6 +39,7 @@ export type TokenFileErrorCode =
   | "not-csv"
   | "missing-columns"
   | "duplicate-columns"
+  | "too-many-columns"
   | "too-many-rows"
   | "row-too-long"
   | "unclosed-quote"

@@ -1,6 +1,6 @@
-import { encryptSecret, secretFingerprint } from "../../crypto/secret-box";
 import { MAX_OATH_METHODS_PER_USER, methodLimitReason } from "../assignment-rules";
 import type { ParsedRow, RowFailure, TokenRow } from "../token-file-row";
+import type { SealedSeed } from "./seed-sealer";
 
 /** A token row ready to insert: seed encrypted, fingerprint for "already present" checks. */
 export type TokenInsert = {
@@ -47,7 +47,13 @@ export function batchLookups(rows: ParsedRow[]): { serials: string[]; upns: stri
  * inventory with the same seed is "already present" (re-uploading changes nothing), with another
  * seed a failure (never overwritten); an unknown UPN fails; a user may hold 5 tokens and apps.
  */
-export function planTokenBatch(options: { rows: ParsedRow[]; firstLineOfSerial: Map<string, number>; facts: BatchFacts }): BatchPlan {
+export function planTokenBatch(options: {
+  rows: ParsedRow[];
+  /** The rows' seeds, sealed (seed-sealer.ts), in the same order. */
+  sealed: (SealedSeed | undefined)[];
+  firstLineOfSerial: Map<string, number>;
+  facts: BatchFacts;
+}): BatchPlan {
   const { facts } = options;
   const failures: RowFailure[] = [];
   const fail = (row: TokenRow, reason: string) => failures.push({ line: row.line, serialNumber: row.serialNumber, reason, original: row.original });
@@ -55,7 +61,8 @@ export function planTokenBatch(options: { rows: ParsedRow[]; firstLineOfSerial: 
   const inserts: TokenInsert[] = [];
   let alreadyPresent = 0;
 
-  for (const parsed of options.rows) {
+  for (let at = 0; at < options.rows.length; at++) {
+    const parsed = options.rows[at];
     if (!parsed.ok) {
       failures.push(parsed.failure);
       continue;
@@ -66,7 +73,9 @@ export function planTokenBatch(options: { rows: ParsedRow[]; firstLineOfSerial: 
       fail(row, `Serial number ${row.serialNumber} appears more than once in this file; only its first row (line ${first}) is imported.`);
       continue;
     }
-    const fingerprint = secretFingerprint(row.secret);
+    const sealed = options.sealed[at];
+    if (!sealed) throw new Error(`Row on line ${row.line} reached the import without its sealed seed.`);
+    const fingerprint = sealed.secretFingerprint;
     const present = facts.existingFingerprints.get(row.serialNumber);
     if (present !== undefined) {
       if (present === fingerprint) alreadyPresent += 1;
@@ -91,7 +100,7 @@ export function planTokenBatch(options: { rows: ParsedRow[]; firstLineOfSerial: 
       serialNumber: row.serialNumber,
       manufacturer: row.manufacturer,
       model: row.model,
-      encryptedSecret: encryptSecret(row.secret),
+      encryptedSecret: sealed.encryptedSecret,
       secretFingerprint: fingerprint,
       period: row.period,
       digits: row.digits,

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import Sqlite from "better-sqlite3";
 import { writeAuditEventSqlite } from "../../audit/write-audit-event-sqlite";
+import type { TokenInsert } from "./plan-token-batch";
 import type { TokenBatchStore, TokenBatchTransaction } from "./token-batch-store";
 import { redactOriginal } from "./redact-original";
 
@@ -11,6 +12,20 @@ function sqliteTime(date: Date): string {
 
 /** SQLite allows 32,766 bound parameters; stay well below with this many per IN list. */
 const IN_LIST = 900;
+/** Token rows per multi-row INSERT (14 parameters each). */
+const TOKENS_PER_STATEMENT = 100;
+
+/**
+ * Token ids in insertion order, like the cuid() Prisma gives the rows it creates: the primary
+ * key index then grows at its end, where 100,000 random ids would each touch another page of it
+ * (and every commit write those pages again). A random part per store keeps concurrent imports
+ * apart; the counter keeps one import's ids unique and increasing.
+ */
+function orderedIds(): () => string {
+  const prefix = `c${Date.now().toString(36).padStart(9, "0")}${crypto.randomBytes(6).toString("hex")}`;
+  let counter = 0;
+  return () => prefix + (counter++).toString(36).padStart(6, "0");
+}
 
 /**
  * Import batches written through a dedicated better-sqlite3 connection to the same file, with
@@ -22,9 +37,14 @@ export function sqliteTokenBatchStore(filePath: string): TokenBatchStore {
   // In WAL mode NORMAL still keeps every batch atomic and survives a killed process; it only
   // skips the fsync per commit that would dominate a bulk import.
   if (String(sqlite.pragma("journal_mode", { simple: true })) === "wal") sqlite.pragma("synchronous = NORMAL");
-  const insertToken = sqlite.prepare(
-    `INSERT INTO "HardwareToken" ("id","serialNumber","manufacturer","model","encryptedSecret","secretFingerprint","period","digits","algorithm","t0","userId","status","createdAt","updatedAt") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-  );
+  const tokenInsert = (rows: number) =>
+    sqlite.prepare(
+      `INSERT INTO "HardwareToken" ("id","serialNumber","manufacturer","model","encryptedSecret","secretFingerprint","period","digits","algorithm","t0","userId","status","createdAt","updatedAt") VALUES ${Array(rows).fill("(?,?,?,?,?,?,?,?,?,?,?,?,?,?)").join(",")}`,
+    );
+  // Rows go in TOKENS_PER_STATEMENT at a time: one call into SQLite per hundred rows instead of one per row.
+  const insertTokenGroup = tokenInsert(TOKENS_PER_STATEMENT);
+  const insertToken = tokenInsert(1);
+  const nextId = orderedIds();
   const insertFailure = sqlite.prepare(`INSERT INTO "TokenImportFailure" ("id","importId","line","serialNumber","reason","original") VALUES (?,?,?,?,?,?)`);
   const advance = sqlite.prepare(
     `UPDATE "TokenImport" SET "processedRows" = "processedRows" + ?, "importedCount" = "importedCount" + ?, "alreadyPresentCount" = "alreadyPresentCount" + ?, "failedCount" = "failedCount" + ?, "heartbeatAt" = ? WHERE "id" = ? AND "runnerId" = ? AND "processedRows" = ?`,
@@ -57,8 +77,19 @@ export function sqliteTokenBatchStore(filePath: string): TokenBatchStore {
     },
     async insertTokens(inserts, now) {
       const time = sqliteTime(now);
-      for (const t of inserts) {
-        insertToken.run(crypto.randomUUID(), t.serialNumber, t.manufacturer, t.model, t.encryptedSecret, t.secretFingerprint, t.period, t.digits, t.algorithm, t.t0, t.userId, t.status, time, time);
+      const values: unknown[] = [];
+      const add = (t: TokenInsert) =>
+        values.push(nextId(), t.serialNumber, t.manufacturer, t.model, t.encryptedSecret, t.secretFingerprint, t.period, t.digits, t.algorithm, t.t0, t.userId, t.status, time, time);
+      let at = 0;
+      for (; at + TOKENS_PER_STATEMENT <= inserts.length; at += TOKENS_PER_STATEMENT) {
+        values.length = 0;
+        for (let i = at; i < at + TOKENS_PER_STATEMENT; i++) add(inserts[i]);
+        insertTokenGroup.run(values);
+      }
+      for (; at < inserts.length; at++) {
+        values.length = 0;
+        add(inserts[at]);
+        insertToken.run(values);
       }
     },
     async insertFailures(importId, failures) {

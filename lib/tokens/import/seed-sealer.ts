@@ -1,0 +1,169 @@
+import { Worker } from "node:worker_threads";
+import { encryptSecret, secretFingerprint, seedSealingKeys } from "../../crypto/secret-box";
+import type { ParsedRow } from "../token-file-row";
+
+/** A seed as the inventory keeps it: encrypted (S4), plus the keyed fingerprint "already present" compares. */
+export type SealedSeed = { encryptedSecret: string; secretFingerprint: string };
+
+/** The seeds of one batch being sealed; `result` lines up with the batch's rows (failed rows: undefined). */
+export type SealingBatch = { result(): Promise<(SealedSeed | undefined)[]> };
+
+export interface SeedSealer {
+  /** Starts sealing a batch's seeds (in the worker thread, if there is one) and returns at once. */
+  seal(rows: ParsedRow[]): SealingBatch;
+  /** How many parts (of up to 500 seeds) the worker thread has sealed so far. */
+  partsSealedInWorker(): number;
+  close(): void;
+}
+
+/** Seeds per piece of work: small enough that whichever thread is free picks up the next piece. */
+const PART_SEEDS = 500;
+/** Claim slots, reused in turn; far more than the parts ever in flight (two batches'). */
+const SLOTS = 4096;
+const UNCLAIMED = 0;
+const CLAIMED_BY_WORKER = 1;
+const CLAIMED_HERE = 2;
+
+// The worker's code, run with `eval` so it needs no file of its own, whatever bundles the server
+// (tsx, Vitest, Next). It seals exactly as encryptSecret and secretFingerprint do — `v1:` +
+// base64(iv | tag | ciphertext) under AES-256-GCM with a fresh random IV, and HMAC-SHA256 under
+// the derived fingerprint key — which test/unit/tokens/seed-sealer.test.ts checks. A part the
+// import's own thread has already claimed is skipped.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const crypto = require("node:crypto");
+const { version, secretKey, fingerprintKey } = workerData;
+const claims = new Int32Array(workerData.claims);
+parentPort.on("message", (parts) => {
+  for (const { id, slot, seeds, lengths } of parts) {
+    if (Atomics.compareExchange(claims, slot, ${UNCLAIMED}, ${CLAIMED_BY_WORKER}) !== ${UNCLAIMED}) continue;
+    const ivs = crypto.randomBytes(12 * lengths.length);
+    const sealed = [];
+    let at = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      const plain = seeds.subarray(at, at + lengths[i]);
+      at += lengths[i];
+      const iv = ivs.subarray(12 * i, 12 * i + 12);
+      const cipher = crypto.createCipheriv("aes-256-gcm", secretKey, iv);
+      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+      sealed.push(version + ":" + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64"));
+      sealed.push(crypto.createHmac("sha256", fingerprintKey).update(plain).digest("base64url"));
+    }
+    parentPort.postMessage({ id, sealed });
+  }
+});
+`;
+
+type Part = { id: number; slot: number; secrets: Buffer[]; sealed?: SealedSeed[]; done: Promise<void>; finish: () => void };
+
+function sealHere(secrets: Buffer[]): SealedSeed[] {
+  return secrets.map((secret) => ({ encryptedSecret: encryptSecret(secret), secretFingerprint: secretFingerprint(secret) }));
+}
+
+/**
+ * Seals seeds for an import. With `inWorker`, a worker thread seals the batches queued ahead
+ * while the import parses and commits (on a second core AES-GCM and the fingerprints were a third
+ * of the import's time); when the import needs a batch the worker hasn't reached, it seals the
+ * untouched parts itself, so it never waits on a busy or slow thread. If the thread can't start
+ * or fails, everything is sealed in the import's thread: slower, same result.
+ */
+export function openSeedSealer(options: { inWorker: boolean }): SeedSealer {
+  const claims = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
+  const inWorker = new Map<number, Part>();
+  let worker: Worker | null = null;
+  let nextPart = 0;
+  let sealedInWorker = 0;
+
+  const sealAllHere = () => {
+    const stranded = [...inWorker.values()];
+    inWorker.clear();
+    for (const part of stranded) {
+      part.sealed ??= sealHere(part.secrets);
+      part.finish();
+    }
+  };
+  const giveUpWorker = () => {
+    const failed = worker;
+    worker = null;
+    void failed?.terminate();
+    sealAllHere();
+  };
+
+  if (options.inWorker) {
+    try {
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...seedSealingKeys(), claims: claims.buffer } });
+      // A finished import must not wait for the thread, nor a CLI stay alive because of it.
+      worker.unref();
+      worker.on("message", ({ id, sealed }: { id: number; sealed: string[] }) => {
+        const part = inWorker.get(id);
+        if (!part) return;
+        inWorker.delete(id);
+        sealedInWorker += 1;
+        part.sealed = Array.from({ length: sealed.length / 2 }, (_, at) => ({ encryptedSecret: sealed[2 * at], secretFingerprint: sealed[2 * at + 1] }));
+        part.finish();
+      });
+      worker.on("error", (error) => {
+        console.error("The seed sealing thread failed; sealing in the import's thread instead:", error);
+        giveUpWorker();
+      });
+      worker.on("exit", () => {
+        if (worker) giveUpWorker();
+      });
+    } catch (error) {
+      console.error("The seed sealing thread could not start; sealing in the import's thread instead:", error);
+      worker = null;
+    }
+  }
+
+  return {
+    seal(rows) {
+      const secrets: Buffer[] = [];
+      for (const parsed of rows) if (parsed.ok) secrets.push(parsed.row.secret);
+      const parts: Part[] = [];
+      for (let at = 0; at < secrets.length; at += PART_SEEDS) {
+        const id = nextPart++;
+        let finish = () => undefined as void;
+        const done = new Promise<void>((resolve) => (finish = resolve));
+        parts.push({ id, slot: id % SLOTS, secrets: secrets.slice(at, at + PART_SEEDS), done, finish });
+      }
+      if (worker) {
+        const messages = parts.map((part) => {
+          Atomics.store(claims, part.slot, UNCLAIMED);
+          inWorker.set(part.id, part);
+          const lengths = Int32Array.from(part.secrets, (secret) => secret.length);
+          // A buffer of its own: a message copies all the memory behind a view, and small
+          // Buffers share Node's pool with other data.
+          const seeds = Buffer.allocUnsafeSlow(lengths.reduce((sum, length) => sum + length, 0));
+          let offset = 0;
+          for (const secret of part.secrets) offset += secret.copy(seeds, offset);
+          return { id: part.id, slot: part.slot, seeds, lengths };
+        });
+        worker.postMessage(messages);
+      }
+      return {
+        async result() {
+          for (const part of parts) {
+            if (part.sealed) continue;
+            // Not sent, or not reached by the worker yet: seal it here rather than wait.
+            if (!worker || Atomics.compareExchange(claims, part.slot, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED) {
+              inWorker.delete(part.id);
+              part.sealed = sealHere(part.secrets);
+            }
+          }
+          await Promise.all(parts.map((part) => (part.sealed ? undefined : part.done)));
+          const sealed = parts.flatMap((part) => part.sealed!);
+          let at = 0;
+          return rows.map((parsed) => (parsed.ok ? sealed[at++] : undefined));
+        },
+      };
+    },
+    partsSealedInWorker: () => sealedInWorker,
+    close() {
+      // Nobody waits for what is still in the thread (the import ended or failed).
+      inWorker.clear();
+      const closing = worker;
+      worker = null;
+      void closing?.terminate();
+    },
+  };
+}
