@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 const folder = process.argv[2];
-const expected = ["vitest-sqlite.json", "playwright.json", "vitest-postgresql.json"];
+const expected = ["vitest-sqlite.json", "playwright.json", "vitest-postgresql.json", "playwright-scale-out.json"];
 let passed = 0;
 let failed = 0;
 let skipped = 0;

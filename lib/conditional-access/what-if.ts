@@ -1,5 +1,6 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { listMfaMethods } from "../methods/authentication-methods";
+import { temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
 import type { ConditionalAccessDecision, PolicyEvaluation } from "./evaluate-policies";
 import { evaluateConditionalAccessForUser } from "./policy-store";
@@ -43,15 +44,17 @@ export async function whatIf(options: { db: DatabaseOrTransaction; upn: string; 
   const { db, resource } = options;
   const user = await db.user.findUnique({ where: { upn: normaliseUpn(options.upn) }, select: { id: true, upn: true, displayName: true } });
   if (!user) return { ok: false, reason: `No user ${options.upn.trim()} exists. Check the user name (e.g. alice@contoso.example).` };
-  const [decision, { defaultMethod }] = await Promise.all([
+  const [decision, { defaultMethod }, temporaryAccessPass] = await Promise.all([
     evaluateConditionalAccessForUser({ db, userId: user.id, resource }),
     listMfaMethods({ db, userId: user.id }),
+    temporaryAccessPassSignInChoice({ db, userId: user.id, now: new Date() }),
   ]);
   return {
     ok: true,
     user: { upn: user.upn, displayName: user.displayName },
     resource,
-    outcome: outcomeFor(decision, defaultMethod !== null),
+    // A Temporary Access Pass answers MFA at sign-in as a method does.
+    outcome: outcomeFor(decision, defaultMethod !== null || temporaryAccessPass !== null),
     lines: decision.policies.map(lineFor),
     decision,
   };

@@ -3,6 +3,7 @@ import { getDb } from "../../lib/db/client";
 import { demoTokenCode } from "../../lib/demo/demo-token-code";
 import { seedDemoOrganisation } from "../../lib/demo/seed-demo-organisation";
 import { listMfaMethods } from "../../lib/methods/authentication-methods";
+import { getAuthenticationMethodsPolicy } from "../../lib/policies/methods-policy";
 import { makeToken } from "../support/factories";
 
 const db = getDb();
@@ -36,6 +37,8 @@ describe("the demo organisation", () => {
     expect(await db.hardwareToken.findFirstOrThrow({ where: { userId: dave.id } })).toMatchObject({ status: "assigned" });
     expect(await db.hardwareToken.count({ where: { serialNumber: { in: ["FT20240101", "FT20240102", "TK20240103"] }, status: "available", userId: null } })).toBe(3);
     expect(await db.auditEvent.count({ where: { action: "Activate hardware token", targetLabel: "FT20240002", result: "success" } })).toBe(1);
+    // Temporary Access Pass is on for everyone, so the admin can get Carol (no method) in to register one.
+    expect((await getAuthenticationMethodsPolicy({ db })).temporaryAccessPass).toMatchObject({ enabled: true, includeAllUsers: true });
 
     const code = await demoTokenCode({ db, serialNumber: "FT20240002", now });
     expect(code).toMatchObject({ ok: true, serialNumber: "FT20240002", code: expect.stringMatching(/^\d{6}$/), alreadyUsed: true });

@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "../../lib/auth/permissions";
+import { whatIf } from "../../lib/conditional-access/what-if";
 import { getDb, isPostgres } from "../../lib/db/client";
 import { resolveDatabaseTarget } from "../../lib/db/database-url";
 import type { DirectoryAdmin } from "../../lib/directory/user-action";
@@ -243,7 +244,10 @@ describe("signing in with a Temporary Access Pass", () => {
 
   it("gets an admin with no other method into the admin console's MFA; the session still lands on Security info", async () => {
     const admin = await makeUser({ roles: ["Authentication Administrator"] });
+    expect(await whatIf({ db, upn: admin.upn, resource: "Admin console" })).toMatchObject({ outcome: expect.stringMatching(/has no usable method: the sign-in would be refused/) });
     const issued = await issue(admin.id, { actor: await makeAdmin("Privileged Authentication Administrator") });
+    // What if counts the pass as sign-in does.
+    expect(await whatIf({ db, upn: admin.upn, resource: "Admin console" })).toMatchObject({ outcome: "Multi-factor authentication required by the admin console's own rule (it always requires MFA)." });
     const step = await passwordStep(admin, undefined, "/admin");
     expect(await checkTemporaryAccessPassStep({ db, handle: step.handle, pass: issued.pass })).toEqual({ outcome: "complete", redirectTo: "/mysecurityinfo" });
     expect(await lastSignIn(admin.id)).toMatchObject({ resource: "Admin console", status: "success", authRequirement: "multiFactor" });
