@@ -191,8 +191,9 @@ export async function getUserDetails(options: { db: DatabaseOrTransaction; userI
     }),
     // status: the pass's state (active, notYetValid, expired, used); it is never the default.
     ...(user.temporaryAccessPass ? [user.temporaryAccessPass] : []).map((tap) => ({
-      methodId: temporaryAccessPassMethodId(tap.id), type: TEMPORARY_ACCESS_PASS, name: `Issued by ${tap.createdByUpn || "an administrator"}`,
-      detail: describeTemporaryAccessPass(tap), status: temporaryAccessPassState(tap, now), isDefault: false, tokenId: null,
+      methodId: temporaryAccessPassMethodId(tap.id), type: TEMPORARY_ACCESS_PASS, name: TEMPORARY_ACCESS_PASS,
+      detail: `${describeTemporaryAccessPass(tap)} · issued by ${tap.createdByUpn || "an administrator"}`,
+      status: temporaryAccessPassState(tap, now), isDefault: false, tokenId: null,
     })),
   ];
   return {
