@@ -14,6 +14,7 @@ import { normaliseUpn } from "../users/create-user";
 import { newPasswordProblem } from "../users/password-rules";
 import { CAPTCHA_MESSAGE, sweepCaptchaSolutions, verifyCaptcha } from "./captcha";
 import { consumeRateLimit, sweepRateLimitHits, tryAgainMessage, type RateLimit } from "./rate-limit";
+import { PASSWORD_RESET_MIN_RESPONSE_MS, withMinimumDuration } from "./even-timing";
 import { loadSsprStanding, ssprIneligibility } from "./reset-standing";
 import { getSsprPolicy } from "./sspr-policy";
 import { SSPR_METHOD_LABELS, isSsprMethod, type SsprMethod } from "./sspr-policy-model";
@@ -56,7 +57,11 @@ export type StartResetResult = { outcome: "verify"; handle: string } | { outcome
  * request opens a reset row — eligible or not, known or not — and gets the same answer, so
  * nothing about the account shows (R1). Why an account can't reset goes to the audit log only.
  */
-export async function startPasswordReset(options: {
+export async function startPasswordReset(options: Parameters<typeof answerStartPasswordReset>[0]): Promise<StartResetResult> {
+  return withMinimumDuration(PASSWORD_RESET_MIN_RESPONSE_MS, () => answerStartPasswordReset(options));
+}
+
+async function answerStartPasswordReset(options: {
   db: Database;
   upn: string;
   captcha: unknown;
@@ -151,7 +156,11 @@ export type ResetEmailResult = { outcome: "expired"; message: string } | { outco
  * Sends an email code for a verification step — only for an eligible reset whose user holds a
  * confirmed email counted by the policy — and answers the same either way.
  */
-export async function sendPasswordResetEmailCode(options: { db: Database; handle: string; now?: Date }): Promise<ResetEmailResult> {
+export async function sendPasswordResetEmailCode(options: Parameters<typeof answerSendPasswordResetEmailCode>[0]): Promise<ResetEmailResult> {
+  return withMinimumDuration(PASSWORD_RESET_MIN_RESPONSE_MS, () => answerSendPasswordResetEmailCode(options));
+}
+
+async function answerSendPasswordResetEmailCode(options: { db: Database; handle: string; now?: Date }): Promise<ResetEmailResult> {
   const { db } = options;
   const now = options.now ?? new Date();
   const reset = await openReset({ db, handle: options.handle, now });
@@ -183,7 +192,11 @@ function codeLooksValid(code: unknown): code is string {
  * use two different method types; nothing changes but the reset's own record until the last
  * one succeeds (R3).
  */
-export async function verifyPasswordResetCode(options: {
+export async function verifyPasswordResetCode(options: Parameters<typeof answerVerifyPasswordResetCode>[0]): Promise<ResetCodeResult> {
+  return withMinimumDuration(PASSWORD_RESET_MIN_RESPONSE_MS, () => answerVerifyPasswordResetCode(options));
+}
+
+async function answerVerifyPasswordResetCode(options: {
   db: Database;
   handle: string;
   method: string;
