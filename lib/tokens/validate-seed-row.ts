@@ -100,6 +100,9 @@ function checkSerialNumber(serial: string): string[] {
   if (!/^[\x20-\x7E]+$/.test(serial)) {
     reasons.push("The serial number contains characters that are not printable ASCII (letters, digits, punctuation).");
   }
+  // Serials land in lists, logs and CSV exports that admins open in spreadsheets (S6); no vendor
+  // serial starts like a formula, so one that does is a damaged or hostile file.
+  if (/^[=+\-@]/.test(serial)) reasons.push(`The serial number starts with "${serial[0]}", which spreadsheets run as a formula; use the serial printed on the token.`);
   return reasons;
 }
 

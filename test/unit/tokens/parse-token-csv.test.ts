@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EXPECTED_HEADER, parseTokenCsv } from "../../../lib/tokens/csv/parse-token-csv";
+import { EXPECTED_HEADER, MAX_COLUMNS, parseTokenCsv } from "../../../lib/tokens/csv/parse-token-csv";
 import { TokenFileError, type ParsedRow } from "../../../lib/tokens/token-file-row";
 import { HEX_SECRET_HINT, HOTP_NOT_SUPPORTED } from "../../../lib/tokens/validate-seed-row";
 import { caught, collect, failuresOf, fixture, inChunks, onlyFailure, onlyRow, rowsOf, tokenBySerial } from "./helpers";
@@ -183,6 +183,19 @@ describe("parseTokenCsv: header", () => {
     expect(error.message).toBe('The header names "serial number" more than once; each column may appear only once.');
   });
 
+  it("refuses a header wider than MAX_COLUMNS, saying how many it has", async () => {
+    const wide = [HEADER, ...Array.from({ length: MAX_COLUMNS - 6 }, (_, i) => `x${i}`)].join(",");
+    expect(await parse(`${wide}\n`)).toEqual([]);
+    const error = await caught(() => parse(`${wide},one too many\n`));
+    expect(error.code).toBe("too-many-columns");
+    expect(error.message).toContain(`The header has ${MAX_COLUMNS + 1} columns`);
+  });
+
+  it("says a long row without quotes is not a token CSV, and one inside quotes lacks its closing quote", async () => {
+    expect((await caught(() => parse("A".repeat(70_000)))).message).toContain("this is not a token CSV file");
+    expect((await caught(() => parse(csv(`,S1,"${"A".repeat(70_000)}`)))).message).toContain('a closing quote (") is probably missing');
+  });
+
   it("refuses an empty file, showing the expected header", async () => {
     for (const input of ["", "\r\n\r\n", Buffer.alloc(0)]) {
       const error = await caught(() => parse(input));
@@ -255,6 +268,15 @@ describe("parseTokenCsv: row rules", () => {
       "The serial number contains characters that are not printable ASCII (letters, digits, punctuation).",
     );
     expect(onlyRow(await parse(csv(`,  ${"S".repeat(64)}  ,${FT1.secretBase32},30,Feitian,c200`))).serialNumber).toBe("S".repeat(64));
+  });
+
+  it("refuses a serial number that a spreadsheet would run as a formula (S6)", async () => {
+    for (const first of ["=", "+", "-", "@"]) {
+      expect(await reasonFor(`,${first}SUM(A1),${FT1.secretBase32},30,Feitian,c200`)).toBe(
+        `The serial number starts with "${first}", which spreadsheets run as a formula; use the serial printed on the token.`,
+      );
+    }
+    expect(onlyRow(await parse(csv(`,FT-1=2+3,${FT1.secretBase32},30,Feitian,c200`))).serialNumber).toBe("FT-1=2+3");
   });
 
   it("normalises Base32 secrets: case, spaces and = padding", async () => {
