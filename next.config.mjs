@@ -15,6 +15,21 @@ const nextConfig = {
   // forbidden() answers 403 from the data access layer.
   experimental: { authInterrupts: true },
   reactStrictMode: true,
+  // The token upload route is outside proxy.ts (see its matcher): its JSON answers get the
+  // security headers here instead.
+  async headers() {
+    return [
+      {
+        source: "/api/token-imports",
+        headers: [
+          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

@@ -61,6 +61,9 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Static assets don't need a nonce; everything else (pages, actions, API) goes through here.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+  // Static assets don't need a nonce; everything else (pages, actions, API) goes through here —
+  // except the token upload (POST /api/token-imports): Next.js hands a proxy a copy of the request
+  // body cut at 10 MB and gives the route that cut copy, so a bigger upload would arrive
+  // truncated. The route checks its caller and origin itself; next.config.mjs gives it headers.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/token-imports(?!/)).*)"],
 };
