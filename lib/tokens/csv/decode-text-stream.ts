@@ -34,7 +34,8 @@ function sniff(head: Buffer): Buffer {
   if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
     throw new TokenFileError("encoding", `The file is UTF-16 ("Unicode") text: ${SAVE_AS_UTF8}.`);
   }
-  const nuls = head.reduce((count, byte) => count + (byte === 0 ? 1 : 0), 0);
+  let nuls = 0;
+  for (let at = head.indexOf(0); at !== -1; at = head.indexOf(0, at + 1)) nuls += 1;
   if (nuls > 0) {
     // UTF-16 without a BOM puts a NUL next to every ASCII character.
     throw new TokenFileError(

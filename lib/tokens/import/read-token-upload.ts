@@ -1,6 +1,7 @@
 import { createUploadDecipher, decryptSecret } from "../../crypto/secret-box";
 import type { DatabaseOrTransaction } from "../../db/client";
 import type { PskcKeyMaterial } from "./store-token-upload";
+import { openUploadChunkReader } from "./upload-chunk-reader";
 
 /**
  * Streams a stored upload back, decrypted, one 1 MB chunk at a time. The GCM tag is checked at
@@ -12,14 +13,16 @@ export async function* readTokenUpload(options: { db: DatabaseOrTransaction; imp
     select: { fileIv: true, fileAuthTag: true },
   });
   const decipher = createUploadDecipher({ iv: Buffer.from(upload.fileIv, "hex"), authTag: Buffer.from(upload.fileAuthTag, "hex") });
-  for (let position = 0; ; position++) {
-    const chunk = await options.db.tokenImportChunk.findUnique({
-      where: { importId_position: { importId: options.importId, position } },
-      select: { data: true },
-    });
-    if (!chunk) break;
-    const plain = decipher.update(Buffer.from(chunk.data, "base64"));
-    if (plain.length > 0) yield plain;
+  const chunks = openUploadChunkReader(options.db, options.importId);
+  try {
+    for (let position = 0; ; position++) {
+      const data = await chunks.read(position);
+      if (data === undefined) break;
+      const plain = decipher.update(Buffer.from(data, "base64"));
+      if (plain.length > 0) yield plain;
+    }
+  } finally {
+    chunks.close();
   }
   const rest = decipher.final();
   if (rest.length > 0) yield rest;

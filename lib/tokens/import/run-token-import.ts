@@ -4,7 +4,7 @@ import { writeAuditEvent } from "../../audit/write-audit-event";
 import type { Database } from "../../db/client";
 import { TokenFileError, type ParsedRow } from "../token-file-row";
 import { resolveDatabaseTarget } from "../../db/database-url";
-import { MAX_RECORD_CHARS } from "../csv/csv-records";
+import { csvShapeCounter, rowsOfCleanCsv } from "../csv/csv-shape";
 import { parsedUploadRowBatches } from "./parsed-upload-rows";
 import { readTokenUpload } from "./read-token-upload";
 import { uploadLimits } from "./upload-limits";
@@ -209,38 +209,26 @@ async function commitBatch(options: {
  * Makes sure a file-level problem (header, encoding, row cap, unclosed quote, wrong PSKC key)
  * refuses the file before any token is written, and returns the number of rows for the
  * progress bar. A CSV whose bytes show none of those problems (few enough lines, balanced
- * quotes, no over-long line) is only scanned; any other file is parsed through once.
+ * quotes, no over-long line) needs no parsing: storeTokenUpload counted its rows as it arrived
+ * (a known `totalRows` means the file passed this check, at upload or in an earlier run), or
+ * its bytes are scanned here; any other file is parsed through once.
  */
-async function checkWholeFile(options: { db: Database; upload: { id: string; format: string; encryptedKeyMaterial: string | null }; now: Date }): Promise<number> {
+async function checkWholeFile(options: {
+  db: Database;
+  upload: { id: string; format: string; encryptedKeyMaterial: string | null; totalRows: number };
+  now: Date;
+}): Promise<number> {
   const { maxRows } = uploadLimits();
   if (options.upload.format === "csv") {
-    const shape = await scanCsvShape({ db: options.db, importId: options.upload.id });
-    if (shape.lines <= maxRows && shape.quotes % 2 === 0 && shape.longestLine <= MAX_RECORD_CHARS) return Math.max(shape.lines - 1, 0);
+    if (options.upload.totalRows > 0 && options.upload.totalRows < maxRows) return options.upload.totalRows;
+    const counter = csvShapeCounter();
+    for await (const piece of readTokenUpload({ db: options.db, importId: options.upload.id })) counter.add(piece);
+    const rows = rowsOfCleanCsv(counter.shape(), maxRows);
+    if (rows !== null) return rows;
   }
   let rows = 0;
   for await (const batch of parsedUploadRowBatches({ ...options, onColumns: () => undefined })) rows += batch.length;
   return rows;
-}
-
-/** Lines, double quotes and the longest line of a stored CSV, from its bytes alone. */
-async function scanCsvShape(options: { db: Database; importId: string }): Promise<{ lines: number; quotes: number; longestLine: number }> {
-  let lines = 1;
-  let quotes = 0;
-  let lineLength = 0;
-  let longestLine = 0;
-  for await (const piece of readTokenUpload(options)) {
-    // indexOf runs natively over the bytes: a fraction of a byte-by-byte loop's cost.
-    let from = 0;
-    for (let lf = piece.indexOf(0x0a); lf !== -1; lf = piece.indexOf(0x0a, from)) {
-      lines += 1;
-      longestLine = Math.max(longestLine, lineLength + lf - from);
-      lineLength = 0;
-      from = lf + 1;
-    }
-    lineLength += piece.length - from;
-    for (let quote = piece.indexOf(0x22); quote !== -1; quote = piece.indexOf(0x22, quote + 1)) quotes += 1;
-  }
-  return { lines, quotes, longestLine: Math.max(longestLine, lineLength) };
 }
 
 function openBatchStore(db: Database): TokenBatchStore {

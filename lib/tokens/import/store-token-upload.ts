@@ -1,6 +1,7 @@
 import { writeAuditEvent, type AuditActor } from "../../audit/write-audit-event";
 import { createUploadCipher, encryptSecret } from "../../crypto/secret-box";
 import type { Database } from "../../db/client";
+import { rowsOfCleanCsv, csvShapeCounter } from "../csv/csv-shape";
 import { TokenFileError } from "../token-file-row";
 import { openUploadChunkWriter } from "./upload-chunk-writer";
 import { describeBytes, uploadLimits, UPLOAD_RESULT_DAYS } from "./upload-limits";
@@ -63,9 +64,12 @@ export async function storeTokenUpload(options: {
     if (data.length > 0) await chunks.write(upload.id, position++, data.toString("base64"));
   };
   const chunks = openUploadChunkWriter(db);
+  // Counted as the bytes pass, so the import needn't read a clean CSV once more before its rows.
+  const shape = csvShapeCounter();
   try {
     for await (const piece of options.body) {
       format ??= detectTokenFileFormat(fileName, piece);
+      if (format === "csv") shape.add(piece);
       fileBytes += piece.length;
       const cap = format === "pskc" ? limits.maxPskcBytes : limits.maxBytes;
       if (fileBytes > cap) {
@@ -89,7 +93,14 @@ export async function storeTokenUpload(options: {
   await db.$transaction(async (tx) => {
     await tx.tokenImport.update({
       where: { id: upload.id },
-      data: { status: "queued", format, fileBytes, fileAuthTag: cipher.getAuthTag().toString("hex") },
+      data: {
+        status: "queued",
+        format,
+        fileBytes,
+        fileAuthTag: cipher.getAuthTag().toString("hex"),
+        // Known now only for a CSV whose bytes rule out a whole-file refusal (runTokenImport).
+        totalRows: format === "csv" ? (rowsOfCleanCsv(shape.shape(), limits.maxRows) ?? 0) : 0,
+      },
     });
     await writeAuditEvent({
       db: tx,
