@@ -1,5 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { systemActor } from "../../lib/audit/write-audit-event";
 import { normaliseBase32 } from "../../lib/otp/base32";
+import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
+import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { codeAt } from "../../lib/otp/totp";
 import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser } from "./helpers";
 import { signInAs } from "./sign-in-as";
@@ -43,6 +46,13 @@ async function submitDialog(page: Page, button: string) {
 }
 
 test.describe("Temporary Access Pass", () => {
+  // The demo seed turns TAP on, but specs share the database and another may have reset the
+  // policy: turn it on here, for everyone, with Entra's default lifetimes (1 hour, at most 8).
+  test.beforeAll(async () => {
+    const saved = await saveMethodPolicy({ db: db(), method: "temporaryAccessPass", enabled: true, includeAllUsers: true, groupIds: [], settings: METHOD_POLICY_DEFAULTS.temporaryAccessPass.settings, actor: systemActor });
+    if (!saved.ok) throw new Error(saved.reason);
+  });
+
   test("an admin issues a one-time pass to a user with no method, who signs in with it, registers an app and deletes the pass; a second use is refused", async ({ page, browser }) => {
     await signInAs(page, "Global Administrator");
     const user = await makeUser();
