@@ -68,9 +68,9 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
     /** what "Add sign-in method" offers: what the authentication methods policy lets this user add */
     addableMethods: [
       ...(allowed.has("softwareOath") ? ["authenticatorApp" as const] : []),
+      ...(allowed.has("hardwareOath") && policy.hardwareOath.settings.allowSelfActivation ? ["hardwareToken" as const] : []),
       // One email method per user: offered until one is confirmed (an unconfirmed one is replaced).
       ...(allowed.has("email") && !email?.confirmedAt ? ["email" as const] : []),
-      ...(allowed.has("hardwareOath") && policy.hardwareOath.settings.allowSelfActivation ? ["hardwareToken" as const] : []),
     ],
     /** false when a change would first ask for a code (the fresh-MFA gate, A4) */
     mfaFresh: methods.length === 0 || mfaIsFresh({ lastMfaAt: user.lastMfaAt, now }),
