@@ -1,5 +1,5 @@
 import type { Database } from "../db/client";
-import { acceptMfaSuccess, activeMfaLock, recordMfaFailure } from "../otp/lockout";
+import { acceptMfaSuccess, activeMfaLock, lockAtThreshold, recordMfaFailure } from "../otp/lockout";
 import { mfaLockedMessage } from "../otp/verify-oath-code";
 import { activateHardwareToken } from "../tokens/activate-hardware-token";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
@@ -7,11 +7,7 @@ import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 
 /** Rolls back an activation whose code was right but arrived after MFA locked. */
-class LockedDuringActivation extends Error {
-  constructor(readonly lockedUntil: Date) {
-    super("MFA locked during activation");
-  }
-}
+class LockedDuringActivation extends Error {}
 
 /**
  * One answer for an unknown serial and a token held by someone else, so the form can't be used
@@ -64,8 +60,7 @@ export async function selfActivateHardwareToken(options: {
       await tx.hardwareToken.updateMany({ where: { id: token.id, userId: actor.id }, data: { friendlyName: options.friendlyName || null } });
       // Parallel wrong guesses may have locked MFA since the check above: then the activation
       // rolls back, so a burst of guesses over the ±1-day window gets no more than the threshold (C7).
-      const locked = await acceptMfaSuccess({ db: tx, userId: actor.id, now });
-      if (locked) throw new LockedDuringActivation(locked);
+      if (await acceptMfaSuccess({ db: tx, userId: actor.id, now })) throw new LockedDuringActivation();
       await recordSecurityInfoChange({
         db: tx,
         actor,
@@ -80,7 +75,10 @@ export async function selfActivateHardwareToken(options: {
     if (error instanceof LockedDuringActivation) return error;
     throw error;
   });
-  if (result instanceof LockedDuringActivation) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(result.lockedUntil));
+  if (result instanceof LockedDuringActivation) {
+    // The rollback took the lock written inside the transaction with it: write it for good.
+    return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(await lockAtThreshold({ db, userId: actor.id, now })));
+  }
   if (!result.ok) {
     // Only a code that was checked and wrong counts; a mistyped format or a used code doesn't.
     if (result.status !== "failedActivation") return refuse(SecurityInfoFailure.Invalid, result.reason);

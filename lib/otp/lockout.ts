@@ -64,15 +64,25 @@ export async function recordMfaFailure(options: {
  */
 export async function acceptMfaSuccess(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<Date | null> {
   const { db, userId, now } = options;
-  const { threshold, lockMinutes } = lockoutPolicy();
+  const { threshold } = lockoutPolicy();
   const notLocked = [{ mfaLockedUntil: null }, { mfaLockedUntil: { lte: now } }];
   const accepted = await db.user.updateMany({
     where: { id: userId, mfaFailedCount: { lt: threshold }, OR: notLocked },
     data: { mfaFailedCount: 0, mfaLockedUntil: null, lastMfaAt: now },
   });
   if (accepted.count === 1) return null;
+  return lockAtThreshold({ db, userId, now });
+}
+
+/** The user's lock; written now when the run of failures is at the threshold without one. */
+export async function lockAtThreshold(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<Date> {
+  const { db, userId, now } = options;
+  const { threshold, lockMinutes } = lockoutPolicy();
   const lockedUntil = new Date(now.getTime() + lockMinutes * 60_000);
-  await db.user.updateMany({ where: { id: userId, mfaFailedCount: { gte: threshold }, OR: notLocked }, data: { mfaLockedUntil: lockedUntil } });
+  await db.user.updateMany({
+    where: { id: userId, mfaFailedCount: { gte: threshold }, OR: [{ mfaLockedUntil: null }, { mfaLockedUntil: { lte: now } }] },
+    data: { mfaLockedUntil: lockedUntil },
+  });
   const user = await db.user.findUnique({ where: { id: userId }, select: { mfaLockedUntil: true } });
   return user?.mfaLockedUntil && user.mfaLockedUntil > now ? user.mfaLockedUntil : lockedUntil;
 }

@@ -105,3 +105,23 @@ describe("50 concurrent submissions of one valid code → exactly one success", 
     expect(await db.auditEvent.count({ where: { action: "Register hardware token", actorId: user.id } })).toBe(1);
   });
 });
+
+describe("a right code arriving after the lockout threshold (parallel guesses)", () => {
+  it("self-activation: refused as locked and rolled back — the token stays waiting, nothing is notified", async () => {
+    const user = await makeUser();
+    const actor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.52" };
+    const token = await makeToken({ userId: user.id, activate: false });
+    const now = new Date();
+    // The moment in a burst of wrong guesses over the ±1-day window when the 10th has been
+    // counted but its lock not yet written: a right guess must not activate the token.
+    await db.user.update({ where: { id: user.id }, data: { mfaFailedCount: 10, mfaLockedUntil: null } });
+    const result = await selfActivateHardwareToken({ db, actor, serialNumber: token.serialNumber, friendlyName: "", code: tokenCode(token, now), now });
+    expect(result).toMatchObject({ ok: false, failure: SecurityInfoFailure.Locked, reason: expect.stringMatching(/locked until/) });
+    expect(await db.hardwareToken.findUniqueOrThrow({ where: { id: token.id } })).toMatchObject({ status: "assigned", lastUsedStep: -1 });
+    const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(stored).toMatchObject({ mfaFailedCount: 10, lastMfaAt: null });
+    expect(stored.mfaLockedUntil!.getTime()).toBe(now.getTime() + 15 * 60_000);
+    expect(await db.outboxMessage.count({ where: { to: user.upn } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { action: "Activate hardware token", targetId: token.id, result: "success" } })).toBe(0);
+  });
+});
