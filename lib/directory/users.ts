@@ -1,6 +1,8 @@
 import { hashPassword } from "../auth/password";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import { listMfaMethods, methodIdOf, parseMethodId } from "../methods/authentication-methods";
+import { removeUserEmailMethod } from "../methods/email-method";
+import { emailMethodId, parseEmailMethodId } from "../methods/email-method-id";
 import {
   TEMPORARY_ACCESS_PASS, describeTemporaryAccessPass, parseTemporaryAccessPassMethodId, temporaryAccessPassMethodId, temporaryAccessPassState,
 } from "../methods/temporary-access-pass";
@@ -105,9 +107,11 @@ export function requireMfaReregistration(options: { db: Database; userId: string
     const tokens = await tx.hardwareToken.findMany({ where: { userId: target.id }, select: { id: true } });
     for (const token of tokens) await releaseToken({ db: tx, tokenId: token.id, from: target, to: null });
     const apps = await tx.authenticatorApp.deleteMany({ where: { userId: target.id } });
+    const email = await tx.emailMethod.deleteMany({ where: { userId: target.id } });
+    await tx.emailOneTimeCode.deleteMany({ where: { userId: target.id } });
     await tx.user.update({ where: { id: target.id }, data: { defaultMethod: null, sessionVersion: { increment: 1 } } });
-    await succeed({ hardwareTokensReleased: tokens.length, authenticatorAppsDeleted: apps.count });
-    return { ok: true as const, upn: target.upn, removed: tokens.length + apps.count };
+    await succeed({ hardwareTokensReleased: tokens.length, authenticatorAppsDeleted: apps.count, emailMethodsDeleted: email.count });
+    return { ok: true as const, upn: target.upn, removed: tokens.length + apps.count + email.count };
   });
 }
 
@@ -120,6 +124,14 @@ export function deleteUserMethod(options: { db: Database; userId: string; method
   return runUserAction({ ...options, action: "Delete authentication method", permission: "methods.manage" }, async ({ tx, target, refuse, succeed }) => {
     const ref = parseMethodId(options.methodId);
     const gone = `This method is no longer on ${target.upn}'s account. Reload the page.`;
+    const emailId = parseEmailMethodId(options.methodId);
+    if (emailId) {
+      const label = await removeUserEmailMethod(tx, target.id, emailId);
+      if (!label) return refuse(gone);
+      await tx.user.updateMany({ where: { id: target.id, defaultMethod: options.methodId }, data: { defaultMethod: null } });
+      await succeed({ method: label });
+      return { ok: true as const, upn: target.upn, label };
+    }
     if (!ref) {
       const tapId = parseTemporaryAccessPassMethodId(options.methodId);
       if (!tapId || (await tx.temporaryAccessPass.deleteMany({ where: { id: tapId, userId: target.id } })).count !== 1) return refuse(gone);
@@ -144,7 +156,7 @@ export function deleteUserMethod(options: { db: Database; userId: string; method
 
 export type AdminMethodView = {
   methodId: string;
-  type: "Hardware token" | "Authenticator app" | typeof TEMPORARY_ACCESS_PASS;
+  type: "Hardware token" | "Authenticator app" | "Email" | typeof TEMPORARY_ACCESS_PASS;
   name: string;
   detail: string;
   status: string;
@@ -170,6 +182,7 @@ export async function getUserDetails(options: { db: DatabaseOrTransaction; userI
       hardwareTokens: { select: { id: true, serialNumber: true, manufacturer: true, model: true, friendlyName: true, status: true }, orderBy: { serialNumber: "asc" } },
       authenticatorApps: { select: { id: true, name: true, status: true }, orderBy: { createdAt: "asc" } },
       temporaryAccessPass: { select: { id: true, oneTimeUse: true, startsAt: true, expiresAt: true, usedAt: true, createdByUpn: true } },
+      emailMethod: { select: { id: true, address: true, confirmedAt: true } },
     },
   });
   if (!user) return null;
@@ -189,6 +202,10 @@ export async function getUserDetails(options: { db: DatabaseOrTransaction; userI
         status: app.status, isDefault: defaultMethod?.methodId === methodId, tokenId: null,
       };
     }),
+    ...(user.emailMethod ? [user.emailMethod] : []).map((email) => ({
+      methodId: emailMethodId(email.id), type: "Email" as const, name: email.address, detail: "Email one-time code",
+      status: email.confirmedAt ? "active" : "pending", isDefault: defaultMethod?.methodId === emailMethodId(email.id), tokenId: null,
+    })),
     // status: the pass's state (active, notYetValid, expired, used); it is never the default.
     ...(user.temporaryAccessPass ? [user.temporaryAccessPass] : []).map((tap) => ({
       methodId: temporaryAccessPassMethodId(tap.id), type: TEMPORARY_ACCESS_PASS, name: TEMPORARY_ACCESS_PASS,

@@ -1,7 +1,7 @@
 import type { Database, Transaction } from "../db/client";
 import { releaseToken } from "../tokens/unassign-hardware-token";
 import { listMfaMethods, parseMethodId } from "./authentication-methods";
-import { removeOwnEmailMethod } from "./email-method";
+import { removeUserEmailMethod } from "./email-method";
 import { parseEmailMethodId } from "./email-method-id";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
@@ -43,7 +43,7 @@ export async function deleteAuthenticationMethod(options: {
     if (usable && before.methods.length === 1 && !options.confirmLastMethod) return refuse(SecurityInfoFailure.LastMethod, LAST_METHOD_WARNING);
     const removed =
       ref.kind === "temporaryAccessPass" ? await removeOwnTemporaryAccessPass(tx, actor, ref.id)
-      : ref.kind === "emailMethod" ? await removeOwnEmailMethod(tx, actor.id, ref.id)
+      : ref.kind === "emailMethod" ? await removeUserEmailMethod(tx, actor.id, ref.id)
       : ref.kind === "hardwareToken" ? await removeOwnToken(tx, actor, ref.id)
       : await removeOwnApp(tx, actor, ref.id);
     if (!removed) return refuse(SecurityInfoFailure.NotFound, METHOD_GONE);

@@ -98,7 +98,7 @@ export async function resendEmailMethodCode(options: { db: Database; actor: Secu
  * Deletes the user's own email method (by id, filtered by the user) with its live codes, in the
  * caller's transaction. Returns how sentences name it, or null when the user holds no such method.
  */
-export async function removeOwnEmailMethod(tx: Transaction, userId: string, emailId: string): Promise<string | null> {
+export async function removeUserEmailMethod(tx: Transaction, userId: string, emailId: string): Promise<string | null> {
   const method = await tx.emailMethod.findFirst({ where: { id: emailId, userId }, select: { address: true } });
   if (!method) return null;
   const deleted = await tx.emailMethod.deleteMany({ where: { id: emailId, userId } });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { getDb } from "../../lib/db/client";
+import { deleteUserMethod, getUserDetails, requireMfaReregistration } from "../../lib/directory/users";
 import { listMfaMethods } from "../../lib/methods/authentication-methods";
 import { changeDefaultMethod } from "../../lib/methods/default-method";
 import { deleteAuthenticationMethod } from "../../lib/methods/delete-method";
@@ -148,5 +149,24 @@ describe("email as an authentication method", () => {
     expect(record).toMatchObject({ status: "success", authRequirement: "multiFactor" });
     expect(record.steps.map((s) => [s.method, s.succeeded])).toEqual([["Password", true], ["Email code", false], ["Email code", true]]);
     expect(record.steps[2].detail).toBe(`${address[0]}•••@mail.example`);
+  });
+
+  it("shows in the admin console's user page; an admin deletes it (never from another user) or requires re-registration", async () => {
+    const adminUser = await makeUser({ roles: ["Authentication Administrator"] });
+    const admin = { id: adminUser.id, upn: adminUser.upn, roles: ["Authentication Administrator" as const], ipAddress: "198.51.100.8" };
+    const { user, actor } = await emailActor();
+    const address = await addEmail(actor);
+    const methodId = (await listMfaMethods({ db, userId: user.id })).methods[0].methodId;
+    expect((await getUserDetails({ db, userId: user.id }))!.methods).toMatchObject([{ methodId, type: "Email", name: address, status: "active", isDefault: true }]);
+
+    const other = await makeUser();
+    expect(await deleteUserMethod({ db, userId: other.id, methodId, actor: admin })).toMatchObject({ ok: false });
+    expect(await db.emailMethod.count({ where: { userId: user.id } })).toBe(1);
+    expect(await deleteUserMethod({ db, userId: user.id, methodId, actor: admin })).toEqual({ ok: true, upn: user.upn, label: `Email ${address}` });
+    expect(await db.emailMethod.count({ where: { userId: user.id } })).toBe(0);
+
+    await addEmail(actor);
+    expect(await requireMfaReregistration({ db, userId: user.id, actor: admin })).toEqual({ ok: true, upn: user.upn, removed: 1 });
+    expect((await getUserDetails({ db, userId: user.id }))!.methods).toEqual([]);
   });
 });
