@@ -4,7 +4,7 @@ import { keyedHash } from "../crypto/secret-box";
 import type { DatabaseOrTransaction, Transaction } from "../db/client";
 import { queueMail, type MailMessage } from "../notify/queue-mail";
 import { normaliseCodeInput } from "../otp/code-input";
-import { activeMfaLock, lockoutPolicy, recordMfaFailure, recordMfaSuccess } from "../otp/lockout";
+import { acceptMfaSuccess, activeMfaLock, lockoutPolicy, recordMfaFailure } from "../otp/lockout";
 import { CodeCheckFailure, mfaLockedMessage } from "../otp/verify-oath-code";
 import { methodsAllowedForUser } from "../policies/methods-policy";
 
@@ -189,7 +189,10 @@ export async function verifyEmailOneTimeCode(options: {
       data: { usedAt: now },
     });
     if (claimed.count === 1) {
-      await recordMfaSuccess({ db, userId, now });
+      // Accepted only while MFA is not locked (a right guess in a burst of wrong ones is refused);
+      // the code stays used either way: a code is good once at most.
+      const locked = await acceptMfaSuccess({ db, userId, now });
+      if (locked) return { ok: false, failure: CodeCheckFailure.Locked, lockedUntil: locked, label, message: mfaLockedMessage(locked) };
       return { ok: true, label };
     }
     if (row.expiresAt <= now) {

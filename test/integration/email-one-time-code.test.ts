@@ -139,6 +139,18 @@ describe("email one-time codes", () => {
     expect(JSON.stringify(lockAudit)).not.toContain(next);
   });
 
+  it("counts every one of 30 concurrent wrong codes, and a right code after the lock is refused (C7)", async () => {
+    const { user, address } = await emailUser();
+    await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" });
+    const code = await latestEmailCode(address);
+    const results = await Promise.all(Array.from({ length: 30 }, () => verifyEmailOneTimeCode({ db, userId: user.id, purpose: "signIn", code: otherCode(code) })));
+    expect(results.every((r) => !r.ok)).toBe(true);
+    const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(stored.mfaFailedCount).toBe(30);
+    expect(stored.mfaLockedUntil).not.toBeNull();
+    expect(await verifyEmailOneTimeCode({ db, userId: user.id, purpose: "signIn", code })).toMatchObject({ ok: false, failure: CodeCheckFailure.Locked });
+  });
+
   it("keeps users apart: B's code can't be used as A, and A's code never answers for B", async () => {
     const a = await emailUser();
     const b = await emailUser();
