@@ -3,7 +3,7 @@ import type { Database, Transaction } from "../db/client";
 import { CodeCheckFailure } from "../otp/verify-oath-code";
 import { listMfaMethods } from "./authentication-methods";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
-import { EMAIL_CODE_LIFETIME_MINUTES, sendEmailOneTimeCode, verifyEmailOneTimeCode } from "./email-one-time-code";
+import { sendEmailOneTimeCode, verifyEmailOneTimeCode } from "./email-one-time-code";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 
@@ -105,8 +105,6 @@ export async function removeUserEmailMethod(tx: Transaction, userId: string, ema
   await tx.emailOneTimeCode.deleteMany({ where: { userId } });
   return deleted.count === 1 ? `Email ${method.address}` : null;
 }
-
-export const EMAIL_SETUP_HINT = `We'll send a code to this address. It expires in ${EMAIL_CODE_LIFETIME_MINUTES} minutes.`;
 
 /**
  * The fresh-MFA prompt's "Send code" for a user whose method is email: a sign-in code to their
