@@ -74,19 +74,19 @@ export async function runTokenImport(options: {
     let processed = upload.processedRows;
     let seen = 0;
     let batch: ParsedRow[] = [];
-    // Batches whose seeds are being sealed (in the worker) while the one before them commits:
-    // at most one waits, so memory holds two batches whatever the file's size.
+    // Batches whose seeds are being sealed (in the worker) while the ones before them commit:
+    // at most two wait, so memory holds three batches whatever the file's size.
     const sealing: { rows: ParsedRow[]; seeds: SealingBatch }[] = [];
     const commitOldest = async () => {
       const { rows, seeds } = sealing.shift()!;
-      const sealed = await seeds.result();
+      const sealed = seeds.result();
       processed = await commitBatch({ store, importId, runnerId, rows, sealed, firstLineOfSerial, processedBefore: processed, actor, now: now() });
     };
     const commit = async () => {
       const rows = batch;
       batch = [];
       sealing.push({ rows, seeds: sealer!.seal(rows) });
-      if (sealing.length > 1) await commitOldest();
+      if (sealing.length > 2) await commitOldest();
     };
     for await (const rows of parsedUploadRowBatches({ db, upload, onColumns: (c) => (columns = c), now: now() })) {
       for (const parsed of rows) {

@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { encryptSecret, secretFingerprint, seedSealingKeys } from "../../crypto/secret-box";
 import type { ParsedRow } from "../token-file-row";
 
@@ -6,19 +6,19 @@ import type { ParsedRow } from "../token-file-row";
 export type SealedSeed = { encryptedSecret: string; secretFingerprint: string };
 
 /** The seeds of one batch being sealed; `result` lines up with the batch's rows (failed rows: undefined). */
-export type SealingBatch = { result(): Promise<(SealedSeed | undefined)[]> };
+export type SealingBatch = { result(): (SealedSeed | undefined)[] };
 
 export interface SeedSealer {
   /** Starts sealing a batch's seeds (in the worker thread, if there is one) and returns at once. */
   seal(rows: ParsedRow[]): SealingBatch;
-  /** How many parts (of up to 500 seeds) the worker thread has sealed so far. */
+  /** How many parts (of up to 500 seeds) the worker thread has sealed and handed back so far. */
   partsSealedInWorker(): number;
   close(): void;
 }
 
 /** Seeds per piece of work: small enough that whichever thread is free picks up the next piece. */
 const PART_SEEDS = 500;
-/** Claim slots, reused in turn; far more than the parts ever in flight (two batches'). */
+/** Claim slots, reused in turn; far more than the parts ever in flight (a few batches'). */
 const SLOTS = 4096;
 const UNCLAIMED = 0;
 const CLAIMED_BY_WORKER = 1;
@@ -30,11 +30,11 @@ const CLAIMED_HERE = 2;
 // the derived fingerprint key — which test/unit/tokens/seed-sealer.test.ts checks. A part the
 // import's own thread has already claimed is skipped.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
 const crypto = require("node:crypto");
-const { version, secretKey, fingerprintKey } = workerData;
+const { workerData } = require("node:worker_threads");
+const { version, secretKey, fingerprintKey, port } = workerData;
 const claims = new Int32Array(workerData.claims);
-parentPort.on("message", (parts) => {
+port.on("message", (parts) => {
   for (const { id, slot, seeds, lengths } of parts) {
     if (Atomics.compareExchange(claims, slot, ${UNCLAIMED}, ${CLAIMED_BY_WORKER}) !== ${UNCLAIMED}) continue;
     const ivs = crypto.randomBytes(12 * lengths.length);
@@ -49,12 +49,12 @@ parentPort.on("message", (parts) => {
       sealed.push(version + ":" + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64"));
       sealed.push(crypto.createHmac("sha256", fingerprintKey).update(plain).digest("base64url"));
     }
-    parentPort.postMessage({ id, sealed });
+    port.postMessage({ id, sealed });
   }
 });
 `;
 
-type Part = { id: number; slot: number; secrets: Buffer[]; sealed?: SealedSeed[]; done: Promise<void>; finish: () => void };
+type Part = { id: number; slot: number; secrets: Buffer[]; sealed?: SealedSeed[] };
 
 function sealHere(secrets: Buffer[]): SealedSeed[] {
   return secrets.map((secret) => ({ encryptedSecret: encryptSecret(secret), secretFingerprint: secretFingerprint(secret) }));
@@ -62,56 +62,54 @@ function sealHere(secrets: Buffer[]): SealedSeed[] {
 
 /**
  * Seals seeds for an import. With `inWorker`, a worker thread seals the batches queued ahead
- * while the import parses and commits (on a second core AES-GCM and the fingerprints were a third
- * of the import's time); when the import needs a batch the worker hasn't reached, it seals the
- * untouched parts itself, so it never waits on a busy or slow thread. If the thread can't start
- * or fails, everything is sealed in the import's thread: slower, same result.
+ * while the import parses and commits (on a second core: AES-GCM and the fingerprints were a
+ * third of the import's time). The import never waits for the thread: when it needs a batch, it
+ * takes what the thread has handed back and seals the rest itself — so a thread starved of CPU
+ * by other work costs at most one part done twice. If the thread can't start or fails,
+ * everything is sealed in the import's thread: slower, same result.
  */
 export function openSeedSealer(options: { inWorker: boolean }): SeedSealer {
   const claims = new Int32Array(new SharedArrayBuffer(SLOTS * Int32Array.BYTES_PER_ELEMENT));
   const inWorker = new Map<number, Part>();
   let worker: Worker | null = null;
+  let results: MessagePort | null = null;
   let nextPart = 0;
   let sealedInWorker = 0;
 
-  const sealAllHere = () => {
-    const stranded = [...inWorker.values()];
-    inWorker.clear();
-    for (const part of stranded) {
-      part.sealed ??= sealHere(part.secrets);
-      part.finish();
+  /** Takes what the thread has handed back so far, without waiting. */
+  const collect = () => {
+    for (let message = results && receiveMessageOnPort(results); message; message = results && receiveMessageOnPort(results)) {
+      const { id, sealed } = message.message as { id: number; sealed: string[] };
+      const part = inWorker.get(id);
+      if (!part) continue;
+      inWorker.delete(id);
+      sealedInWorker += 1;
+      part.sealed = Array.from({ length: sealed.length / 2 }, (_, at) => ({ encryptedSecret: sealed[2 * at], secretFingerprint: sealed[2 * at + 1] }));
     }
   };
-  const giveUpWorker = () => {
-    const failed = worker;
+  const stop = () => {
+    const stopping = worker;
     worker = null;
-    void failed?.terminate();
-    sealAllHere();
+    inWorker.clear();
+    results?.close();
+    results = null;
+    void stopping?.terminate();
   };
 
   if (options.inWorker) {
     try {
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...seedSealingKeys(), claims: claims.buffer } });
+      const { port1, port2 } = new MessageChannel();
+      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...seedSealingKeys(), claims: claims.buffer, port: port2 }, transferList: [port2] });
+      results = port1;
       // A finished import must not wait for the thread, nor a CLI stay alive because of it.
       worker.unref();
-      worker.on("message", ({ id, sealed }: { id: number; sealed: string[] }) => {
-        const part = inWorker.get(id);
-        if (!part) return;
-        inWorker.delete(id);
-        sealedInWorker += 1;
-        part.sealed = Array.from({ length: sealed.length / 2 }, (_, at) => ({ encryptedSecret: sealed[2 * at], secretFingerprint: sealed[2 * at + 1] }));
-        part.finish();
-      });
       worker.on("error", (error) => {
         console.error("The seed sealing thread failed; sealing in the import's thread instead:", error);
-        giveUpWorker();
-      });
-      worker.on("exit", () => {
-        if (worker) giveUpWorker();
+        stop();
       });
     } catch (error) {
       console.error("The seed sealing thread could not start; sealing in the import's thread instead:", error);
-      worker = null;
+      stop();
     }
   }
 
@@ -122,11 +120,9 @@ export function openSeedSealer(options: { inWorker: boolean }): SeedSealer {
       const parts: Part[] = [];
       for (let at = 0; at < secrets.length; at += PART_SEEDS) {
         const id = nextPart++;
-        let finish = () => undefined as void;
-        const done = new Promise<void>((resolve) => (finish = resolve));
-        parts.push({ id, slot: id % SLOTS, secrets: secrets.slice(at, at + PART_SEEDS), done, finish });
+        parts.push({ id, slot: id % SLOTS, secrets: secrets.slice(at, at + PART_SEEDS) });
       }
-      if (worker) {
+      if (worker && results) {
         const messages = parts.map((part) => {
           Atomics.store(claims, part.slot, UNCLAIMED);
           inWorker.set(part.id, part);
@@ -138,32 +134,28 @@ export function openSeedSealer(options: { inWorker: boolean }): SeedSealer {
           for (const secret of part.secrets) offset += secret.copy(seeds, offset);
           return { id: part.id, slot: part.slot, seeds, lengths };
         });
-        worker.postMessage(messages);
+        results.postMessage(messages);
       }
       return {
-        async result() {
+        result() {
+          collect();
           for (const part of parts) {
             if (part.sealed) continue;
-            // Not sent, or not reached by the worker yet: seal it here rather than wait.
-            if (!worker || Atomics.compareExchange(claims, part.slot, UNCLAIMED, CLAIMED_HERE) === UNCLAIMED) {
-              inWorker.delete(part.id);
-              part.sealed = sealHere(part.secrets);
-            }
+            // Not reached by the thread yet (it will skip it now), or still in its hands: sealed here.
+            Atomics.compareExchange(claims, part.slot, UNCLAIMED, CLAIMED_HERE);
+            inWorker.delete(part.id);
+            part.sealed = sealHere(part.secrets);
           }
-          await Promise.all(parts.map((part) => (part.sealed ? undefined : part.done)));
           const sealed = parts.flatMap((part) => part.sealed!);
           let at = 0;
           return rows.map((parsed) => (parsed.ok ? sealed[at++] : undefined));
         },
       };
     },
-    partsSealedInWorker: () => sealedInWorker,
-    close() {
-      // Nobody waits for what is still in the thread (the import ended or failed).
-      inWorker.clear();
-      const closing = worker;
-      worker = null;
-      void closing?.terminate();
+    partsSealedInWorker() {
+      collect();
+      return sealedInWorker;
     },
+    close: stop,
   };
 }

@@ -63,21 +63,21 @@ describe("seed sealer: the worker thread seals exactly as the import's own threa
       // Let the thread seal all three parts before asking, so none is sealed here instead.
       for (let waited = 0; sealer.partsSealedInWorker() < 3 && waited < 20_000; waited += 20) await sleep(20);
       expect(sealer.partsSealedInWorker()).toBe(3);
-      expectSealedLike(rows, await sealing.result());
+      expectSealedLike(rows, sealing.result());
     } finally {
       sealer.close();
     }
   });
 
-  it("seals the parts the worker hasn't reached in the calling thread, in order, without waiting", async () => {
+  it("seals the parts the worker hasn't handed back in the calling thread, in order, without waiting", async () => {
     const first = batch();
     const second = batch();
     const sealer = openSeedSealer({ inWorker: true });
     try {
       const sealings = [sealer.seal(first.rows), sealer.seal(second.rows)];
       // Asked at once: the thread is still starting, so most or all parts are sealed here.
-      expectSealedLike(first.rows, await sealings[0].result());
-      expectSealedLike(second.rows, await sealings[1].result());
+      expectSealedLike(first.rows, sealings[0].result());
+      expectSealedLike(second.rows, sealings[1].result());
     } finally {
       sealer.close();
     }
@@ -86,7 +86,7 @@ describe("seed sealer: the worker thread seals exactly as the import's own threa
   it("seals in the calling thread when asked to (small imports)", async () => {
     const { rows } = batch();
     const sealer = openSeedSealer({ inWorker: false });
-    expectSealedLike(rows, await sealer.seal(rows).result());
+    expectSealedLike(rows, sealer.seal(rows).result());
     expect(sealer.partsSealedInWorker()).toBe(0);
     sealer.close();
   });
