@@ -9,7 +9,11 @@ import { Button } from "@/components/ui/button";
  */
 export function IssuedTemporaryAccessPass({ pass, validity }: { pass: string; validity: string }) {
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
-  const copy = () => navigator.clipboard.writeText(pass).then(() => setCopied("yes"), () => setCopied("failed"));
+  // The clipboard API exists only on secure origins (HTTPS or localhost): elsewhere say how to copy instead.
+  const copy = () => {
+    if (!navigator.clipboard) return setCopied("failed");
+    navigator.clipboard.writeText(pass).then(() => setCopied("yes"), () => setCopied("failed"));
+  };
   return (
     <div className="space-y-2 rounded border border-amber-300 bg-amber-50 p-3 text-sm">
       <p className="font-medium">Temporary Access Pass (shown only now — copy it and hand it over securely):</p>
