@@ -27,6 +27,12 @@ export default defineConfig({
     },
     trace: "off",
   },
+  // server-log.spec.ts scans the server's log for the run's secrets, so it runs after every
+  // other spec (a teardown project runs even when a run is limited to some files).
+  projects: [
+    { name: "chromium", testIgnore: /server-log\.spec\.ts$/, teardown: "server log" },
+    { name: "server log", testMatch: /server-log\.spec\.ts$/ },
+  ],
   webServer: {
     command: "node node_modules/tsx/dist/cli.mjs test/e2e/serve-fresh-portal.ts",
     url: `http://localhost:${port}/api/health`,

@@ -1,15 +1,48 @@
+import fs from "node:fs";
+import path from "node:path";
 import { expect, type Page } from "@playwright/test";
 import { getDb } from "../../lib/db/client";
 import { timeStepAt } from "../../lib/otp/totp";
-import { tokenCode, type TestToken } from "../support/factories";
+import * as factories from "../support/factories";
+import type { TestToken } from "../support/factories";
 
-import { makeToken } from "../support/factories";
-
-export { makeUser, tokenCode, wrongCode } from "../support/factories";
 export const db = () => getDb();
+
+/**
+ * Every password, code, TAP and seed the e2e run types or creates, one per line, for
+ * server-log.spec.ts to look for in the server's log (none may be there). The helpers below
+ * register what they make or type; a spec that types a secret some other way calls this itself.
+ */
+export const SECRETS_FILE = path.join(process.env.PORTAL_DATA_DIR ?? "test-results/e2e-data", "e2e-secrets.txt");
+
+export function rememberSecret(value: string): string {
+  if (value.trim() !== "") fs.appendFileSync(SECRETS_FILE, `${JSON.stringify(value)}\n`);
+  return value;
+}
+
+export async function makeUser(...args: Parameters<typeof factories.makeUser>) {
+  const user = await factories.makeUser(...args);
+  rememberSecret(user.password);
+  return user;
+}
+
+export async function makeToken(...args: Parameters<typeof factories.makeToken>) {
+  const token = await factories.makeToken(...args);
+  rememberSecret(token.secret.toString("hex"));
+  return token;
+}
+
+export function tokenCode(...args: Parameters<typeof factories.tokenCode>) {
+  return rememberSecret(factories.tokenCode(...args));
+}
+
+export function wrongCode(...args: Parameters<typeof factories.wrongCode>) {
+  return rememberSecret(factories.wrongCode(...args));
+}
 
 /** Fills the account and password steps of the sign-in page. */
 export async function enterPassword(page: Page, upn: string, password: string, callbackUrl = "/mysecurityinfo") {
+  rememberSecret(password);
   await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
   await page.getByLabel("Email, phone or user name").fill(upn);
   await page.getByRole("button", { name: "Next" }).click();
@@ -23,6 +56,7 @@ export async function enterPassword(page: Page, upn: string, password: string, c
  * the form when an action finishes, and would otherwise clear a code typed just before.
  */
 export async function enterCode(page: Page, code: string) {
+  rememberSecret(code);
   await expect(page.getByRole("button", { name: "Verify", exact: true })).toBeEnabled();
   await page.getByLabel("Code", { exact: true }).fill(code);
   await Promise.all([

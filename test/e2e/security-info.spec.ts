@@ -2,8 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { FRESH_MFA_MINUTES } from "../../lib/methods/fresh-mfa";
 import { normaliseBase32 } from "../../lib/otp/base32";
 import { codeAt } from "../../lib/otp/totp";
-import { makeToken } from "../support/factories";
-import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser, tokenCode } from "./helpers";
+import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeToken, makeUser, rememberSecret, tokenCode } from "./helpers";
 
 /** Signs in with password and (when the user has one) a fresh code from `token`. */
 async function signIn(page: Page, user: { upn: string; password: string }, token?: Parameters<typeof freshCode>[0]) {
@@ -65,7 +64,7 @@ test.describe("Security info", () => {
     expect(shown).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
     const secret = normaliseBase32(shown);
     if (!secret.ok) throw new Error(secret.reason);
-    const code = (offset = 0) => codeAt({ secret: secret.bytes, algorithm: "SHA1", digits: 6, period: 30, t0: 0, now: new Date(), driftSteps: offset });
+    const code = (offset = 0) => rememberSecret(codeAt({ secret: secret.bytes, algorithm: "SHA1", digits: 6, period: 30, t0: 0, now: new Date(), driftSteps: offset }));
 
     await dialog.getByLabel("Enter the 6-digit code shown in the app").fill(code(10));
     await submit(page, "Confirm");
@@ -169,7 +168,7 @@ test.describe("Security info", () => {
     await submit(page, "Change password");
     await expect(dialog.getByText("one of the most common")).toBeVisible();
 
-    const newPassword = "harbour lights over seven hills";
+    const newPassword = rememberSecret("harbour lights over seven hills");
     await dialog.getByLabel("New password", { exact: true }).fill(newPassword);
     await dialog.getByLabel("Confirm new password").fill(newPassword);
     await dialog.getByRole("button", { name: "Change password", exact: true }).click();

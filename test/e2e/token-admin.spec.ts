@@ -1,6 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { makeToken, tokenCode } from "../support/factories";
-import { db, enterPassword, expectOnSecurityInfo, makeUser, wrongCode } from "./helpers";
+import { db, enterPassword, expectOnSecurityInfo, makeToken, makeUser, tokenCode, wrongCode } from "./helpers";
 import { signInAs } from "./sign-in-as";
 
 async function openToken(page: Page, serialNumber: string) {
