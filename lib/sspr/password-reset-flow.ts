@@ -300,6 +300,10 @@ export async function completePasswordReset(options: {
   return db.$transaction(async (tx): Promise<CompleteResetResult> => {
     const claimed = await tx.passwordReset.updateMany({ where: { id: reset.id, completedAt: null, expiresAt: { gt: now } }, data: { completedAt: now } });
     if (claimed.count !== 1) return { outcome: "expired", message: RESET_EXPIRED_MESSAGE };
+    // An account disabled while the reset was open can't finish it.
+    if (!(await tx.user.findFirst({ where: { id: reset.userId!, enabled: true }, select: { id: true } }))) {
+      return { outcome: "expired", message: RESET_EXPIRED_MESSAGE };
+    }
     const user = await tx.user.update({
       where: { id: reset.userId! },
       data: { passwordHash, passwordChangedAt: now, mustChangePassword: false, sessionVersion: { increment: 1 } },

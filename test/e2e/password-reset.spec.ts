@@ -5,6 +5,8 @@ import { RESET_CODE_FAILED_MESSAGE } from "../../lib/sspr/password-reset-flow";
 import { saveSsprPolicy } from "../../lib/sspr/sspr-policy";
 import { SSPR_POLICY_DEFAULTS, type SsprPolicy } from "../../lib/sspr/sspr-policy-model";
 import { unique, type TestToken } from "../support/factories";
+import { getSsprPolicy } from "../../lib/sspr/sspr-policy";
+import { signInAs } from "./sign-in-as";
 import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser } from "./helpers";
 
 const NEW_PASSWORD = "a long new passphrase for e2e";
@@ -190,5 +192,25 @@ test.describe("Self-service password reset", () => {
     await enterPassword(page, user.upn, user.password);
     await page.getByRole("link", { name: "Next" }).click();
     await expectOnSecurityInfo(page);
+  });
+
+  test("an Authentication Policy Administrator sets the policy in the console; an impossible combination is refused with the reason", async ({ page }) => {
+    await signInAs(page, "Authentication Policy Administrator");
+    await page.getByRole("link", { name: "Password reset" }).click();
+    await expect(page.getByRole("heading", { name: "Password reset", level: 1 })).toBeVisible();
+    await expect(page.getByText(/always held to 2 different methods/)).toBeVisible();
+    await page.getByRole("radio", { name: "All" }).check();
+    await page.getByLabel("Number of methods required to reset").selectOption("2");
+    await page.getByRole("checkbox", { name: "Authenticator app code" }).uncheck();
+    await page.getByRole("checkbox", { name: "Hardware token code" }).check();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText(/Allow at least as many methods as are required/)).toBeVisible();
+    expect((await getSsprPolicy({ db: db() })).enabledFor).toBe("none");
+
+    await page.getByRole("checkbox", { name: "Email code" }).check();
+    await page.getByLabel(/re-confirm their authentication information/).fill("90");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText("Password reset settings saved.")).toBeVisible();
+    expect(await getSsprPolicy({ db: db() })).toMatchObject({ enabledFor: "all", methodsRequired: 2, methods: ["hardwareOath", "email"], reconfirmDays: 90 });
   });
 });

@@ -303,6 +303,19 @@ describe("password reset: done", () => {
   });
 });
 
+describe("password reset: an account disabled meanwhile", () => {
+  it("can't finish a reset it had verified", async () => {
+    await setPolicy({});
+    const { user, token } = await userWithToken();
+    const handle = await startedHandle(user.upn);
+    expect(await verifyPasswordResetCode({ db, handle, method: "hardwareOath", code: tokenCode(token, new Date()), client: client() })).toEqual({ outcome: "verified", next: "newPassword" });
+    await db.user.update({ where: { id: user.id }, data: { enabled: false } });
+    expect(await completePasswordReset({ db, handle, newPassword: NEW_PASSWORD, client: client() })).toMatchObject({ outcome: "expired" });
+    const after = await db.user.findUniqueOrThrow({ where: { id: user.id }, omit: { passwordHash: false } });
+    expect(await verifyPassword({ passwordHash: after.passwordHash, password: user.password })).toBe(true);
+  });
+});
+
 describe("registration at sign-in", () => {
   it("asks users in scope with too few methods, or whose confirmation is due; confirming needs enough methods", async () => {
     const bare = await makeUser();

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
-import { ActionForm } from "@/components/directory/action-form";
-import { SsprPolicyFields } from "@/components/sspr/sspr-policy-fields";
+import { SsprPolicyForm } from "@/components/sspr/sspr-policy-form";
 import { requirePermission } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";
@@ -21,9 +20,7 @@ export default async function PasswordResetSettingsPage() {
         password&quot; on the sign-in page), which methods prove who they are, and whether they are asked to register
         those methods when they sign in.
       </p>
-      <ActionForm action={saveSsprPolicyAction} submitLabel="Save" label="Password reset settings">
-        <SsprPolicyFields policy={policy} groups={groups.map((g) => ({ id: g.id, name: g.name }))} />
-      </ActionForm>
+      <SsprPolicyForm action={saveSsprPolicyAction} policy={policy} groups={groups.map((g) => ({ id: g.id, name: g.name }))} />
     </div>
   );
 }
