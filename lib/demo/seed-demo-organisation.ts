@@ -5,6 +5,8 @@ import type { Database } from "../db/client";
 import { codeAt } from "../otp/totp";
 import { METHOD_POLICY_DEFAULTS } from "../policies/method-policy-model";
 import { saveMethodPolicy } from "../policies/methods-policy";
+import { saveSsprPolicy } from "../sspr/sspr-policy";
+import { SSPR_POLICY_DEFAULTS } from "../sspr/sspr-policy-model";
 import { activateHardwareToken } from "../tokens/activate-hardware-token";
 import { addHardwareToken } from "../tokens/add-hardware-token";
 import { createUser } from "../users/create-user";
@@ -75,6 +77,14 @@ export async function seedDemoOrganisation(options: { db: Database; now?: Date }
   // Email one-time codes on for everyone: in the demo, mail is read at /mymail or with npm run demo:mail.
   const email = await saveMethodPolicy({ db, method: "email", enabled: true, includeAllUsers: true, groupIds: [], settings: {}, actor: systemActor });
   if (!email.ok) throw new Error(`Demo email policy: ${email.reason}`);
+  // Self-service password reset for everyone with one method (token, app or email code), so Alice can
+  // reset a forgotten password with her token; registration at sign-in stays off in the demo.
+  const sspr = await saveSsprPolicy({
+    db,
+    policy: { ...SSPR_POLICY_DEFAULTS, enabledFor: "all", methods: ["hardwareOath", "softwareOath", "email"], requireRegistration: false },
+    actor: systemActor,
+  });
+  if (!sspr.ok) throw new Error(`Demo password reset policy: ${sspr.reason}`);
   await db.setting.create({ data: { key: DEMO_SETTING_KEY, value: now.toISOString() } });
   return credentials;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "../../lib/db/client";
 import { demoTokenCode } from "../../lib/demo/demo-token-code";
 import { seedDemoOrganisation } from "../../lib/demo/seed-demo-organisation";
+import { getSsprPolicy } from "../../lib/sspr/sspr-policy";
 import { listMfaMethods } from "../../lib/methods/authentication-methods";
 import { getAuthenticationMethodsPolicy } from "../../lib/policies/methods-policy";
 import { makeToken } from "../support/factories";
@@ -39,6 +40,8 @@ describe("the demo organisation", () => {
     expect(await db.auditEvent.count({ where: { action: "Activate hardware token", targetLabel: "FT20240002", result: "success" } })).toBe(1);
     // Temporary Access Pass is on for everyone, so the admin can get Carol (no method) in to register one.
     expect((await getAuthenticationMethodsPolicy({ db })).temporaryAccessPass).toMatchObject({ enabled: true, includeAllUsers: true });
+    // Password reset is on for everyone with one method, so Alice can reset with her token.
+    expect(await getSsprPolicy({ db })).toMatchObject({ enabledFor: "all", methodsRequired: 1, requireRegistration: false });
 
     const code = await demoTokenCode({ db, serialNumber: "FT20240002", now });
     expect(code).toMatchObject({ ok: true, serialNumber: "FT20240002", code: expect.stringMatching(/^\d{6}$/), alreadyUsed: true });
