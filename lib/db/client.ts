@@ -19,6 +19,9 @@ const globalOmit = {
  */
 const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
 
+/** PORTAL_COUNT_QUERIES=1 (benchmarks only): every SQL statement is emitted as a "query" event. */
+const queryLog: object = process.env.PORTAL_COUNT_QUERIES === "1" ? { log: [{ emit: "event", level: "query" }] } : {};
+
 function createClient() {
   const target = resolveDatabaseTarget();
   if (target.provider === "postgresql") {
@@ -29,13 +32,13 @@ function createClient() {
     // connectionTimeoutMillis: a database that can't be reached fails the request (error page,
     // health 503) instead of leaving it hanging — pg waits forever by default.
     const adapter = new PrismaPg({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 });
-    return new PrismaClient({ adapter: adapter as never, omit: globalOmit, transactionOptions });
+    return new PrismaClient({ adapter: adapter as never, omit: globalOmit, transactionOptions, ...queryLog });
   }
   const { PrismaClient } = require(".prisma/client-sqlite") as { PrismaClient: typeof SqliteClient };
   const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
   // timeout: wait for a lock held by another process (CLI, second server) instead of failing.
   const adapter = new PrismaBetterSQLite3({ url: target.filePath, timeout: 10_000 });
-  return new PrismaClient({ adapter, omit: globalOmit, transactionOptions });
+  return new PrismaClient({ adapter, omit: globalOmit, transactionOptions, ...queryLog });
 }
 
 export type Database = ReturnType<typeof createClient>;

@@ -1,6 +1,6 @@
 import type { DatabaseOrTransaction } from "../db/client";
-import type { OathCredentialRef } from "../otp/oath-credential";
-import { methodsAllowedForUser } from "../policies/methods-policy";
+import { authenticatorAppCredential, hardwareTokenCredential, type OathCredential, type OathCredentialRef } from "../otp/oath-credential";
+import { allowedMethodsForUser } from "../policies/methods-policy";
 import { emailMethodId, emailMethodPrompt } from "./email-method-id";
 
 type MfaMethodCommon = {
@@ -32,6 +32,20 @@ export function parseMethodId(methodId: unknown): OathCredentialRef | null {
 }
 
 /**
+ * Which of a user's OATH credentials can answer an MFA prompt, and in which order: activated
+ * hardware tokens (oldest activation first), then confirmed authenticator apps (oldest first).
+ * One definition for the list sign-in shows and for the credentials the verification API checks.
+ */
+const usableTokens = (userId: string) => ({ where: { userId, status: "activated" }, orderBy: { activatedAt: "asc" as const } });
+const usableApps = (userId: string) => ({ where: { userId, status: "active" }, orderBy: { createdAt: "asc" as const } });
+
+/** The stored default first when the user still holds it; otherwise the oldest method stands in. */
+function defaultFirst<T extends { methodId: string }>(methods: T[], storedDefault: string | null | undefined): { ordered: T[]; defaultMethod: T | null } {
+  const defaultMethod = methods.find((method) => method.methodId === storedDefault) ?? methods[0] ?? null;
+  return { ordered: defaultMethod ? [defaultMethod, ...methods.filter((m) => m !== defaultMethod)] : methods, defaultMethod };
+}
+
+/**
  * The user's methods that can answer an MFA prompt now: activated hardware tokens, confirmed
  * authenticator apps and a confirmed email address, default first. Unassigned, not-yet-activated or pending ones never appear,
  * nor do methods the authentication methods policy doesn't allow this user (so sign-in, the
@@ -42,11 +56,11 @@ export async function listMfaMethods(options: { db: DatabaseOrTransaction; userI
   defaultMethod: MfaMethod | null;
 }> {
   const { db, userId } = options;
-  const { allowed } = await methodsAllowedForUser({ db, userId });
+  const allowed = await allowedMethodsForUser({ db, userId });
   const [user, tokens, apps, email] = await Promise.all([
     db.user.findUnique({ where: { id: userId }, select: { defaultMethod: true } }),
-    allowed.has("hardwareOath") ? db.hardwareToken.findMany({ where: { userId, status: "activated" }, orderBy: { activatedAt: "asc" } }) : [],
-    allowed.has("softwareOath") ? db.authenticatorApp.findMany({ where: { userId, status: "active" }, orderBy: { createdAt: "asc" } }) : [],
+    allowed.has("hardwareOath") ? db.hardwareToken.findMany(usableTokens(userId)) : [],
+    allowed.has("softwareOath") ? db.authenticatorApp.findMany(usableApps(userId)) : [],
     allowed.has("email") ? db.emailMethod.findFirst({ where: { userId, confirmedAt: { not: null } } }) : null,
   ]);
   const methods: MfaMethod[] = [
@@ -70,8 +84,26 @@ export async function listMfaMethods(options: { db: DatabaseOrTransaction; userI
       ? [{ methodId: emailMethodId(email.id), credential: null, type: "Email" as const, label: email.address, detail: "Email one-time code", prompt: emailMethodPrompt(email.address) }]
       : []),
   ];
-  // The stored default wins when the user still holds it; otherwise the oldest method stands in.
-  const defaultMethod = methods.find((method) => method.methodId === user?.defaultMethod) ?? methods[0] ?? null;
-  const ordered = defaultMethod ? [defaultMethod, ...methods.filter((m) => m !== defaultMethod)] : methods;
+  const { ordered, defaultMethod } = defaultFirst(methods, user?.defaultMethod);
   return { methods: ordered, defaultMethod };
+}
+
+/**
+ * The lean twin of listMfaMethods for checking a code the caller didn't say the method of (the
+ * verification API): the same usable OATH credentials in the same order, read with their seeds
+ * and only the columns the code engine needs — no email address, display names or second read
+ * of the user, whose `defaultMethod` the caller already holds. Email is left out: its code needs
+ * a mail sent first.
+ */
+export async function listUsableOathCredentials(options: { db: DatabaseOrTransaction; user: { id: string; defaultMethod: string | null } }): Promise<OathCredential[]> {
+  const { db, user } = options;
+  const allowed = await allowedMethodsForUser({ db, userId: user.id });
+  const secret = { encryptedSecret: true } as const;
+  const columns = { id: true, userId: true, status: true, algorithm: true, digits: true, period: true, t0: true, driftSteps: true, lastUsedStep: true, ...secret };
+  const [tokens, apps] = await Promise.all([
+    allowed.has("hardwareOath") ? db.hardwareToken.findMany({ ...usableTokens(user.id), select: { ...columns, serialNumber: true } }) : [],
+    allowed.has("softwareOath") ? db.authenticatorApp.findMany({ ...usableApps(user.id), select: { ...columns, name: true } }) : [],
+  ]);
+  const credentials = [...tokens.map(hardwareTokenCredential), ...apps.map(authenticatorAppCredential)];
+  return defaultFirst(credentials.map((credential) => ({ methodId: methodIdOf(credential), credential })), user.defaultMethod).ordered.map((m) => m.credential);
 }

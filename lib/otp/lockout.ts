@@ -1,4 +1,5 @@
 import type { DatabaseOrTransaction } from "../db/client";
+import { updateIfMatches } from "../db/conditional-update";
 
 /** MFA lockout policy (C7): threshold default 10, never above 100; lock period in minutes. */
 export function lockoutPolicy(): { threshold: number; lockMinutes: number } {
@@ -14,11 +15,14 @@ export function lockoutPolicy(): { threshold: number; lockMinutes: number } {
  * Returns the moment the user's MFA lock ends, or null when codes may be tried. A lock that has
  * run out is cleared here (counter back to 0) so the user gets a full set of tries again.
  */
-export async function activeMfaLock(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<Date | null> {
-  const user = await options.db.user.findUnique({
-    where: { id: options.userId },
-    select: { mfaLockedUntil: true },
-  });
+export async function activeMfaLock(options: {
+  db: DatabaseOrTransaction;
+  userId: string;
+  now: Date;
+  /** the user's mfaLockedUntil when the caller read the user row in this request already */
+  knownLock?: { mfaLockedUntil: Date | null };
+}): Promise<Date | null> {
+  const user = options.knownLock ?? (await options.db.user.findUnique({ where: { id: options.userId }, select: { mfaLockedUntil: true } }));
   const lockedUntil = user?.mfaLockedUntil ?? null;
   if (!lockedUntil) return null;
   if (lockedUntil > options.now) return lockedUntil;
@@ -66,11 +70,14 @@ export async function acceptMfaSuccess(options: { db: DatabaseOrTransaction; use
   const { db, userId, now } = options;
   const { threshold } = lockoutPolicy();
   const notLocked = [{ mfaLockedUntil: null }, { mfaLockedUntil: { lte: now } }];
-  const accepted = await db.user.updateMany({
-    where: { id: userId, mfaFailedCount: { lt: threshold }, OR: notLocked },
-    data: { mfaFailedCount: 0, mfaLockedUntil: null, lastMfaAt: now },
-  });
-  if (accepted.count === 1) return null;
+  const accepted = await updateIfMatches(() =>
+    db.user.update({
+      where: { id: userId, mfaFailedCount: { lt: threshold }, OR: notLocked },
+      data: { mfaFailedCount: 0, mfaLockedUntil: null, lastMfaAt: now },
+      select: { id: true },
+    }),
+  );
+  if (accepted) return null;
   return lockAtThreshold({ db, userId, now });
 }
 

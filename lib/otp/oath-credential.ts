@@ -1,5 +1,6 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { decryptSecret } from "../crypto/secret-box";
+import { updateIfMatches } from "../db/conditional-update";
 import type { OathAlgorithm, OathParameters } from "./totp";
 
 /** A hardware token or an authenticator app: both answer with an OATH verification code. */
@@ -28,9 +29,29 @@ export async function loadOathCredential(options: {
     return token ? hardwareTokenCredential(token) : null;
   }
   const app = await db.authenticatorApp.findUnique({ where: { id: ref.id }, omit: { encryptedSecret: false } });
-  if (!app) return null;
+  return app ? authenticatorAppCredential(app) : null;
+}
+
+/** Loads many hardware tokens with their decrypted seeds in one query (bulk, read-only uses). */
+export async function loadHardwareTokenCredentials(options: { db: DatabaseOrTransaction; ids: string[] }): Promise<OathCredential[]> {
+  const tokens = await options.db.hardwareToken.findMany({ where: { id: { in: options.ids } }, omit: { encryptedSecret: false } });
+  return tokens.map(hardwareTokenCredential);
+}
+
+type StoredHardwareToken = {
+  id: string; userId: string | null; status: string; encryptedSecret: string; algorithm: string; digits: number;
+  period: number; t0: number; driftSteps: number; lastUsedStep: number; serialNumber: string;
+};
+
+type StoredAuthenticatorApp = {
+  id: string; userId: string; status: string; encryptedSecret: string; algorithm: string; digits: number;
+  period: number; t0: number; driftSteps: number; lastUsedStep: number; name: string;
+};
+
+/** A stored authenticator app (read with its seed) as a credential the code engine checks. */
+export function authenticatorAppCredential(app: StoredAuthenticatorApp): OathCredential {
   return {
-    kind: ref.kind,
+    kind: "authenticatorApp",
     id: app.id,
     userId: app.userId,
     status: app.status,
@@ -45,18 +66,8 @@ export async function loadOathCredential(options: {
   };
 }
 
-/** Loads many hardware tokens with their decrypted seeds in one query (bulk, read-only uses). */
-export async function loadHardwareTokenCredentials(options: { db: DatabaseOrTransaction; ids: string[] }): Promise<OathCredential[]> {
-  const tokens = await options.db.hardwareToken.findMany({ where: { id: { in: options.ids } }, omit: { encryptedSecret: false } });
-  return tokens.map(hardwareTokenCredential);
-}
-
-type StoredHardwareToken = {
-  id: string; userId: string | null; status: string; encryptedSecret: string; algorithm: string; digits: number;
-  period: number; t0: number; driftSteps: number; lastUsedStep: number; serialNumber: string;
-};
-
-function hardwareTokenCredential(token: StoredHardwareToken): OathCredential {
+/** A stored hardware token (read with its seed) as a credential the code engine checks. */
+export function hardwareTokenCredential(token: StoredHardwareToken): OathCredential {
   return {
     kind: "hardwareToken",
     id: token.id,
@@ -91,9 +102,10 @@ export async function claimTimeStep(options: {
   const { db, ref, step, driftSteps, now } = options;
   const data = { lastUsedStep: step, driftSteps, lastUsedAt: now };
   const where = { id: ref.id, lastUsedStep: { lt: step } };
-  const result =
+  const select = { id: true } as const;
+  return updateIfMatches(() =>
     ref.kind === "hardwareToken"
-      ? await db.hardwareToken.updateMany({ where, data: { ...data, ...options.tokenChanges } })
-      : await db.authenticatorApp.updateMany({ where, data: { ...data, ...options.appChanges } });
-  return result.count === 1;
+      ? db.hardwareToken.update({ where, data: { ...data, ...options.tokenChanges }, select })
+      : db.authenticatorApp.update({ where, data: { ...data, ...options.appChanges }, select }),
+  );
 }

@@ -47,23 +47,30 @@ export async function verifyOathCode(options: {
  * verification API of relying services): the code is tried against each of the user's
  * credentials in the order given (default first), and a wrong code counts as ONE failure
  * towards the lockout (C7), however many credentials it was tried against.
+ *
+ * A caller that has just read the credentials with their seeds (listUsableOathCredentials) or
+ * the user row passes them instead of references and `user`, so nothing is read twice: the
+ * checks below apply to them all the same, and what makes a code good once and counts failures
+ * is the conditional updates, not these reads.
  */
 export async function verifyOathCodeForAnyMethod(options: {
   db: DatabaseOrTransaction;
   userId: string;
-  credentials: OathCredentialRef[];
+  credentials: (OathCredentialRef | OathCredential)[];
   code: unknown;
   now?: Date;
+  /** the user row as read in this request: its lock, and the UPN its audit events name */
+  user?: { upn: string; mfaLockedUntil: Date | null };
 }): Promise<CodeCheckResult> {
   const { db, userId } = options;
   const now = options.now ?? new Date();
 
-  const lockedUntil = await activeMfaLock({ db, userId, now });
+  const lockedUntil = await activeMfaLock({ db, userId, now, knownLock: options.user });
   if (lockedUntil) return lockedResult(lockedUntil);
 
   const usable: OathCredential[] = [];
   for (const ref of options.credentials) {
-    const credential = await loadOathCredential({ db, ref });
+    const credential = "secret" in ref ? ref : await loadOathCredential({ db, ref });
     const ready = credential?.kind === "hardwareToken" ? credential.status === "activated" : credential?.status === "active";
     if (credential && credential.userId === userId && ready) usable.push(credential);
   }
@@ -109,7 +116,7 @@ export async function verifyOathCodeForAnyMethod(options: {
   // A replayed code is a real code seen before, not a guess: it is refused and logged but does
   // not count towards the lockout (else a double-submitted form would lock a user out).
   if (replayedOn) {
-    await auditCodeEvent({ db, userId, action: "Verification code replayed", credential: replayedOn });
+    await auditCodeEvent({ db, userId, upn: options.user?.upn, action: "Verification code replayed", credential: replayedOn });
     return {
       ok: false,
       failure: CodeCheckFailure.Replayed,
@@ -122,7 +129,7 @@ export async function verifyOathCodeForAnyMethod(options: {
   if (failure.lockedUntil) {
     // Only the failure that reached the threshold records the lock (concurrent ones see it too).
     if (failure.failedCount === lockoutPolicy().threshold) {
-      await auditCodeEvent({ db, userId, action: "MFA locked after too many wrong codes", credential: tried, until: failure.lockedUntil });
+      await auditCodeEvent({ db, userId, upn: options.user?.upn, action: "MFA locked after too many wrong codes", credential: tried, until: failure.lockedUntil });
     }
     return { ...lockedResult(failure.lockedUntil), label: tried.label };
   }
@@ -135,11 +142,11 @@ export async function verifyOathCodeForAnyMethod(options: {
 }
 
 /** Security events of the code engine go to the audit log (W5) — never the code itself. */
-async function auditCodeEvent(options: { db: DatabaseOrTransaction; userId: string; action: string; credential: { id: string; kind: string; label: string }; until?: Date }) {
-  const user = await options.db.user.findUnique({ where: { id: options.userId }, select: { upn: true } });
+async function auditCodeEvent(options: { db: DatabaseOrTransaction; userId: string; upn?: string; action: string; credential: { id: string; kind: string; label: string }; until?: Date }) {
+  const upn = options.upn ?? (await options.db.user.findUnique({ where: { id: options.userId }, select: { upn: true } }))?.upn;
   await writeAuditEvent({
     db: options.db,
-    actor: { id: options.userId, upn: user?.upn ?? "" },
+    actor: { id: options.userId, upn: upn ?? "" },
     action: options.action,
     target: { type: options.credential.kind, id: options.credential.id, label: options.credential.label },
     result: "failure",

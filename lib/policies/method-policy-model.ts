@@ -64,5 +64,10 @@ export type MethodPolicy<M extends PolicyMethod = PolicyMethod> = {
 
 /** Whether a method's policy lets a user with these groups use it (pure). */
 export function methodEnabledFor(policy: Pick<MethodPolicy, "enabled" | "includeAllUsers" | "groups">, groupIds: readonly string[]): boolean {
-  return policy.enabled && (policy.includeAllUsers || policy.groups.some((group) => groupIds.includes(group.id)));
+  return methodEnabledForMember(policy, policy.groups.some((group) => groupIds.includes(group.id)));
+}
+
+/** The same rule when the database has already said whether the user is in one of the policy's groups. */
+export function methodEnabledForMember(policy: Pick<MethodPolicy, "enabled" | "includeAllUsers">, inTargetedGroup: boolean): boolean {
+  return policy.enabled && (policy.includeAllUsers || inTargetedGroup);
 }

@@ -1,6 +1,6 @@
 import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
-import { listMfaMethods } from "../methods/authentication-methods";
+import { listUsableOathCredentials } from "../methods/authentication-methods";
 import { CodeCheckFailure, verifyOathCodeForAnyMethod } from "../otp/verify-oath-code";
 import { normaliseUpn } from "../users/create-user";
 
@@ -38,7 +38,8 @@ export async function verifyCodeForRelyingService(options: {
 }): Promise<RelyingServiceVerdict> {
   const { db } = options;
   const upn = normaliseUpn(options.upn);
-  const user = await db.user.findUnique({ where: { upn }, select: { id: true, upn: true, enabled: true } });
+  // One read of the user for everything below: the account state, the default method, the lock.
+  const user = await db.user.findUnique({ where: { upn }, select: { id: true, upn: true, enabled: true, defaultMethod: true, mfaLockedUntil: true } });
   const reject = async (cause: RejectionCause): Promise<RelyingServiceVerdict> => {
     await writeAuditEvent({
       db,
@@ -54,7 +55,7 @@ export async function verifyCodeForRelyingService(options: {
   if (!user.enabled) return reject("disabledUser");
 
   // Only codes the user's devices show answer here: an email code needs a mail sent first.
-  const credentials = (await listMfaMethods({ db, userId: user.id })).methods.flatMap((method) => (method.credential ? [method.credential] : []));
+  const credentials = await listUsableOathCredentials({ db, user });
   if (credentials.length === 0) return reject("noUsableMethod");
   const result = await verifyOathCodeForAnyMethod({
     db,
@@ -62,6 +63,7 @@ export async function verifyCodeForRelyingService(options: {
     credentials,
     code: options.code,
     now: options.now,
+    user,
   });
   if (result.ok) return { result: "accepted" };
   // The engine has already audited the replay.

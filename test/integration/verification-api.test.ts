@@ -101,6 +101,26 @@ describe("verification API (POST /api/verify)", () => {
     expect((await db.hardwareToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedStep).toBe(before.lastUsedStep);
   });
 
+  it("obeys the authentication methods policy: a token outside the user's groups doesn't answer, nor an app of a disabled kind", async () => {
+    const { user, token } = await userWithToken();
+    const otherUser = await makeUser();
+    const group = await db.group.create({ data: { name: unique("vpn-users") } });
+    // The user is in no group the policy names (another user is): the token is out of scope.
+    await db.groupMember.create({ data: { groupId: group.id, userId: otherUser.id } });
+    const scoped = { enabled: true, includeAllUsers: false, settings: JSON.stringify({ allowSelfActivation: true }) };
+    await db.authenticationMethodPolicy.create({ data: { method: "hardwareOath", ...scoped, groups: { create: [{ groupId: group.id }] } } });
+    await db.authenticationMethodPolicy.create({ data: { method: "softwareOath", enabled: false, includeAllUsers: true, settings: "{}" } });
+    try {
+      expect(await (await verify({ upn: user.upn, code: tokenCode(token, new Date()) })).json()).toEqual({ result: "rejected", reason: "invalidCode" });
+      expect(await auditReasons(user.id)).toEqual(["noUsableMethod"]);
+      // In the group, the same code is accepted: it wasn't used up by the refusal.
+      await db.groupMember.create({ data: { groupId: group.id, userId: user.id } });
+      expect(await (await verify({ upn: user.upn, code: tokenCode(token, new Date()) })).json()).toEqual({ result: "accepted" });
+    } finally {
+      await db.authenticationMethodPolicy.deleteMany({});
+    }
+  });
+
   it("locks at the threshold: then even the right code is refused, and the answer stays invalidCode", async () => {
     const { user, token } = await userWithToken();
     const before = await db.hardwareToken.findUniqueOrThrow({ where: { id: token.id } });
