@@ -23,6 +23,8 @@ export async function ssprRegistrationStatus(options: { db: DatabaseOrTransactio
   const standing = await loadSsprStanding({ db, policy, userId });
   if (!standing.user?.enabled || !standing.inScope) return { due: false };
   const missing = standing.held.length < standing.methodsRequired;
+  // An admin under a policy that counts a single method type could never register enough: don't nag.
+  if (missing && policy.methods.length < standing.methodsRequired) return { due: false };
   const confirmedAt = standing.user.ssprConfirmedAt;
   const stale = policy.reconfirmDays > 0 && (!confirmedAt || confirmedAt.getTime() + policy.reconfirmDays * 86_400_000 <= now.getTime());
   if (!missing && !stale) return { due: false };

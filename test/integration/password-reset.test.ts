@@ -337,5 +337,8 @@ describe("registration at sign-in", () => {
     const admin = await userWithToken({ roles: ["Security Reader"] });
     await db.user.update({ where: { id: admin.user.id }, data: { ssprConfirmedAt: new Date() } });
     expect(await ssprRegistrationStatus({ db, userId: admin.user.id })).toMatchObject({ due: true, reason: "register", methodsRequired: 2 });
+    // ...unless the policy counts only one method type, when a second can't be registered.
+    await setPolicy({ requireRegistration: true, reconfirmDays: 30, methods: ["hardwareOath"] });
+    expect(await ssprRegistrationStatus({ db, userId: admin.user.id })).toEqual({ due: false });
   });
 });
