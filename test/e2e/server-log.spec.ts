@@ -7,8 +7,8 @@ import { db, SECRETS_FILE } from "./helpers";
 
 // Runs after every other e2e spec (the "server log" teardown project in playwright.config.ts):
 // the server's own output during the run (server.log, written by serve-fresh-portal.ts) holds no
-// password, code, TAP or seed the run used (S4, W5). `npm start` prints the demo passwords once
-// before it serves, on purpose, so the log is read from the line that says it serves.
+// password, code (emailed ones included), TAP or seed the run used (S4, W5). `npm start` prints
+// the demo passwords once before it serves, on purpose, so the log is read from that line on.
 
 const dataDir = process.env.PORTAL_DATA_DIR ?? "";
 const fixtures = path.join(__dirname, "..", "fixtures");
@@ -33,8 +33,11 @@ async function everySecret(): Promise<{ secrets: string[]; registered: number; s
   const demoPasswords = fs.existsSync(path.join(dataDir, "demo-credentials.txt"))
     ? [...fs.readFileSync(path.join(dataDir, "demo-credentials.txt"), "utf8").matchAll(/^\s+\S+@\S+\s+(\S+)/gm)].map((match) => match[1]!)
     : [];
+  // Email one-time codes went out through the outbox: every 6–8 digit number in a message is one.
+  const mailed = (await db().outboxMessage.findMany({ select: { body: true } })).flatMap(({ body }) => body.match(/(?<![0-9])[0-9]{6,8}(?![0-9])/g) ?? []);
   const secrets = [
     ...registered,
+    ...mailed,
     ...seeds,
     ...fixtureTokens.flatMap((token) => [token.secretBase32, token.secretHex]),
     ...pskcKeys.flatMap((key) => [key.preSharedKeyHex ?? "", key.passphrase ?? ""]),
