@@ -16,7 +16,10 @@ export const db = () => getDb();
 export const SECRETS_FILE = path.join(process.env.PORTAL_DATA_DIR ?? "test-results/e2e-data", "e2e-secrets.txt");
 
 export function rememberSecret(value: string): string {
-  if (value.trim() !== "") fs.appendFileSync(SECRETS_FILE, `${JSON.stringify(value)}\n`);
+  if (value.trim() === "") return value;
+  // Other configs (the scale-out run) may use a data folder no server has created yet.
+  fs.mkdirSync(path.dirname(SECRETS_FILE), { recursive: true });
+  fs.appendFileSync(SECRETS_FILE, `${JSON.stringify(value)}\n`);
   return value;
 }
 
