@@ -32,12 +32,6 @@ export async function loadOathCredential(options: {
   return app ? authenticatorAppCredential(app) : null;
 }
 
-/** Loads many hardware tokens with their decrypted seeds in one query (bulk, read-only uses). */
-export async function loadHardwareTokenCredentials(options: { db: DatabaseOrTransaction; ids: string[] }): Promise<OathCredential[]> {
-  const tokens = await options.db.hardwareToken.findMany({ where: { id: { in: options.ids } }, omit: { encryptedSecret: false } });
-  return tokens.map(hardwareTokenCredential);
-}
-
 type StoredHardwareToken = {
   id: string; userId: string | null; status: string; encryptedSecret: string; algorithm: string; digits: number;
   period: number; t0: number; driftSteps: number; lastUsedStep: number; serialNumber: string;

@@ -1,15 +1,14 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
 import { normaliseCodeInput } from "../otp/code-input";
-import { loadHardwareTokenCredentials, type OathCredential } from "../otp/oath-credential";
-import { matchingSteps, timeStepAt } from "../otp/totp";
+import { decryptSecret } from "../crypto/secret-box";
+import { matchingCounters, stepCounter, timeStepAt, type OathAlgorithm } from "../otp/totp";
 import { SIGN_IN_WINDOW_STEPS } from "../otp/verify-oath-code";
 import type { TokenActionResult } from "./assignment-rules";
+import { loadSearchableTokenSeeds, type SearchableTokenSeed } from "./searchable-token-seeds";
 
 /** Tokens someone holds: the helpdesk asks "which token is this?" about a person's token. */
-const SEARCHED_STATUSES = ["assigned", "activated", "failedActivation"];
-/** Seeds decrypted at a time: bounds memory and keeps each query short on a large inventory. */
-const BATCH_SIZE = 500;
+const SEARCHED_STATUSES = ["assigned", "activated", "failedActivation"] as const;
 
 export type FoundToken = {
   id: string;
@@ -41,25 +40,22 @@ export async function findTokenByCode(options: {
   const code = input.code;
   const manufacturer = options.manufacturer?.trim() || undefined;
 
-  // All candidate ids in one query (a keyset walk over a status filter made SQLite re-sort per
-  // batch), then seeds a batch at a time.
-  const candidates = await db.hardwareToken.findMany({
-    where: { status: { in: SEARCHED_STATUSES }, digits: code.length, manufacturer },
-    select: { id: true },
-  });
+  // One query for the columns a code check needs, then decrypt and check in a tight loop.
+  const tokens = await loadSearchableTokenSeeds({ db, statuses: SEARCHED_STATUSES, digits: code.length, manufacturer });
   const matchedIds: string[] = [];
-  let searched = 0;
-  for (let start = 0; start < candidates.length; start += BATCH_SIZE) {
-    const ids = candidates.slice(start, start + BATCH_SIZE).map(({ id }) => id);
-    for (const credential of await loadHardwareTokenCredentials({ db, ids })) {
-      if (!SEARCHED_STATUSES.includes(credential.status)) continue;
-      searched++;
-      if (showsCodeNow({ credential, code, now })) matchedIds.push(credential.id);
-    }
+  const windows = new Map<string, (Buffer | null)[]>();
+  for (const token of tokens) {
+    const counters = windowCounters({ windows, token, now });
+    const secret = decryptSecret(token.encryptedSecret);
+    const shows = matchingCounters({ secret, algorithm: token.algorithm as OathAlgorithm, digits: token.digits, code, counters }).includes(true);
+    secret.fill(0); // the seed lives in memory only as long as its check
+    if (shows) matchedIds.push(token.id);
   }
+  const searched = tokens.length;
 
   const matches = await db.hardwareToken.findMany({
-    where: { id: { in: matchedIds } },
+    // Still held now (an unassign may have landed since the read): never return another token.
+    where: { id: { in: matchedIds }, status: { in: [...SEARCHED_STATUSES] } },
     select: { id: true, serialNumber: true, manufacturer: true, model: true, status: true, user: { select: { upn: true, displayName: true } } },
     orderBy: { serialNumber: "asc" },
   });
@@ -73,11 +69,20 @@ export async function findTokenByCode(options: {
 }
 
 
-/** The sign-in window (C3), without claiming anything. */
-function showsCodeNow(options: { credential: OathCredential; code: string; now: Date }): boolean {
-  const { credential, code, now } = options;
-  const centre = timeStepAt({ now, period: credential.period, t0: credential.t0 }) + credential.driftSteps;
-  const steps: number[] = [];
-  for (let step = centre - SIGN_IN_WINDOW_STEPS; step <= centre + SIGN_IN_WINDOW_STEPS; step++) steps.push(step);
-  return matchingSteps({ ...credential, code, steps }).length > 0;
+/**
+ * The sign-in window (C3) of a token — its current step ±1 around its learned drift — as step
+ * counters, built once per (period, T0, drift): most tokens share them, so 100,000 tokens need a
+ * handful of windows, not 300,000 counters.
+ */
+function windowCounters(options: { windows: Map<string, (Buffer | null)[]>; token: SearchableTokenSeed; now: Date }): (Buffer | null)[] {
+  const { period, t0, driftSteps } = options.token;
+  const key = `${period}/${t0}/${driftSteps}`;
+  let counters = options.windows.get(key);
+  if (!counters) {
+    const centre = timeStepAt({ now: options.now, period, t0 }) + driftSteps;
+    counters = [];
+    for (let step = centre - SIGN_IN_WINDOW_STEPS; step <= centre + SIGN_IN_WINDOW_STEPS; step++) counters.push(stepCounter(step));
+    options.windows.set(key, counters);
+  }
+  return counters;
 }

@@ -353,6 +353,57 @@ describe("find token by code", () => {
     const result = await findTokenByCode({ db, code: tokenCode(token, now), manufacturer: "Feitian", actor: admin, now });
     expect(result.ok && result.matches.map((m) => m.serialNumber)).toContain(token.serialNumber);
   });
+
+  it("checks each held token in its own sign-in window (drift ±1, period, T0, hash, digits), never an available one", async () => {
+    const admin = await makeAdmin();
+    const manufacturer = unique("Mfr");
+    const start = new Date("2026-11-22T09:00:00Z");
+    const add = async (token: Partial<Omit<TestToken, "id">>, held = true) => {
+      const full = { serialNumber: unique("FW"), manufacturer, model: "c200", secret: crypto.randomBytes(20), period: 30 as const, digits: 6 as const, algorithm: "SHA1" as const, t0: 0, ...token };
+      const user = held ? await makeUser() : null;
+      const created = await addHardwareToken({ db, token: full, assignToUserId: user?.id ?? null, actor: systemActor });
+      return { id: created.id, ...full } as TestToken;
+    };
+    const find = async (code: string, now: Date) => {
+      const result = await findTokenByCode({ db, code, manufacturer, actor: admin, now });
+      if (!result.ok) throw new Error(result.reason);
+      return result.matches.map((m) => m.serialNumber);
+    };
+
+    // Activated 3 steps ahead: its window is +2…+4 around the clock, whatever the code's step.
+    const ahead = await add({});
+    expect(await activateHardwareTokenAsAdmin({ db, tokenId: ahead.id, code: tokenCode(ahead, start, 3), actor: admin, now: start })).toMatchObject({ ok: true, driftSteps: 3 });
+    // A failed activation still leaves the token with its holder: searched, at drift 0.
+    const failed = await add({});
+    await activateHardwareTokenAsAdmin({ db, tokenId: failed.id, code: wrongCode(failed, start, 3000), actor: admin, now: start });
+    // 8 digits, SHA-512, 60-second steps counted from a T0 of its own; assigned, not activated.
+    const own = await add({ digits: 8, algorithm: "SHA512", period: 60, t0: 1_700_000_017 });
+    // Counts from a T0 after now: it shows no code yet, and nothing crashes on it.
+    const future = await add({ t0: Math.floor(start.getTime() / 1000) + 86_400 });
+    const available = await add({}, false);
+    const before = await db.hardwareToken.findMany({ where: { manufacturer }, orderBy: { id: "asc" } });
+
+    const now = later(start, 3600);
+    for (const offset of [2, 3, 4]) expect(await find(tokenCode(ahead, now, offset), now)).toContain(ahead.serialNumber);
+    for (const offset of [0, 1, 5]) {
+      const code = tokenCode(ahead, now, offset);
+      // (a code equal to one of the window's own codes would be found rightly; skip that 1-in-a-million case)
+      if (![2, 3, 4].some((inWindow) => tokenCode(ahead, now, inWindow) === code)) expect(await find(code, now)).not.toContain(ahead.serialNumber);
+    }
+    expect(await find(tokenCode(failed, now), now)).toContain(failed.serialNumber);
+    expect(await find(tokenCode(failed, now, 1), now)).toContain(failed.serialNumber);
+    expect(await find(tokenCode(own, now, -1), now)).toEqual([own.serialNumber]);
+    expect(await find(tokenCode({ ...own, algorithm: "SHA1" }, now), now)).not.toContain(own.serialNumber);
+    expect(await find(tokenCode(available, now), now)).not.toContain(available.serialNumber);
+    const result = await findTokenByCode({ db, code: tokenCode(failed, now), manufacturer, actor: admin, now });
+    expect(result).toMatchObject({ ok: true, searched: 3 }); // ahead, failed, future: the 6-digit held tokens
+    expect(result.ok && result.matches.map((m) => m.status)).toContain("failedActivation");
+
+    // Read only: no step claimed, no drift changed, by any of these searches.
+    const after = await db.hardwareToken.findMany({ where: { manufacturer }, orderBy: { id: "asc" } });
+    expect(after.map(({ lastUsedStep, driftSteps, status }) => ({ lastUsedStep, driftSteps, status }))).toEqual(before.map(({ lastUsedStep, driftSteps, status }) => ({ lastUsedStep, driftSteps, status })));
+    expect(future.t0).toBeGreaterThan(now.getTime() / 1000);
+  });
 });
 
 describe("activation rate limit", () => {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { codeAt, codeForStep, matchingSteps, timeStepAt, type OathAlgorithm } from "../../../lib/otp/totp";
+import { codeAt, codeForStep, matchingCounters, matchingSteps, stepCounter, timeStepAt, type OathAlgorithm } from "../../../lib/otp/totp";
 
 const vectors = JSON.parse(fs.readFileSync(path.join(__dirname, "../../fixtures/rfc-vectors.json"), "utf8")) as {
   totp: { unixTime: number; algorithm: OathAlgorithm; secretAscii: string; digits: number; period: number; code: string }[];
@@ -38,6 +38,20 @@ describe("step arithmetic", () => {
     const code = codeForStep({ secret, algorithm: "SHA1", digits: 6, period: 30, t0: 0, step: 101 });
     expect(matchingSteps({ secret, algorithm: "SHA1", digits: 6, period: 30, t0: 0, code, steps: [100, 101, 102] })).toEqual([101]);
     expect(matchingSteps({ secret, algorithm: "SHA1", digits: 6, period: 30, t0: 0, code, steps: [99, 100, 102] })).toEqual([]);
+  });
+  it("checks prepared step counters (find by code) exactly as it checks steps", () => {
+    for (const algorithm of ["SHA1", "SHA256", "SHA512"] as const) {
+      for (const digits of [6, 8]) {
+        const code = codeForStep({ secret, algorithm, digits, period: 30, t0: 0, step: 5_000_001 });
+        const counters = [5_000_000, 5_000_001, 5_000_002].map(stepCounter);
+        expect(matchingCounters({ secret, algorithm, digits, code, counters })).toEqual([false, true, false]);
+        expect(matchingCounters({ secret, algorithm, digits: digits === 6 ? 8 : 6, code, counters })).toEqual([false, false, false]);
+      }
+    }
+    // Before the token's T0 there is no step and no code: nothing matches, not even "".
+    expect(stepCounter(-1)).toBeNull();
+    expect(matchingCounters({ secret, algorithm: "SHA1", digits: 6, code: "", counters: [null] })).toEqual([false]);
+    expect(stepCounter(2 ** 40)).toEqual(Buffer.from([0, 0, 1, 0, 0, 0, 0, 0]));
   });
   it("keeps leading zeros: codes are strings", () => {
     expect(codeForStep({ secret, algorithm: "SHA1", digits: 8, period: 30, t0: 0, step: 37037036 })).toBe("07081804");
