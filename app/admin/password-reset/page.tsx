@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
-import { SsprPolicyForm } from "@/components/sspr/sspr-policy-form";
+import { ActionForm } from "@/components/directory/action-form";
+import { SsprPolicyFields } from "@/components/sspr/sspr-policy-fields";
 import { requirePermission } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";
@@ -20,7 +21,9 @@ export default async function PasswordResetSettingsPage() {
         password&quot; on the sign-in page), which methods prove who they are, and whether they are asked to register
         those methods when they sign in.
       </p>
-      <SsprPolicyForm action={saveSsprPolicyAction} policy={policy} groups={groups.map((g) => ({ id: g.id, name: g.name }))} />
+      <ActionForm action={saveSsprPolicyAction} label="Password reset settings" submitLabel="Save">
+        <SsprPolicyFields policy={policy} groups={groups.map((g) => ({ id: g.id, name: g.name }))} />
+      </ActionForm>
     </div>
   );
 }
