@@ -44,7 +44,9 @@ test("a server killed with SIGKILL mid-import resumes after a restart: exactly 1
     // Kill once at least one batch is in and while the job still runs.
     const giveUp = Date.now() + 120_000;
     let state = await stored();
-    while (!state || ((state.status === "running" || state.status === "queued") && state.processedRows < BATCH)) {
+    // "receiving" (the file still arriving) and "queued" come before "running".
+    const beforeFirstBatch = (job: typeof state) => !job || ["receiving", "queued"].includes(job.status) || (job.status === "running" && job.processedRows < BATCH);
+    while (beforeFirstBatch(state)) {
       if (typeof answered === "number" && answered !== 202) throw new Error(`the upload was refused with ${answered}`);
       if (Date.now() > giveUp) throw new Error(`no batch of the upload was committed within 2 minutes (upload answer: ${answered})`);
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -56,7 +58,7 @@ test("a server killed with SIGKILL mid-import resumes after a restart: exactly 1
     // Accepted (202), or the kill closed the connection before the answer went out.
     expect([202, "connection closed by the kill"]).toContain(answered);
     await context.close();
-    const importId = state.id;
+    const importId = state!.id; // the loop above ends only once the job exists
 
     let job = await db().tokenImport.findUniqueOrThrow({ where: { id: importId } });
     // The kill must land mid-import, or this test would prove nothing about resuming.
