@@ -1,7 +1,9 @@
-// A deliberately small, strict XML reader for PSKC files. Node has no XML parser built in, and the
-// general-purpose ones carry DTD and entity machinery that PSKC never needs. Here there is none:
-// any DOCTYPE or ENTITY declaration, and any entity other than the five predefined ones and
-// numeric character references, refuses the document (S1: no XXE, no billion laughs).
+// A strict XML reader for PSKC files on top of saxes (a maintained, conformant, non-validating
+// parser with no DTD machinery: it never loads external entities and never expands declared
+// ones). On top of it the guards PSKC needs: any DOCTYPE or ENTITY declaration refuses the
+// document before parsing (S1: no XXE, no billion laughs), elements nest at most MAX_DEPTH
+// deep, a document is at most MAX_XML_CHARACTERS long, and every name has its namespace resolved.
+import { SaxesParser, type SaxesTagNS } from "saxes";
 
 export type XmlElement = {
   /** Qualified name as written, e.g. `xenc:CipherValue`. */
@@ -31,242 +33,130 @@ export class XmlError extends Error {
 }
 
 const MAX_DEPTH = 64;
-const XML_NAMESPACE = "http://www.w3.org/XML/1998/namespace";
-const PREDEFINED_ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-const NAME_START = "A-Za-z_\\u00C0-\\uFFFF";
-const NAME_CHAR = `${NAME_START}0-9.\\-\\u00B7`;
-const NAME = new RegExp(`[${NAME_START}][${NAME_CHAR}]*(?::[${NAME_START}][${NAME_CHAR}]*)?`, "y");
+/** Far above any real container (the upload cap for PSKC is 8 MB by default); a guard for direct callers. */
+export const MAX_XML_CHARACTERS = 64 * 1024 * 1024;
+
+// saxes' own wording, said the way an admin can act on; `at` is the text read up to the error.
+const SAXES_MESSAGES: [RegExp, (match: RegExpExecArray, at: string) => string][] = [
+  [/^undefined entity/, (_, at) => `the entity ${at.slice(at.lastIndexOf("&"))} is not allowed (only &lt; &gt; &amp; &quot; &apos; and &#…;)`],
+  [/^malformed character entity/, (_, at) => `the character reference ${at.slice(at.lastIndexOf("&"))} is not a character XML allows`],
+  [/^disallowed character in entity name/, (_, at) => `"&" must start an entity reference such as &amp; (found "${at.slice(at.lastIndexOf("&"))}")`],
+  [/^disallowed character\.$/, (_, at) => `the document contains ${describeCharacter(at.at(-1) ?? "")}, which XML does not allow there`],
+  [/^incorrect syntax/, () => "declarations (<!…>) are not allowed"],
+  [/^text data outside of root node/, () => "text outside the root element (is this an XML file?)"],
+  [/^documents may contain only one root/, () => "the document has more than one root element"],
+  [/^unbound namespace prefix: "([^"]*)"/, (m) => `the namespace prefix "${m[1]}" is not declared`],
+  [/^duplicate attribute: (.*)\.$/, (m) => `the attribute ${m[1]} appears twice`],
+  [/^unquoted attribute value/, () => "an attribute value must be quoted"],
+  [/^unexpected close tag/, (_, at) => `${at.slice(at.lastIndexOf("</"))} does not match the element it should close`],
+  [/^unmatched closing tag: (.*)\.$/, (m) => `</${m[1]}> closes nothing`],
+  [/^document must contain a root element/, () => "the document contains no XML element"],
+  [/XML declaration must be at the start|XML declaration must appear at the start/i, () => "the XML declaration must be at the very start of the file"],
+  [/^no whitespace between attributes/, () => "expected a space between attributes"],
+];
+
+function describeCharacter(character: string): string {
+  const code = character.codePointAt(0) ?? 0;
+  return code < 0x20 ? `the control character U+${code.toString(16).toUpperCase().padStart(4, "0")}` : `"${character}"`;
+}
 
 export function parseXml(text: string): XmlElement {
-  // Refused wherever it appears, before any parsing: a declaration is never needed for PSKC.
+  // Refused wherever it appears (comments and CDATA included), before any parsing: a
+  // declaration is never needed for PSKC, and saxes would otherwise pass a DOCTYPE through.
   const declaration = /<!(DOCTYPE|ENTITY)/i.exec(text);
   if (declaration) {
     throw new XmlError("doctype", `the document contains a <!${declaration[1]} declaration`, lineOf(text, declaration.index));
   }
-  const badChar = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.exec(text);
-  if (badChar) throw new XmlError("malformed", "the document contains a control character XML forbids", lineOf(text, badChar.index));
-  return new Reader(text).document();
+  // saxes reads a bare "&" as the start of a reference up to the next ";", wherever that is.
+  const bareAmpersand = findBareAmpersand(text);
+  if (bareAmpersand) {
+    const found = text.slice(bareAmpersand.index, bareAmpersand.index + 12).split(/[\r\n<]/)[0];
+    throw new XmlError("malformed", `"&" must start an entity reference such as &amp; (found "${found}")`, lineOf(text, bareAmpersand.index));
+  }
+  if (text.length > MAX_XML_CHARACTERS) {
+    throw new XmlError("malformed", `the document is longer than ${MAX_XML_CHARACTERS} characters`, 0);
+  }
+
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const stack: XmlElement[] = [];
+  let root: XmlElement | null = null;
+  let refusal: XmlError | null = null;
+  // Thrown from the handlers (saxes calls them synchronously from write), so parsing stops there.
+  const refuse = (kind: XmlErrorKind, message: string): never => {
+    refusal = new XmlError(kind, message, parser.line);
+    throw refusal;
+  };
+
+  parser.on("xmldecl", (decl) => {
+    if (decl.encoding !== undefined && !/^(utf-?8|us-ascii|ascii)$/i.test(decl.encoding)) {
+      refuse("encoding", `the file declares encoding "${decl.encoding}"; save it as UTF-8`);
+    }
+  });
+  parser.on("doctype", () => refuse("doctype", "the document contains a <!DOCTYPE declaration"));
+  parser.on("opentag", (tag: SaxesTagNS) => {
+    if (stack.length >= MAX_DEPTH) refuse("malformed", `elements are nested more than ${MAX_DEPTH} deep`);
+    const attributes = new Map<string, string>();
+    for (const attribute of Object.values(tag.attributes)) attributes.set(attribute.name, attribute.value);
+    const element: XmlElement = {
+      name: tag.name,
+      local: tag.local,
+      namespace: tag.uri === "" ? null : tag.uri,
+      attributes,
+      children: [],
+      text: "",
+      line: parser.line,
+    };
+    const parent = stack.at(-1);
+    if (parent) parent.children.push(element);
+    else root = element;
+    if (!tag.isSelfClosing) stack.push(element);
+  });
+  parser.on("closetag", (tag) => {
+    if (!tag.isSelfClosing) stack.pop();
+  });
+  parser.on("text", (chunk) => {
+    const current = stack.at(-1);
+    if (current) current.text += chunk;
+  });
+  parser.on("cdata", (chunk) => {
+    const current = stack.at(-1);
+    if (current) current.text += chunk;
+  });
+
+  let writing = true;
+  try {
+    parser.write(text);
+    writing = false;
+    parser.close();
+  } catch (error) {
+    if (refusal) throw refusal;
+    if (!(error instanceof Error)) throw error;
+    const reason = error.message.replace(/^\d+:\d+: /, "");
+    // Everything read so far was fine and the input simply stopped: the upload was cut off.
+    if (!writing && text.trim() !== "") {
+      const open = stack.at(-1);
+      const where = open ? `the document ends before </${open.name}>` : "the document ends inside markup";
+      throw new XmlError("truncated", `${where}: the file looks truncated`, parser.line);
+    }
+    throw new XmlError("malformed", friendly(reason, text.slice(0, parser.position)), parser.line);
+  }
+  if (!root) throw new XmlError("malformed", "the document contains no XML element", 0);
+  return root;
 }
 
-type Scope = Map<string, string | null>;
-type Open = { element: XmlElement; scope: Scope };
-
-class Reader {
-  private pos = 0;
-  private lineCounted = 0;
-  private lineAtCounted = 1;
-  private readonly stack: Open[] = [];
-  private root: XmlElement | null = null;
-  private inStartTag = false;
-
-  constructor(private readonly text: string) {}
-
-  document(): XmlElement {
-    const { text } = this;
-    if (text.startsWith("<?xml") && (text.length === 5 || /\s/.test(text.charAt(5)))) this.declaration();
-    while (this.pos < text.length) {
-      const lt = text.indexOf("<", this.pos);
-      if (lt !== this.pos) this.characters(lt === -1 ? text.length : lt);
-      else if (text.startsWith("<!--", lt)) this.comment();
-      else if (text.startsWith("<![CDATA[", lt)) this.cdata();
-      else if (text.startsWith("<?", lt)) this.processingInstruction();
-      else if (text.startsWith("</", lt)) this.endTag();
-      else if (text.startsWith("<!", lt)) this.fail("malformed", "declarations (<!…>) are not allowed");
-      else this.startTag();
-    }
-    const open = this.stack.at(-1);
-    if (open) this.fail("truncated", `the document ends before </${open.element.name}>: the file looks truncated`);
-    if (!this.root && text.trimStart().startsWith("<?xml")) this.fail("truncated", "the document ends before its first element: the file looks truncated");
-    if (!this.root) this.fail("malformed", "the document contains no XML element");
-    return this.root as XmlElement;
+function friendly(reason: string, at: string): string {
+  for (const [pattern, say] of SAXES_MESSAGES) {
+    const match = pattern.exec(reason);
+    if (match) return say(match, at);
   }
+  return reason.replace(/\.$/, "");
+}
 
-  private declaration(): void {
-    const end = this.text.indexOf("?>");
-    if (end === -1) this.fail("truncated", "the XML declaration is not closed: the file looks truncated");
-    const body = this.text.slice(5, end);
-    const encoding = /\bencoding\s*=\s*["']([^"']*)["']/.exec(body)?.[1];
-    if (encoding !== undefined && !/^(utf-?8|us-ascii|ascii)$/i.test(encoding)) {
-      this.fail("encoding", `the file declares encoding "${encoding}"; save it as UTF-8`);
-    }
-    this.pos = end + 2;
-  }
-
-  private characters(end: number): void {
-    const raw = this.text.slice(this.pos, end);
-    const current = this.stack.at(-1);
-    if (!current) {
-      if (raw.trim() !== "") this.fail("malformed", "text outside the root element (is this an XML file?)");
-    } else {
-      if (raw.includes("]]>")) this.fail("malformed", '"]]>" is not allowed in text');
-      current.element.text += this.decodeReferences(raw);
-      if (end === this.text.length) this.fail("truncated", `the document ends inside <${current.element.name}>: the file looks truncated`);
-    }
-    this.pos = end;
-  }
-
-  private cdata(): void {
-    const current = this.stack.at(-1);
-    if (!current) this.fail("malformed", "CDATA outside the root element");
-    const start = this.pos + "<![CDATA[".length;
-    const end = this.text.indexOf("]]>", start);
-    if (end === -1) this.fail("truncated", "a CDATA section is not closed: the file looks truncated");
-    (current as Open).element.text += this.text.slice(start, end);
-    this.pos = end + 3;
-  }
-
-  private comment(): void {
-    this.pos += 4; // so "<!-->" is not taken for a whole comment
-    this.skipPast("-->", "comment");
-  }
-
-  private processingInstruction(): void {
-    this.pos += 2;
-    const target = this.name("processing instruction");
-    if (target.toLowerCase() === "xml") this.fail("malformed", "the XML declaration must be at the very start of the file");
-    this.skipPast("?>", "processing instruction");
-  }
-
-  private skipPast(terminator: string, what: string): void {
-    const end = this.text.indexOf(terminator, this.pos);
-    if (end === -1) this.fail("truncated", `a ${what} is not closed: the file looks truncated`);
-    this.pos = end + terminator.length;
-  }
-
-  private startTag(): void {
-    const line = this.line();
-    this.pos += 1;
-    this.inStartTag = true;
-    const name = this.name("element");
-    const attributes = new Map<string, string>();
-    for (;;) {
-      const hadSpace = this.skipSpace();
-      if (this.text.startsWith("/>", this.pos) || this.text.startsWith(">", this.pos)) break;
-      if (this.pos >= this.text.length) this.fail("truncated", `the tag <${name}> is not closed: the file looks truncated`);
-      if (!hadSpace) this.fail("malformed", `expected a space, ">" or "/>" in <${name}>`);
-      const attribute = this.name("attribute");
-      this.skipSpace();
-      if (this.text[this.pos] !== "=") this.fail("malformed", `the attribute ${attribute} has no value`);
-      this.pos += 1;
-      this.skipSpace();
-      const quote = this.text[this.pos];
-      if (quote !== '"' && quote !== "'") this.fail("malformed", `the value of ${attribute} must be quoted`);
-      const end = this.text.indexOf(quote as string, this.pos + 1);
-      if (end === -1) this.fail("truncated", `the value of ${attribute} is not closed: the file looks truncated`);
-      const raw = this.text.slice(this.pos + 1, end);
-      if (raw.includes("<")) this.fail("malformed", `"<" is not allowed in the value of ${attribute}`);
-      if (attributes.has(attribute)) this.fail("malformed", `the attribute ${attribute} appears twice in <${name}>`);
-      attributes.set(attribute, this.decodeReferences(raw).replace(/[\t\n\r]/g, " "));
-      this.pos = end + 1;
-    }
-    this.inStartTag = false;
-    const selfClosing = this.text.startsWith("/>", this.pos);
-    this.pos += selfClosing ? 2 : 1;
-    this.open(name, attributes, line);
-    if (selfClosing) this.close(name);
-  }
-
-  private endTag(): void {
-    this.pos += 2;
-    const name = this.name("end tag");
-    this.skipSpace();
-    if (this.pos >= this.text.length) this.fail("truncated", `the end tag </${name}> is not closed: the file looks truncated`);
-    if (this.text[this.pos] !== ">") this.fail("malformed", `expected ">" after </${name}`);
-    this.pos += 1;
-    this.close(name);
-  }
-
-  private open(name: string, attributes: Map<string, string>, line: number): void {
-    const parent = this.stack.at(-1);
-    if (!parent && this.root) this.fail("malformed", "the document has more than one root element");
-    if (this.stack.length >= MAX_DEPTH) this.fail("malformed", `elements are nested more than ${MAX_DEPTH} deep`);
-
-    const scope: Scope = new Map(parent?.scope ?? [["xml", XML_NAMESPACE]]);
-    for (const [attribute, value] of attributes) {
-      if (attribute === "xmlns") scope.set("", value === "" ? null : value);
-      else if (attribute.startsWith("xmlns:")) {
-        if (value === "") this.fail("malformed", `the namespace prefix ${attribute.slice(6)} is bound to an empty URI`);
-        scope.set(attribute.slice(6), value);
-      }
-    }
-    const colon = name.indexOf(":");
-    const prefix = colon === -1 ? "" : name.slice(0, colon);
-    const namespace = scope.get(prefix) ?? null;
-    if (prefix !== "" && namespace === null) this.fail("malformed", `the namespace prefix "${prefix}" of <${name}> is not declared`);
-    for (const attribute of attributes.keys()) {
-      const at = attribute.indexOf(":");
-      const attributePrefix = at === -1 ? "" : attribute.slice(0, at);
-      if (attributePrefix !== "" && attributePrefix !== "xmlns" && !scope.get(attributePrefix)) {
-        this.fail("malformed", `the namespace prefix "${attributePrefix}" of the attribute ${attribute} is not declared`);
-      }
-    }
-
-    const element: XmlElement = { name, local: name.slice(colon + 1), namespace, attributes, children: [], text: "", line };
-    if (parent) parent.element.children.push(element);
-    else this.root = element;
-    this.stack.push({ element, scope });
-  }
-
-  private close(name: string): void {
-    const open = this.stack.pop();
-    // Thrown directly: a mismatched end tag is a broken file even when nothing follows it.
-    if (!open) throw new XmlError("malformed", `</${name}> closes nothing`, lineOf(this.text, this.pos));
-    if (open.element.name !== name) {
-      const message = `</${name}> does not match <${open.element.name}> (line ${open.element.line})`;
-      throw new XmlError("malformed", message, lineOf(this.text, this.pos));
-    }
-  }
-
-  private name(what: string): string {
-    NAME.lastIndex = this.pos;
-    const match = NAME.exec(this.text);
-    if (!match) {
-      if (this.pos >= this.text.length) this.fail("truncated", "the file ends inside a tag: it looks truncated");
-      this.fail("malformed", `expected a name for the ${what}`);
-    }
-    this.pos += (match as RegExpExecArray)[0].length;
-    return (match as RegExpExecArray)[0];
-  }
-
-  private skipSpace(): boolean {
-    const start = this.pos;
-    while (this.pos < this.text.length && " \t\r\n".includes(this.text[this.pos] as string)) this.pos += 1;
-    return this.pos > start;
-  }
-
-  /** Expands the five predefined entities and numeric references; anything else is refused. */
-  private decodeReferences(raw: string): string {
-    if (!raw.includes("&")) return raw;
-    return raw.replace(/&([^;&<\s]{0,32})(;?)/g, (whole, reference: string, semicolon: string) => {
-      if (semicolon === "") this.fail("malformed", `"&" must start an entity reference such as &amp; (found "${whole}")`);
-      const predefined = PREDEFINED_ENTITIES[reference];
-      if (predefined !== undefined && Object.hasOwn(PREDEFINED_ENTITIES, reference)) return predefined;
-      const numeric = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(reference);
-      if (!numeric) this.fail("malformed", `the entity &${reference}; is not allowed (only &lt; &gt; &amp; &quot; &apos; and &#…;)`);
-      const code = numeric?.[1] !== undefined ? parseInt(numeric[1], 16) : Number(numeric?.[2]);
-      const allowed =
-        code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) ||
-        (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
-      if (!allowed) this.fail("malformed", `the character reference &${reference}; is not a character XML allows`);
-      return String.fromCodePoint(code);
-    });
-  }
-
-  private line(): number {
-    // Counted forward incrementally: positions only grow while reading.
-    for (let i = this.lineCounted; i < this.pos; i++) if (this.text.charCodeAt(i) === 10) this.lineAtCounted += 1;
-    this.lineCounted = Math.max(this.lineCounted, this.pos);
-    return this.lineAtCounted;
-  }
-
-  private fail(kind: XmlErrorKind, message: string): never {
-    const line = lineOf(this.text, Math.min(this.pos, this.text.length));
-    // Nothing closes after this point: the real problem is a cut-off upload, so say that.
-    if (kind === "malformed" && (this.stack.length > 0 || this.inStartTag) && this.text.indexOf(">", this.pos) === -1) {
-      throw new XmlError("truncated", `${message}, and the file ends there: it looks truncated`, line);
-    }
-    throw new XmlError(kind, message, line);
-  }
+/** The first "&" outside CDATA and comments that does not start a reference. */
+function findBareAmpersand(text: string): RegExpExecArray | null {
+  const pattern = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?!(?:[A-Za-z_:][\w.:-]*|#[0-9]+|#x[0-9a-fA-F]+);)/g;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) if (match[0] === "&") return match;
+  return null;
 }
 
 function lineOf(text: string, index: number): number {
