@@ -1,10 +1,10 @@
-// PSKC (RFC 6030) key containers as vendors ship them: plain, pre-shared AES key, or PBKDF2
-// passphrase. Whole-file problems throw TokenFileError; each KeyPackage becomes a token or a
+// PSKC (RFC 6030) key containers as vendors ship them: plain, pre-shared key (CBC or key wrap),
+// or PBKDF2 passphrase, with any Data child plain or encrypted. Whole-file problems throw TokenFileError; each KeyPackage becomes a token or a
 // failure with its reason, judged by the same rules as CSV rows.
 import { TokenFileError, type ParsedRow } from "../token-file-row";
 import { validateSeedRow } from "../validate-seed-row";
 import { decodeBase64Strict } from "./pskc-crypto";
-import { openEncryptedValue, unlockPskc, verifyValueMac, type PskcKeys } from "./pskc-keys";
+import { openEncryptedValue, unlockPskc } from "./pskc-keys";
 import { childNamed, childrenNamed, parseXml, path, XmlError, type XmlElement } from "./xml";
 
 export const PSKC_NAMESPACE = "urn:ietf:params:xml:ns:keyprov:pskc";
@@ -22,6 +22,8 @@ export type ParsePskcOptions = {
   passphrase?: string;
   /** Compared with Policy StartDate/ExpiryDate; defaults to the current time. */
   now?: Date;
+  /** Import keys whose Policy ExpiryDate is past (hardware fobs keep working past a vendor's date). */
+  acceptExpired?: boolean;
   /** KeyPackages allowed in one file (S5). */
   maxRows?: number;
 };
@@ -37,20 +39,24 @@ export function parsePskc(options: ParsePskcOptions): { rows: ParsedRow[] } {
     );
   }
 
-  // Strict mode (S2): every encrypted value in the file is authenticated before any is decrypted,
-  // so one bad MAC refuses the whole file instead of importing part of it.
+  // Strict mode (S2): every encrypted value in the file is authenticated and opened before any
+  // row is built, so one bad MAC (or failed key wrap check) refuses the whole file instead of
+  // importing part of it.
   const encrypted = packages.flatMap((keyPackage, at) =>
     findEncryptedValueParents(keyPackage).map((parent) => ({ parent, where: `KeyPackage ${at + 1}` })),
   );
-  let keys: PskcKeys | null = null;
+  const opened: OpenedValues = new Map();
   if (encrypted.length > 0) {
-    keys = unlockPskc({ container, preSharedKeyHex: options.preSharedKeyHex, passphrase: options.passphrase });
-    for (const { parent, where } of encrypted) verifyValueMac(parent, keys, where);
+    const keys = unlockPskc({ container, preSharedKeyHex: options.preSharedKeyHex, passphrase: options.passphrase });
+    for (const { parent, where } of encrypted) opened.set(parent, openEncryptedValue(parent, keys, where));
   }
 
-  const now = options.now ?? new Date();
-  return { rows: packages.map((keyPackage, at) => readKeyPackage(keyPackage, at + 1, keys, now)) };
+  const dates = { now: options.now ?? new Date(), acceptExpired: options.acceptExpired ?? false };
+  return { rows: packages.map((keyPackage, at) => readKeyPackage(keyPackage, at + 1, opened, dates)) };
 }
+
+/** Plaintexts of the file's EncryptedValues, by the Data child (or other element) holding each. */
+type OpenedValues = Map<XmlElement, Buffer>;
 
 /** Decodes, parses and checks the root; every failure here is about the file as a whole. */
 export function readContainer(xml: string | Buffer): XmlElement {
@@ -97,7 +103,7 @@ function findEncryptedValueParents(element: XmlElement): XmlElement[] {
   return element.children.flatMap(findEncryptedValueParents);
 }
 
-function readKeyPackage(keyPackage: XmlElement, line: number, keys: PskcKeys | null, now: Date): ParsedRow {
+function readKeyPackage(keyPackage: XmlElement, line: number, opened: OpenedValues, dates: { now: Date; acceptExpired: boolean }): ParsedRow {
   const device = childNamed(keyPackage, "DeviceInfo");
   const key = childNamed(keyPackage, "Key");
   const serialNumber = textOf(childNamed(device, "SerialNo"));
@@ -130,13 +136,17 @@ function readKeyPackage(keyPackage: XmlElement, line: number, keys: PskcKeys | n
     reasons.push(`The codes are ${encoding}; only DECIMAL codes are supported.`);
   }
 
-  const secret = readSecret(childNamed(childNamed(key, "Data"), "Secret"), keys, `KeyPackage ${line}`);
+  const data = childNamed(key, "Data");
+  const secret = readSecret(childNamed(data, "Secret"), opened);
   if (typeof secret === "string") reasons.push(secret);
 
-  const data = childNamed(key, "Data");
-  const period = readPlainNumber(data, "TimeInterval", reasons);
-  const t0 = readPlainNumber(data, "Time", reasons);
-  reasons.push(...checkPolicyDates(childNamed(key, "Policy"), now));
+  const period = readNumber(data, "TimeInterval", opened, reasons);
+  const t0 = readNumber(data, "Time", opened, reasons);
+  // Counter (HOTP only) and TimeDrift (the portal learns drift from codes) are not used, but an
+  // encrypted one was authenticated with the rest of the file, and a malformed one is reported.
+  readNumber(data, "Counter", opened, reasons);
+  readNumber(data, "TimeDrift", opened, reasons);
+  reasons.push(...checkPolicyDates(childNamed(key, "Policy"), dates));
 
   return validateSeedRow({
     line,
@@ -156,34 +166,46 @@ function readKeyPackage(keyPackage: XmlElement, line: number, keys: PskcKeys | n
 }
 
 /** The secret's bytes, or the reason it can't be read. */
-function readSecret(secret: XmlElement | undefined, keys: PskcKeys | null, where: string): Buffer | string {
+function readSecret(secret: XmlElement | undefined, opened: OpenedValues): Buffer | string {
   if (!secret) return Buffer.alloc(0);
-  if (childNamed(secret, "EncryptedValue")) {
-    // parsePskc unlocked the file whenever an EncryptedValue exists, so keys is set here.
-    return openEncryptedValue(secret, keys as PskcKeys, where);
-  }
+  const decrypted = opened.get(secret);
+  if (decrypted) return decrypted;
   const plain = childNamed(secret, "PlainValue");
   if (!plain) return Buffer.alloc(0);
-  return decodeBase64Strict(plain.text) ?? "The secret (PlainValue) is not valid Base64.";
+  // Never echoed, not even damaged: most of it is still the seed.
+  return decodeBase64Strict(plain.text) ?? "The secret (PlainValue) is not valid Base64; the file is damaged: ask the vendor for a new export.";
 }
 
-/** TimeInterval and Time (T0); encrypted forms of these are rare and not supported. */
-function readPlainNumber(data: XmlElement | undefined, local: "TimeInterval" | "Time", reasons: string[]): string | undefined {
+/**
+ * An integer Data child (TimeInterval, Time, Counter, TimeDrift) as decimal text, plain or
+ * decrypted. RFC 6030 encrypts integers in their binary form (big-endian); some producers
+ * encrypt the decimal text instead, so a plaintext of ASCII digits is read as that.
+ */
+function readNumber(data: XmlElement | undefined, local: "TimeInterval" | "Time" | "Counter" | "TimeDrift", opened: OpenedValues, reasons: string[]): string | undefined {
   const element = childNamed(data, local);
   if (!element) return undefined;
-  if (childNamed(element, "EncryptedValue")) {
-    reasons.push(`An encrypted ${local} is not supported; the vendor should send it as a PlainValue.`);
+  const decrypted = opened.get(element);
+  if (!decrypted) return textOf(childNamed(element, "PlainValue")) || undefined;
+  if (decrypted.length > 0 && /^-?[0-9]+$/.test(decrypted.toString("latin1"))) return decrypted.toString("latin1");
+  if (decrypted.length === 0 || decrypted.length > 8) {
+    reasons.push(`The encrypted ${local} decrypts to ${decrypted.length} bytes, not a whole number (at most 8 bytes, big-endian); the file is damaged.`);
     return undefined;
   }
-  return textOf(childNamed(element, "PlainValue")) || undefined;
+  const value = decrypted.reduce((total, byte) => total * 256n + BigInt(byte), 0n);
+  // TimeDrift is a signed number of steps (xs:int); the others are unsigned.
+  const signed = local === "TimeDrift" && (decrypted[0] as number) >= 0x80 ? value - (1n << BigInt(decrypted.length * 8)) : value;
+  return signed.toString();
 }
 
-function checkPolicyDates(policy: XmlElement | undefined, now: Date): string[] {
+function checkPolicyDates(policy: XmlElement | undefined, dates: { now: Date; acceptExpired: boolean }): string[] {
   const reasons: string[] = [];
+  const now = dates.now.getTime();
   const start = readDate(policy, "StartDate", reasons);
   const expiry = readDate(policy, "ExpiryDate", reasons);
-  if (start && start.getTime() > now.getTime()) reasons.push(`The key is not valid until ${formatDate(start)} (Policy StartDate).`);
-  if (expiry && expiry.getTime() <= now.getTime()) reasons.push(`The key expired on ${formatDate(expiry)} (Policy ExpiryDate).`);
+  if (start && start.getTime() > now) reasons.push(`The key is not valid until ${formatDate(start)} (Policy StartDate).`);
+  if (expiry && expiry.getTime() <= now && !dates.acceptExpired) {
+    reasons.push(`The key expired on ${formatDate(expiry)} (Policy ExpiryDate). If the token still works, upload again with "Import expired keys" (tokens:import --accept-expired).`);
+  }
   return reasons;
 }
 

@@ -6,6 +6,7 @@ import { HOTP_NOT_SUPPORTED } from "../../../lib/tokens/validate-seed-row";
 import { caught, failuresOf, fixture, fixtureTokens, onlyFailure, onlyRow, pskcKeys, rowsOf } from "./helpers";
 
 const PSKC_NS = "urn:ietf:params:xml:ns:keyprov:pskc";
+const EXPIRED_HINT = 'If the token still works, upload again with "Import expired keys" (tokens:import --accept-expired).';
 const plainXml = fixture("pskc/totp-plain.xml").toString("utf8");
 const pskXml = fixture("pskc/totp-psk-aes128.xml").toString("utf8");
 const { preSharedKeyHex } = pskcKeys["totp-psk-aes128.xml"] as { preSharedKeyHex: string };
@@ -154,13 +155,20 @@ describe("parsePskc: keys and MACs (S2)", () => {
   });
 
   it("refuses a pre-shared key that is not 128/192/256 bits of hex", async () => {
-    for (const key of ["0001020304", "not hex at all", `${preSharedKeyHex}00`]) {
+    for (const [key, length] of [["0001020304", 10], [`${preSharedKeyHex}00`, 34]] as const) {
       const error = await refusal(pskXml, { preSharedKeyHex: key });
-      expect(error.code).toBe("bad-key");
-      expect(error.message).toContain("32 characters for AES-128");
+      expect([error.code, error.message]).toEqual([
+        "bad-key",
+        `The pre-shared key must be 32, 48 or 64 hexadecimal characters (a 128-, 192- or 256-bit key); the key typed has ${length}.`,
+      ]);
     }
+    const notHex = await refusal(pskXml, { preSharedKeyHex: "not hex at all" });
+    expect([notHex.code, notHex.message]).toEqual(["bad-key", "The pre-shared key must be hexadecimal (0–9, a–f); the key typed contains other characters."]);
     const error = await refusal(pskXml, { preSharedKeyHex: preSharedKeyHex.repeat(2) });
-    expect([error.code, error.message]).toEqual(["bad-key", "The file uses AES-128-CBC, which needs a 128-bit key; the key given is 256 bits."]);
+    expect([error.code, error.message]).toEqual([
+      "bad-key",
+      "The file uses AES-128-CBC, which needs a 128-bit key (32 hexadecimal characters); the pre-shared key typed is 256 bits (64 characters).",
+    ]);
   });
 
   it("refuses the file when one bit of a ciphertext is flipped", async () => {
@@ -175,7 +183,10 @@ describe("parsePskc: keys and MACs (S2)", () => {
   it("refuses encrypted secrets that carry no ValueMAC or no MACMethod", async () => {
     const noValueMac = pskXml.replace("<ValueMAC>bWxoJSG6i2+v2YrwWo/lt9cuFZc=</ValueMAC>", "");
     const error = await refusal(noValueMac, { preSharedKeyHex });
-    expect([error.code, error.message]).toEqual(["mac-mismatch", "The encrypted Secret in KeyPackage 4 has no valid ValueMAC, so it can't be trusted."]);
+    expect([error.code, error.message]).toEqual([
+      "mac-mismatch",
+      "The encrypted Secret in KeyPackage 4 has no ValueMAC, so it can't be trusted; ask the vendor for a file with a ValueMAC on every encrypted value.",
+    ]);
 
     const noMacMethod = pskXml.replace(/<MACMethod[\s\S]*<\/MACMethod>/, "");
     const missing = await refusal(noMacMethod, { preSharedKeyHex });
@@ -184,10 +195,12 @@ describe("parsePskc: keys and MACs (S2)", () => {
   });
 
   it("refuses encryption algorithms it does not support", async () => {
-    const tripleDes = pskXml.replace(/xmlenc#aes128-cbc/g, "xmlenc#tripledes-cbc");
-    const error = await refusal(tripleDes, { preSharedKeyHex });
+    const gcm = pskXml.replace(/http:\/\/www.w3.org\/2001\/04\/xmlenc#aes128-cbc/g, "http://www.w3.org/2009/xmlenc11#aes128-gcm");
+    const error = await refusal(gcm, { preSharedKeyHex });
     expect(error.code).toBe("unsupported-encryption");
-    expect(error.message).toContain('"http://www.w3.org/2001/04/xmlenc#tripledes-cbc"');
+    expect(error.message).toContain('The MAC key (MACKey) is encrypted with "http://www.w3.org/2009/xmlenc11#aes128-gcm", which the portal can\'t decrypt');
+    const camelliaWrap = pskXml.replace(/http:\/\/www.w3.org\/2001\/04\/xmlenc#aes128-cbc/g, "http://www.w3.org/2001/04/xmldsig-more#kw-camellia128");
+    expect((await refusal(camelliaWrap, { preSharedKeyHex })).message).toContain("(Camellia key wrap is not available on this server)");
   });
 });
 
@@ -284,7 +297,7 @@ describe("parsePskc: per-key rules", () => {
   it("refuses a missing or damaged secret", () => {
     expect(onlyFailure(parse(container({ data: "" }))).reason).toBe("The secret key is missing.");
     expect(onlyFailure(parse(container({ data: "<Secret><PlainValue>not*base64!</PlainValue></Secret>" }))).reason).toBe(
-      "The secret (PlainValue) is not valid Base64.",
+      "The secret (PlainValue) is not valid Base64; the file is damaged: ask the vendor for a new export.",
     );
   });
 
@@ -306,7 +319,7 @@ describe("parsePskc: per-key rules", () => {
 
   it("refuses expired keys and keys not valid yet (Policy dates)", () => {
     expect(onlyFailure(parse(container({ policy: "<Policy><ExpiryDate>2024-12-31T00:00:00Z</ExpiryDate></Policy>" }))).reason).toBe(
-      "The key expired on 2024-12-31 (Policy ExpiryDate).",
+      `The key expired on 2024-12-31 (Policy ExpiryDate). ${EXPIRED_HINT}`,
     );
     expect(onlyFailure(parse(container({ policy: "<Policy><StartDate>2030-01-01T12:30:00Z</StartDate></Policy>" }))).reason).toBe(
       "The key is not valid until 2030-01-01T12:30:00Z (Policy StartDate).",
@@ -316,7 +329,16 @@ describe("parsePskc: per-key rules", () => {
     );
     const current = container({ policy: "<Policy><StartDate>2020-01-01T00:00:00Z</StartDate><ExpiryDate>2030-01-01T00:00:00</ExpiryDate></Policy>" });
     expect(onlyRow(parse(current)).serialNumber).toBe("FT10000001");
-    expect(onlyFailure(parse(current, { now: new Date("2030-01-01T00:00:00Z") })).reason).toBe("The key expired on 2030-01-01 (Policy ExpiryDate).");
+    expect(onlyFailure(parse(current, { now: new Date("2030-01-01T00:00:00Z") })).reason).toBe(`The key expired on 2030-01-01 (Policy ExpiryDate). ${EXPIRED_HINT}`);
+  });
+
+  it("imports expired keys when the admin accepts them, and nothing else that is wrong", () => {
+    const expired = container({ policy: "<Policy><ExpiryDate>2024-12-31T00:00:00Z</ExpiryDate></Policy>" });
+    expect(onlyRow(parse(expired, { acceptExpired: true })).serialNumber).toBe("FT10000001");
+    const notYet = container({ policy: "<Policy><StartDate>2030-01-01T12:30:00Z</StartDate></Policy>" });
+    expect(onlyFailure(parse(notYet, { acceptExpired: true })).reason).toContain("not valid until 2030-01-01T12:30:00Z");
+    const badDate = container({ policy: "<Policy><ExpiryDate>next year</ExpiryDate></Policy>" });
+    expect(onlyFailure(parse(badDate, { acceptExpired: true })).reason).toBe('The Policy ExpiryDate "next year" is not a valid date and time.');
   });
 
   it("refuses a KeyPackage without a serial number or without a Key", () => {
