@@ -183,7 +183,7 @@ function algorithmOf(element: XmlElement, keys: PskcKeys, what: string): Encrypt
     throw new TokenFileError(
       "bad-key",
       keys.keySource === "pre-shared key"
-        ? `The file uses ${algorithm.name}, which needs a ${needs} (${algorithm.keyLength * 2} hexadecimal characters); the pre-shared key typed is ${given * 8} bits (${given * 2} characters).`
+        ? `The file uses ${algorithm.name}, which needs a ${needs} (${algorithm.keyLength * 2} hexadecimal characters); the pre-shared key typed is ${given * 8} bits (${given * 2} characters). Type the ${algorithm.keyLength * 2}-character key the vendor gave for this file.`
         : `The file uses ${algorithm.name}, which needs a ${needs}, but its PBKDF2 KeyLength gives ${given * 8} bits; ask the vendor for a corrected export.`,
     );
   }
@@ -194,10 +194,10 @@ function cipherValueOf(element: XmlElement, algorithm: EncryptionAlgorithm, what
   const text = path(element, "CipherData", "CipherValue")?.text ?? "";
   const value = decodeBase64Strict(text);
   if (!value || value.length === 0) {
-    throw new TokenFileError("not-pskc", `${capitalise(what)} is damaged: its CipherValue is ${text.trim() === "" ? "missing" : "not Base64"}.`);
+    throw new TokenFileError("not-pskc", `${capitalise(what)} is damaged: its CipherValue is ${text.trim() === "" ? "missing" : "not Base64"}. Ask the vendor for a new export.`);
   }
   const problem = cipherValueProblem(algorithm, value);
-  if (problem) throw new TokenFileError("not-pskc", `${capitalise(what)} is damaged: its CipherValue is ${problem}.`);
+  if (problem) throw new TokenFileError("not-pskc", `${capitalise(what)} is damaged: its CipherValue is ${problem}. Ask the vendor for a new export.`);
   return value;
 }
 

@@ -167,7 +167,7 @@ describe("parsePskc: keys and MACs (S2)", () => {
     const error = await refusal(pskXml, { preSharedKeyHex: preSharedKeyHex.repeat(2) });
     expect([error.code, error.message]).toEqual([
       "bad-key",
-      "The file uses AES-128-CBC, which needs a 128-bit key (32 hexadecimal characters); the pre-shared key typed is 256 bits (64 characters).",
+      "The file uses AES-128-CBC, which needs a 128-bit key (32 hexadecimal characters); the pre-shared key typed is 256 bits (64 characters). Type the 32-character key the vendor gave for this file.",
     ]);
   });
 
