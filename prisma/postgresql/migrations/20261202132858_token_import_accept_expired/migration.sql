@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "TokenImport" ADD COLUMN     "acceptExpired" BOOLEAN NOT NULL DEFAULT false;
+
