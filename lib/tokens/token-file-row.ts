@@ -26,6 +26,8 @@ export type RowFailure = {
   line: number;
   serialNumber: string;
   reason: string;
+  /** The row's UPN when it is well-formed, so the import can also report an unknown user. */
+  upn?: string | null;
   original: Record<string, string>;
 };
 

@@ -2,7 +2,7 @@
 // way whichever file it came in. Every problem in a row is reported at once, each as a sentence a
 // person can act on: Entra's bare "Something went wrong" is the pain point this replaces.
 import { MIN_SECRET_BYTES, normaliseBase32 } from "../otp/base32";
-import type { HashAlgorithm, ParsedRow } from "./token-file-row";
+import type { HashAlgorithm, ParsedRow, RowFailure } from "./token-file-row";
 
 export const MAX_SERIAL_LENGTH = 64;
 export const MAX_LABEL_LENGTH = 64;
@@ -68,7 +68,10 @@ export function validateSeedRow(input: SeedRowInput): ParsedRow {
     reasons.length > 0 ||
     !upn.ok || !secret.ok || !period.ok || !digits.ok || !algorithm.ok || !t0.ok || !manufacturer.ok || !model.ok
   ) {
-    return { ok: false, failure: { line: input.line, serialNumber, reason: reasons.join(" "), original: input.original } };
+    // The UPN goes along so the import can add "no such user" to the same failure.
+    const failure: RowFailure = { line: input.line, serialNumber, reason: reasons.join(" "), original: input.original };
+    if (upn.ok && upn.value) failure.upn = upn.value;
+    return { ok: false, failure };
   }
   return {
     ok: true,
@@ -130,7 +133,16 @@ export function looksHexadecimal(text: string): boolean {
 export function checkBase32Secret(raw: string): Check<Buffer> {
   const compact = raw.replace(/[\s=-]/g, "");
   if (compact === "") return fail("The secret key is missing.");
-  if (looksHexadecimal(compact)) return fail(HEX_SECRET_HINT);
+  if (looksHexadecimal(compact)) {
+    // Said together with the hint, so one upload tells the whole story (Entra's own sample row
+    // is hex, too short even as hex, and for an unknown user).
+    const hexBytes = Math.floor(compact.length / 2);
+    return fail(
+      hexBytes < MIN_SECRET_BYTES
+        ? `${HEX_SECRET_HINT} Even read as hexadecimal it is shorter than 128 bits (16 bytes): its ${compact.length} hex characters make ${hexBytes} bytes.`
+        : HEX_SECRET_HINT,
+    );
+  }
   // 1, 3 or 6 characters left over after whole 8-character groups can't come from whole bytes:
   // a character was lost or added while copying.
   if (/^[a-z2-7]+$/i.test(compact) && [1, 3, 6].includes(compact.length % 8) && compact.length <= 128) {

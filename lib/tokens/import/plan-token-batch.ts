@@ -29,12 +29,19 @@ export type BatchFacts = {
 
 export type BatchPlan = { inserts: TokenInsert[]; alreadyPresent: number; failures: RowFailure[] };
 
+function unknownUserReason(upn: string): string {
+  return `No user has the UPN ${upn}. Create the user first, or leave upn empty to add the token unassigned.`;
+}
+
 /** The serials and UPNs a batch must look up before it can be planned. */
 export function batchLookups(rows: ParsedRow[]): { serials: string[]; upns: string[] } {
   const serials: string[] = [];
   const upns = new Set<string>();
   for (const parsed of rows) {
-    if (!parsed.ok) continue;
+    if (!parsed.ok) {
+      if (parsed.failure.upn) upns.add(parsed.failure.upn);
+      continue;
+    }
     serials.push(parsed.row.serialNumber);
     if (parsed.row.upn) upns.add(parsed.row.upn);
   }
@@ -64,7 +71,11 @@ export function planTokenBatch(options: {
   for (let at = 0; at < options.rows.length; at++) {
     const parsed = options.rows[at];
     if (!parsed.ok) {
-      failures.push(parsed.failure);
+      const { upn, ...failure } = parsed.failure;
+      // A row refused for its content is also told about an unknown user, so one upload lists
+      // every problem of the row.
+      if (upn && !facts.userIdByUpn.has(upn)) failure.reason = `${failure.reason} ${unknownUserReason(upn)}`;
+      failures.push(failure);
       continue;
     }
     const row = parsed.row;
@@ -86,7 +97,7 @@ export function planTokenBatch(options: {
     if (row.upn !== null) {
       userId = facts.userIdByUpn.get(row.upn) ?? null;
       if (!userId) {
-        fail(row, `No user has the UPN ${row.upn}. Create the user first, or leave upn empty to add the token unassigned.`);
+        fail(row, unknownUserReason(row.upn));
         continue;
       }
       const count = held.get(userId) ?? 0;

@@ -247,6 +247,7 @@ describe("parseTokenCsv: row rules", () => {
       line: 2,
       serialNumber: "TK1",
       reason: 'The time interval must be 30 or 60 seconds, not "45".',
+      upn: "bob@contoso.example",
       original: {
         upn: "bob@contoso.example",
         "serial number": "TK1",
@@ -291,6 +292,15 @@ describe("parseTokenCsv: row rules", () => {
     // Only a-f and 2-7: decodable as Base32, but a 40-character run of hex digits is a hex seed.
     expect(await reasonFor(`,FT1,${"abcdef2345".repeat(4)},30,Feitian,c200`)).toBe(HEX_SECRET_HINT);
     expect(await reasonFor(`,FT1,${FT1.secretHex.toUpperCase()},30,Feitian,c200`)).toBe(HEX_SECRET_HINT);
+  });
+
+  it("says a short hex secret is also too short, in the same reason (Entra's own sample row)", async () => {
+    const failure = onlyFailure(await parse(csv("Helga@contoso.com,1234567,1234567abcdef1234567abcdef,60,Contoso,HardwareKey")));
+    expect(failure.reason).toBe(
+      `${HEX_SECRET_HINT} Even read as hexadecimal it is shorter than 128 bits (16 bytes): its 26 hex characters make 13 bytes.`,
+    );
+    // Carried along so the import can add "no such user" to this same failure.
+    expect(failure.upn).toBe("helga@contoso.com");
   });
 
   it("refuses secrets with characters outside A–Z, 2–7", async () => {
