@@ -28,6 +28,7 @@ export function TokenUploadForm() {
     const passphrase = String(form.get("passphrase") ?? "");
     if (key) headers["X-Pskc-Key"] = key;
     if (passphrase) headers["X-Pskc-Passphrase"] = passphrase;
+    if (form.get("acceptExpired") === "on") headers["X-Accept-Expired"] = "true";
     try {
       const response = await fetch(`/api/token-imports?fileName=${encodeURIComponent(file.name)}`, { method: "POST", body: file, headers });
       const body = (await response.json().catch(() => ({}))) as { importId?: string; error?: string };
@@ -63,6 +64,18 @@ export function TokenUploadForm() {
           <TextField label="Pre-shared key (hex)" name="preSharedKey" autoComplete="off" spellCheck={false} hint="32 hexadecimal characters for AES-128, e.g. 000102030405060708090a0b0c0d0e0f" />
           <TextField label="Passphrase (PBKDF2)" name="passphrase" type="password" autoComplete="off" />
         </fieldset>
+      ) : null}
+      {isPskc ? (
+        <div className="space-y-1">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="acceptExpired" aria-describedby="accept-expired-hint" className="h-4 w-4" />
+            Import expired keys
+          </label>
+          <p id="accept-expired-hint" className="text-xs text-slate-600">
+            Keys past their ExpiryDate are refused unless you tick this; hardware tokens often keep working past the
+            vendor&apos;s date. Your choice is recorded in the audit log.
+          </p>
+        </div>
       ) : null}
       <FormMessage error={error} />
       <Button type="submit" disabled={busy}>{busy ? "Uploading…" : "Upload"}</Button>

@@ -1,7 +1,7 @@
 /**
- * `npm run tokens:import -- <file> [--psk <hex>] [--passphrase <p>]`: imports a token file
- * through the same service as the admin console's upload, and prints the same counts and
- * failures. Exit code 0 when the file was read (even with failed rows), 1 when it was refused.
+ * `npm run tokens:import -- <file> [--psk <hex>] [--passphrase <p>] [--accept-expired]`: imports a
+ * token file through the same service as the admin console's upload, and prints the same counts
+ * and failures. `--accept-expired` imports PSKC keys whose ExpiryDate is past (audited). Exit code 0 when the file was read (even with failed rows), 1 when it was refused.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,7 +19,7 @@ function option(name: string): string | undefined {
 async function main() {
   const file = process.argv[2];
   if (!file || file.startsWith("--")) {
-    console.error("Usage: npm run tokens:import -- <file.csv|file.xml> [--psk <hex key>] [--passphrase <passphrase>]");
+    console.error("Usage: npm run tokens:import -- <file.csv|file.xml> [--psk <hex key>] [--passphrase <passphrase>] [--accept-expired]");
     process.exit(2);
   }
   if (!fs.existsSync(file)) {
@@ -33,6 +33,7 @@ async function main() {
     fileName: path.basename(file),
     body: fs.createReadStream(file),
     keyMaterial: { preSharedKeyHex: option("--psk"), passphrase: option("--passphrase") },
+    acceptExpired: process.argv.includes("--accept-expired"),
     actor,
   });
   const outcome = await runTokenImport({ db, importId });

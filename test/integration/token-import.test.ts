@@ -12,7 +12,9 @@ import { runTokenImport } from "../../lib/tokens/import/run-token-import";
 import { storeTokenUpload } from "../../lib/tokens/import/store-token-upload";
 import { resumeTokenImports } from "../../lib/tokens/import/token-import-jobs";
 import { getTokenImport, tokenImportFailuresCsv } from "../../lib/tokens/import/token-import-results";
+import { decryptSecret } from "../../lib/crypto/secret-box";
 import { makeUser, unique } from "../support/factories";
+import type { GeneratedFixture } from "../support/generate-pskc-fixtures";
 
 const db = getDb();
 const fixtures = path.join(__dirname, "..", "fixtures");
@@ -23,12 +25,13 @@ async function ensureUser(upn: string) {
   return (await db.user.findUnique({ where: { upn } })) ?? makeUser({ upn });
 }
 
-async function importText(options: { fileName: string; text: string | Buffer; preSharedKeyHex?: string; passphrase?: string; batchRows?: number }) {
+async function importText(options: { fileName: string; text: string | Buffer; preSharedKeyHex?: string; passphrase?: string; acceptExpired?: boolean; batchRows?: number }) {
   const { importId } = await storeTokenUpload({
     db,
     fileName: options.fileName,
     body: (async function* () { yield Buffer.from(options.text); })(),
     keyMaterial: { preSharedKeyHex: options.preSharedKeyHex, passphrase: options.passphrase },
+    acceptExpired: options.acceptExpired,
     actor: systemActor,
   });
   const outcome = await runTokenImport({ db, importId, batchRows: options.batchRows });
@@ -150,6 +153,66 @@ describe("token upload: PSKC", () => {
     const noKey = await importText({ fileName: "nokey.xml", text: fs.readFileSync(path.join(fixtures, "pskc", "totp-psk-aes128.xml")) });
     expect(noKey.result).toMatchObject({ status: "failed", errorMessage: expect.stringMatching(/encrypted/) });
     expect(await db.hardwareToken.count()).toBe(before);
+  });
+});
+
+describe("token upload: vendor variants (issue 13)", () => {
+  const generated = path.join(fixtures, "pskc", "generated");
+  const manifest = JSON.parse(fs.readFileSync(path.join(generated, "manifest.json"), "utf8")) as GeneratedFixture[];
+
+  it("imports every encryption algorithm's fixture with its parameters, and stores the token's own secret", async () => {
+    for (const entry of manifest.filter((candidate) => candidate.file.startsWith("cipher-"))) {
+      const serial = unique("GEN");
+      const text = fs.readFileSync(path.join(generated, entry.file), "utf8").replaceAll(entry.token.serial, serial);
+      const { result } = await importText({ fileName: entry.file, text, ...entry.keyMaterial });
+      expect([entry.file, result.status, result.importedCount, result.failedCount]).toEqual([entry.file, "completed", 1, 0]);
+      const stored = await db.hardwareToken.findUniqueOrThrow({ where: { serialNumber: serial }, omit: { encryptedSecret: false } });
+      expect({ period: stored.period, digits: stored.digits, algorithm: stored.algorithm, t0: stored.t0 }).toEqual({
+        period: entry.token.period,
+        digits: entry.token.digits,
+        algorithm: entry.token.hash,
+        t0: entry.token.t0,
+      });
+      const secret = decryptSecret(stored.encryptedSecret);
+      expect(secret.toString("hex")).toBe(entry.token.secretHex);
+    }
+  });
+
+  it("lists every problem of Microsoft's sample row in one upload: hex, too short, unknown user", async () => {
+    const serial = unique("HELGA");
+    const { result, importId } = await importText({ fileName: "entra-sample.csv", text: `upn,serial number,secret key,time interval,manufacturer,model\nHelga@contoso.com,${serial},1234567abcdef1234567abcdef,60,Contoso,HardwareKey\n` });
+    expect(result).toMatchObject({ status: "completed", importedCount: 0, failedCount: 1 });
+    const reason = result.failures[0]!.reason;
+    expect(reason).toContain("looks hexadecimal");
+    expect(reason).toContain("shorter than 128 bits (16 bytes): its 26 hex characters make 13 bytes");
+    expect(reason).toContain("No user has the UPN helga@contoso.com");
+    // One failures row, one reason cell holding all three.
+    const file = await tokenImportFailuresCsv({ db, importId });
+    const lines = file!.csv.trim().split("\r\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/hexadecimal.*13 bytes.*No user has the UPN helga@contoso\.com/);
+  });
+
+  it("refuses an expired key by default and imports it when the admin accepts expired keys, recording the choice", async () => {
+    const entry = manifest.find((candidate) => candidate.file === "cipher-aes128-cbc.xml")!;
+    const serial = unique("EXP");
+    const text = fs
+      .readFileSync(path.join(generated, entry.file), "utf8")
+      .replaceAll(entry.token.serial, serial)
+      .replace("</Data>", "</Data><Policy><ExpiryDate>2020-01-01T00:00:00Z</ExpiryDate></Policy>");
+    const refused = await importText({ fileName: "expired.xml", text, ...entry.keyMaterial });
+    expect(refused.result).toMatchObject({ status: "completed", importedCount: 0, failedCount: 1 });
+    expect(refused.result.failures[0]!.reason).toMatch(/expired on 2020-01-01 .*--accept-expired/);
+
+    const accepted = await importText({ fileName: "expired.xml", text, ...entry.keyMaterial, acceptExpired: true });
+    expect(accepted.result).toMatchObject({ status: "completed", importedCount: 1, failedCount: 0 });
+    expect(await db.hardwareToken.count({ where: { serialNumber: serial } })).toBe(1);
+    const events = await db.auditEvent.findMany({ where: { targetId: accepted.importId }, orderBy: { createdAt: "asc" } });
+    const details = Object.fromEntries(events.map((event) => [event.action, JSON.parse(event.details) as Record<string, unknown>]));
+    expect(details["Upload hardware tokens"]).toMatchObject({ acceptExpired: true });
+    expect(details["Import hardware tokens"]).toMatchObject({ imported: 1, acceptExpired: true });
+    const refusedEvents = await db.auditEvent.findMany({ where: { targetId: refused.importId } });
+    expect(refusedEvents.map((event) => JSON.parse(event.details) as Record<string, unknown>).some((d) => "acceptExpired" in d)).toBe(false);
   });
 });
 

@@ -10,7 +10,8 @@ export const dynamic = "force-dynamic";
 /**
  * Upload a token file: the request body is the file itself (streamed, never buffered whole),
  * `?fileName=` its name, and the PSKC key or passphrase, when needed, in `X-Pskc-Key` /
- * `X-Pskc-Passphrase`. Small files are imported before answering; big ones become a job.
+ * `X-Pskc-Passphrase`, and `X-Accept-Expired: true` to import PSKC keys whose ExpiryDate is past.
+ * Small files are imported before answering; big ones become a job.
  */
 export async function POST(request: Request) {
   const access = await authorizeRoute(request, "tokens.upload");
@@ -27,6 +28,7 @@ export async function POST(request: Request) {
         preSharedKeyHex: request.headers.get("x-pskc-key")?.trim() || undefined,
         passphrase: request.headers.get("x-pskc-passphrase") || undefined,
       },
+      acceptExpired: request.headers.get("x-accept-expired") === "true",
       actor: { id: access.user.id, upn: access.user.upn, ipAddress: request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() ?? "" },
     });
     if (stored.fileBytes <= INLINE_IMPORT_MAX_BYTES) {

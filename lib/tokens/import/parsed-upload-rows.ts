@@ -13,7 +13,7 @@ import { uploadLimits } from "./upload-limits";
  */
 export async function* parsedUploadRowBatches(options: {
   db: DatabaseOrTransaction;
-  upload: { id: string; format: string; encryptedKeyMaterial: string | null };
+  upload: { id: string; format: string; encryptedKeyMaterial: string | null; acceptExpired: boolean };
   onColumns: (columns: string[]) => void;
   now?: Date;
 }): AsyncGenerator<ParsedRow[]> {
@@ -27,6 +27,12 @@ export async function* parsedUploadRowBatches(options: {
   const pieces: Buffer[] = [];
   for await (const piece of file) pieces.push(piece);
   options.onColumns(PSKC_ORIGINAL_COLUMNS);
-  const { rows } = parsePskc({ xml: Buffer.concat(pieces), ...keyMaterialOf(upload.encryptedKeyMaterial), now: options.now, maxRows });
+  const { rows } = parsePskc({
+    xml: Buffer.concat(pieces),
+    ...keyMaterialOf(upload.encryptedKeyMaterial),
+    acceptExpired: upload.acceptExpired,
+    now: options.now,
+    maxRows,
+  });
   yield rows;
 }

@@ -117,7 +117,13 @@ export async function runTokenImport(options: {
         actor,
         action: "Import hardware tokens",
         target: { type: "tokenImport", id: importId, label: upload.fileName },
-        details: { imported: result.importedCount, alreadyPresent: result.alreadyPresentCount, failed: result.failedCount },
+        details: {
+          imported: result.importedCount,
+          alreadyPresent: result.alreadyPresentCount,
+          failed: result.failedCount,
+          // The admin chose this at upload: expired keys went in on purpose.
+          ...(upload.acceptExpired ? { acceptExpired: true } : {}),
+        },
       });
     });
     return "completed";
@@ -215,7 +221,7 @@ async function commitBatch(options: {
  */
 async function checkWholeFile(options: {
   db: Database;
-  upload: { id: string; format: string; encryptedKeyMaterial: string | null; totalRows: number };
+  upload: { id: string; format: string; encryptedKeyMaterial: string | null; acceptExpired: boolean; totalRows: number };
   now: Date;
 }): Promise<number> {
   const { maxRows } = uploadLimits();

@@ -29,6 +29,8 @@ export async function storeTokenUpload(options: {
   fileName: string;
   body: AsyncIterable<Uint8Array>;
   keyMaterial?: PskcKeyMaterial;
+  /** Import PSKC keys whose Policy ExpiryDate is past; recorded in the audit events. */
+  acceptExpired?: boolean;
   actor: AuditActor;
   now?: Date;
 }): Promise<{ importId: string; format: TokenFileFormat; fileBytes: number }> {
@@ -47,6 +49,7 @@ export async function storeTokenUpload(options: {
       createdByUpn: actor.upn,
       fileIv: iv.toString("hex"),
       encryptedKeyMaterial: keyMaterial ? encryptSecret(Buffer.from(JSON.stringify(keyMaterial))) : null,
+      acceptExpired: options.acceptExpired ?? false,
       expiresAt: new Date(now.getTime() + UPLOAD_RESULT_DAYS * 86_400_000),
     },
   });
@@ -107,7 +110,7 @@ export async function storeTokenUpload(options: {
       actor,
       action: "Upload hardware tokens",
       target: { type: "tokenImport", id: upload.id, label: fileName },
-      details: { format: format ?? "csv", bytes: fileBytes },
+      details: { format: format ?? "csv", bytes: fileBytes, ...(options.acceptExpired ? { acceptExpired: true } : {}) },
     });
   });
   return { importId: upload.id, format: format ?? "csv", fileBytes };
