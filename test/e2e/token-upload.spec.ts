@@ -96,3 +96,34 @@ test("upload pages and the upload API refuse a user without the permission", asy
   const nullOrigin = await page.request.post("/api/token-imports?fileName=x.csv", { data: "x", headers: { Origin: "null" } });
   expect(nullOrigin.status()).toBe(403);
 });
+
+test("an expired PSKC key is refused until the admin ticks \"Import expired keys\"; the choice is audited", async ({ page }) => {
+  await signInAsAdmin(page);
+  const generated = path.join(fixtures, "pskc", "generated");
+  const manifest = JSON.parse(fs.readFileSync(path.join(generated, "manifest.json"), "utf8")) as { file: string; keyMaterial: { preSharedKeyHex?: string }; token: { serial: string } }[];
+  const entry = manifest.find((candidate) => candidate.file === "cipher-kw-tripledes.xml")!;
+  const serial = `E2E-EXP-${Date.now()}`;
+  const xml = fs
+    .readFileSync(path.join(generated, entry.file), "utf8")
+    .replaceAll(entry.token.serial, serial)
+    .replace("</Data>", "</Data><Policy><ExpiryDate>2020-01-01T00:00:00Z</ExpiryDate></Policy>");
+  const upload = async (acceptExpired: boolean) => {
+    await page.goto("/admin/tokens/upload");
+    await page.getByLabel("Token file (CSV or PSKC XML)").setInputFiles({ name: "expired.xml", mimeType: "application/xml", buffer: Buffer.from(xml) });
+    await page.getByLabel("Pre-shared key (hex)").fill(entry.keyMaterial.preSharedKeyHex!);
+    if (acceptExpired) await page.getByLabel("Import expired keys").check();
+    await page.getByRole("button", { name: "Upload" }).click();
+    await expect(page.getByTestId("upload-status")).toHaveText("Completed");
+  };
+
+  await upload(false);
+  await expect(page.getByTestId("failed-count")).toHaveText("1");
+  await expect(page.getByRole("table")).toContainText("The key expired on 2020-01-01 (Policy ExpiryDate)");
+
+  await upload(true);
+  await expect(page.getByTestId("imported-count")).toHaveText("1");
+  expect(await db().hardwareToken.count({ where: { serialNumber: serial } })).toBe(1);
+  const importId = page.url().split("/").at(-1)!;
+  const event = await db().auditEvent.findFirstOrThrow({ where: { targetId: importId, action: "Import hardware tokens" } });
+  expect(JSON.parse(event.details)).toMatchObject({ imported: 1, acceptExpired: true });
+});
