@@ -61,6 +61,10 @@ function describeCharacter(character: string): string {
 }
 
 export function parseXml(text: string): XmlElement {
+  // Checked first: every scan below is linear in the document's length.
+  if (text.length > MAX_XML_CHARACTERS) {
+    throw new XmlError("malformed", `the document is longer than ${MAX_XML_CHARACTERS} characters`, 0);
+  }
   // Refused wherever it appears (comments and CDATA included), before any parsing: a
   // declaration is never needed for PSKC, and saxes would otherwise pass a DOCTYPE through.
   const declaration = /<!(DOCTYPE|ENTITY)/i.exec(text);
@@ -72,9 +76,6 @@ export function parseXml(text: string): XmlElement {
   if (bareAmpersand) {
     const found = text.slice(bareAmpersand.index, bareAmpersand.index + 12).split(/[\r\n<]/)[0];
     throw new XmlError("malformed", `"&" must start an entity reference such as &amp; (found "${found}")`, lineOf(text, bareAmpersand.index));
-  }
-  if (text.length > MAX_XML_CHARACTERS) {
-    throw new XmlError("malformed", `the document is longer than ${MAX_XML_CHARACTERS} characters`, 0);
   }
 
   const parser = new SaxesParser({ xmlns: true, position: true });

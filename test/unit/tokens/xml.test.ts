@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { childNamed, parseXml, path, XmlError, type XmlErrorKind } from "../../../lib/tokens/pskc/xml";
+import { childNamed, MAX_XML_CHARACTERS, parseXml, path, XmlError, type XmlErrorKind } from "../../../lib/tokens/pskc/xml";
 import { fixture } from "./helpers";
 
 function errorOf(xml: string): XmlError {
@@ -142,6 +142,15 @@ describe("parseXml: malformed and truncated documents", () => {
 
   it("refuses a comment that never closes", () => {
     expectRefused("<a><!--></a>", "truncated", "the file looks truncated");
+  });
+
+  it("refuses a document over the size cap before reading it", () => {
+    expectRefused(`<a>${" ".repeat(MAX_XML_CHARACTERS)}</a>`, "malformed", `longer than ${MAX_XML_CHARACTERS} characters`);
+  });
+
+  it("reads a bare ampersand inside CDATA and comments, refuses it in text with what it found", () => {
+    expect(childNamed(parseXml("<a><!-- fish & chips --><b><![CDATA[R&D]]></b></a>"), "b")?.text).toBe("R&D");
+    expectRefused("<a>\n<b>R&D</b></a>", "malformed", 'line 2: "&" must start an entity reference such as &amp; (found "&D")');
   });
 
   it("refuses absurd nesting", () => {
