@@ -43,7 +43,7 @@ function cloneCheckout(into: string): string {
 }
 
 /** The clean environment of a newcomer's shell: PATH, HOME and (for the server) PORT only. */
-function newcomerEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function newcomerEnvironment(extra: Record<string, string> = {}): Record<string, string> {
   return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? os.homedir(), ...extra };
 }
 
