@@ -45,7 +45,7 @@ function cloneCheckout(into: string): string {
 /** The clean environment of a newcomer's shell: PATH, HOME and (for the server) PORT only. */
 function newcomerEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // NODE_ENV is typed as always present (Next's types); a newcomer's shell has none.
-  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? os.homedir(), ...extra } as NodeJS.ProcessEnv;
+  return { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: process.env.HOME ?? os.homedir(), ...extra } as unknown as NodeJS.ProcessEnv;
 }
 
 /** Stops the quick start's whole process group (sh, npm, tsx, next start). */
