@@ -9,6 +9,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { waitForPortalHealth } from "../../lib/cli/wait-for-portal";
 import { enterCode, enterPassword, expectOnSecurityInfo, rememberSecret } from "./helpers";
 
 const checkout = path.join(__dirname, "..", "..");
@@ -68,13 +69,22 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   }
 }
 
-/** Every file under `folder` whose text contains `needle`. */
-function filesContaining(folder: string, needle: string): string[] {
+/**
+ * Where the production build turned `__dirname` or `import.meta.url` of the project's own code into
+ * "/ROOT/…" — a path that exists nowhere at run time. Next's vendored packages carry
+ * "/ROOT/node_modules/next/dist/compiled/…" and the bundler's runtime builds "/ROOT/${…}" itself;
+ * neither resolves a file of ours, so they are not counted.
+ */
+const PROJECT_PATH_IN_BUILD = /["'`]\/ROOT(?=["'`/])(?!\/node_modules\/)(?!\/\$\{)|file:\/\/\/ROOT\/(?!node_modules\/)/g;
+
+function projectPathsInBuild(folder: string): string[] {
   const hits: string[] = [];
   for (const entry of fs.readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    if (fs.readFileSync(file).includes(needle)) hits.push(path.relative(folder, file));
+    if (!entry.isFile() || !entry.name.endsWith(".js")) continue;
+    const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
+    for (const match of text.matchAll(PROJECT_PATH_IN_BUILD)) {
+      hits.push(`${entry.name}: …${text.slice(Math.max(0, match.index - 40), match.index + 40)}…`);
+    }
   }
   return hits;
 }
@@ -117,7 +127,11 @@ test("a fresh clone started with the README's quick start signs Alice in", async
     expect(signInUrl).toBe(`http://localhost:${port}/login`);
 
     // The server bundle holds no path derived from the module's location (the build's "/ROOT").
-    expect.soft(filesContaining(path.join(clone, ".next", "server"), "/ROOT"), "built server files naming /ROOT").toEqual([]);
+    // The scan finds what it looks for: today's bug as the build wrote it, and import.meta.url.
+    const planted = 'let c=b.default.resolve("/ROOT/lib/db","..",".."); const d = "/ROOT"; new URL("file:///ROOT/app/page.js")';
+    expect(planted.match(PROJECT_PATH_IN_BUILD)).toHaveLength(3);
+    expect('a.ab="/ROOT/node_modules/next/dist/compiled/cookie/"; R.P=function(e){return`/ROOT/${e??""}`}'.match(PROJECT_PATH_IN_BUILD)).toBeNull();
+    expect.soft(projectPathsInBuild(path.join(clone, ".next", "server")), "paths of the project's own files in the built server").toEqual([]);
 
     const alice = /alice@contoso\.example\s+(\S+)\s+token (\S+)/.exec(output);
     expect(alice, "the start output prints Alice's password and token").not.toBeNull();
@@ -148,12 +162,70 @@ test("a fresh clone started with the README's quick start signs Alice in", async
     await expect(page.getByText(`Serial number ${SERIAL}`)).toBeVisible();
     await context.close();
 
+    // Only the owner can read the data folder, the database (and its WAL files) and the keys.
+    const data = path.join(clone, "data");
+    const modes = Object.fromEntries(fs.readdirSync(data).map((name) => [name, (fs.statSync(path.join(data, name)).mode & 0o777).toString(8)]));
+    expect((fs.statSync(data).mode & 0o777).toString(8)).toBe("700");
+    expect(modes).toMatchObject({ "portal.db": "600", "portal.db-wal": "600", "portal.db-shm": "600", "auth.key": "600", "secret.key": "600", "demo-credentials.txt": "600" });
+    expect(Object.entries(modes).filter(([, mode]) => mode !== "600"), "files in the data folder others can read").toEqual([]);
+
     expect(child.exitCode, "the server is still running").toBeNull();
     const errorLines = output.split("\n").filter((line) => /error|⨯|exception|does not exist/i.test(line));
     expect(errorLines, "lines of the install, build and server output that report an error").toEqual([]);
   } finally {
     await stopGroup(child);
     log.end();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test("the sign-in page loads every file it asks for, the portal's icons included", async ({ page, request }) => {
+  const failed: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+  });
+  page.on("requestfailed", (request) => failed.push(`failed ${request.url()}`));
+  await page.goto("/login");
+  await expect(page.getByLabel("Email, phone or user name")).toBeVisible();
+  await page.waitForLoadState("networkidle");
+  expect(failed).toEqual([]);
+
+  const icons = await page.locator("link[rel='icon'], link[rel='apple-touch-icon']").evaluateAll((links) => links.map((link) => link.getAttribute("href")));
+  expect(icons).toEqual(expect.arrayContaining(["/favicon.ico", "/icon.svg", "/apple-touch-icon.png"]));
+  for (const [file, type] of [["/favicon.ico", "image/x-icon"], ["/icon.svg", "image/svg+xml"], ["/apple-touch-icon.png", "image/png"]] as const) {
+    const response = await request.get(file);
+    expect(response.status(), file).toBe(200);
+    expect(response.headers()["content-type"], file).toContain(type);
+  }
+});
+
+test("a server on a database without its migrations answers health 503 with the reason, and the start command's check stops on it", async ({}, testInfo) => {
+  // `next start` of the suite's build, pointed at a new, empty SQLite file as the build's "/ROOT"
+  // path once made it; no start command, so nothing migrates it.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "portal-unmigrated-"));
+  const port = await freePort();
+  const logFile = testInfo.outputPath("next-start.log");
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const log = fs.openSync(logFile, "w");
+  const server = spawn(process.execPath, [path.join(checkout, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port)], {
+    cwd: checkout,
+    env: { ...newcomerEnvironment(), PORTAL_DATA_DIR: work, DATABASE_URL: `file:${path.join(work, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1" },
+    detached: true,
+    stdio: ["ignore", log, log],
+  });
+  try {
+    const migrations = fs.readdirSync(path.join(checkout, "prisma", "sqlite", "migrations")).filter((name) => fs.existsSync(path.join(checkout, "prisma", "sqlite", "migrations", name, "migration.sql")));
+    const reason = `database schema not migrated: ${migrations.length} pending`;
+    const healthUrl = `http://localhost:${port}/api/health`;
+    const health = await waitForPortalHealth({ healthUrl, timeoutMs: 120_000, serverExited: () => server.exitCode !== null });
+    expect(health).toEqual({ ok: false, reason });
+
+    const answer = await fetch(healthUrl);
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({ status: "degraded", database: { ok: false, provider: "sqlite", error: reason } });
+  } finally {
+    await stopGroup(server);
+    fs.closeSync(log);
     fs.rmSync(work, { recursive: true, force: true });
   }
 });
