@@ -11,12 +11,14 @@ const PACKAGE_NAME = "security-info-portal";
  * nowhere. npm runs every script in the package's folder, and `npm start` starts the server there.
  */
 export function findProjectRoot(from: string = process.cwd()): string {
-  for (let folder = path.resolve(from); ; folder = path.dirname(folder)) {
+  // A folder known only at run time: the build must not trace the whole project because of it.
+  const start = path.resolve(/*turbopackIgnore: true*/ from);
+  for (let folder = start; ; folder = path.dirname(folder)) {
     if (isPortalFolder(folder)) return folder;
     if (path.dirname(folder) === folder) break;
   }
   throw new Error(
-    `${path.resolve(from)} is not inside the security info portal's folder (no package.json named "${PACKAGE_NAME}" there or above). Run the portal's commands from its folder.`,
+    `${start} is not inside the security info portal's folder (no package.json named "${PACKAGE_NAME}" there or above). Run the portal's commands from its folder.`,
   );
 }
 
