@@ -1,8 +1,8 @@
 // Prisma CLI configuration. Uses the WASM schema engine ("js") through a driver adapter so that
 // migrate works offline (no engine download); see ../shared/docs/platform.md.
-import fs from "node:fs";
 import { defineConfig } from "prisma/config";
 import { resolveDatabaseTarget } from "./lib/db/database-url";
+import { prepareSqliteFile } from "./lib/db/private-files";
 import { migrationsPathFor, schemaPathFor } from "./lib/db/schema-files";
 
 const target = resolveDatabaseTarget();
@@ -18,7 +18,7 @@ export default defineConfig({
       return new PrismaPg({ connectionString: target.url });
     }
     const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
-    fs.mkdirSync(require("node:path").dirname(target.filePath), { recursive: true });
+    prepareSqliteFile(target.filePath);
     return new PrismaBetterSQLite3({ url: target.filePath });
   },
 });

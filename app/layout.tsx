@@ -5,6 +5,14 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Security info", template: "%s · Security info portal" },
   description: "Manage your sign-in methods and hardware tokens",
+  // Files in public/ (icon.svg drawn by hand; the PNGs rendered from it by lib/cli/render-icons.ts).
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "48x48" },
+      { url: "/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: "/apple-touch-icon.png",
+  },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -1,7 +1,8 @@
 /**
  * `npm start`: makes the portal run from a fresh clone — generated clients, migrations, the demo
  * organisation on an empty database, a production build when the sources changed — then serves
- * it with `next start` and says how to sign in.
+ * it with `next start`, handing it the exact database and data folder it prepared, and says how to
+ * sign in once the server reports that database healthy (or stops it with the reason).
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -9,9 +10,11 @@ import path from "node:path";
 import { getDb, isPostgres } from "../db/client";
 import { dataDirectory, resolveDatabaseTarget } from "../db/database-url";
 import { applyMigrations } from "../db/migrate";
+import { ensurePrivateDirectory } from "../db/private-files";
 import { projectRoot } from "../db/schema-files";
 import { seedDemoOrganisation, type DemoCredential } from "../demo/seed-demo-organisation";
 import { buildIsCurrent, recordBuild } from "./build-stamp";
+import { waitForPortalHealth } from "./wait-for-portal";
 
 const nextCli = path.join(projectRoot, "node_modules", "next", "dist", "bin", "next");
 const credentialsFile = path.join(dataDirectory, "demo-credentials.txt");
@@ -54,7 +57,7 @@ async function main() {
     console.log("› Empty database: creating the demo organisation");
     const credentials = await seedDemoOrganisation({ db });
     const text = describeCredentials(credentials);
-    fs.mkdirSync(dataDirectory, { recursive: true });
+    ensurePrivateDirectory(dataDirectory);
     fs.writeFileSync(credentialsFile, text + "\n", { mode: 0o600 });
     console.log(`\n${text}\n`);
   } else if (fs.existsSync(credentialsFile)) {
@@ -67,10 +70,26 @@ async function main() {
     recordBuild();
   }
   const port = process.env.PORT ?? "3000";
-  console.log(`› Serving http://localhost:${port}  — sign in at http://localhost:${port}/login`);
-  const server = spawn(process.execPath, [nextCli, dev ? "dev" : "start", "-p", port], { cwd: projectRoot, stdio: "inherit", env: process.env });
+  console.log(`› Starting the server (next ${dev ? "dev" : "start"}, port ${port})`);
+  // Absolute paths, so the server opens exactly what was migrated and seeded above.
+  const env = { ...process.env, PORTAL_DATA_DIR: dataDirectory, DATABASE_URL: target.url };
+  const server = spawn(process.execPath, [nextCli, dev ? "dev" : "start", "-p", port], { cwd: projectRoot, stdio: "inherit", env });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
-  server.on("exit", (code) => process.exit(code ?? 0));
+  let stopping = false;
+  server.on("exit", (code) => process.exit(stopping ? 1 : (code ?? 0)));
+
+  const health = await waitForPortalHealth({
+    healthUrl: `http://localhost:${port}/api/health`,
+    timeoutMs: 5 * 60_000,
+    serverExited: () => server.exitCode !== null || server.signalCode !== null,
+  });
+  if (!health.ok) {
+    console.error(`The server can't serve the portal: ${health.reason}. Stopping it.`);
+    stopping = true;
+    server.kill("SIGTERM");
+    return;
+  }
+  console.log(`› Serving http://localhost:${port}  — sign in at http://localhost:${port}/login`);
 }
 
 main().catch((error: Error) => {

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { dataDirectory } from "../db/database-url";
+import { ensurePrivateDirectory } from "../db/private-files";
 
 /**
  * Reads a 32-byte key from a base64 environment variable or, for the embedded default, from a
@@ -23,7 +24,7 @@ export function loadKey(options: { envName: string; fileName: string }): Buffer 
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
   }
-  fs.mkdirSync(dataDirectory, { recursive: true });
+  ensurePrivateDirectory(dataDirectory);
   const key = crypto.randomBytes(32);
   try {
     // "wx": two processes starting at once must not both write a different key.

@@ -1,5 +1,6 @@
 import type { PrismaClient as SqliteClient } from ".prisma/client-sqlite";
 import { resolveDatabaseTarget } from "./database-url";
+import { prepareSqliteFile } from "./private-files";
 
 /**
  * Fields that must never leave the server by accident: password and pass hashes and encrypted seeds are
@@ -36,6 +37,7 @@ function createClient() {
   }
   const { PrismaClient } = require(".prisma/client-sqlite") as { PrismaClient: typeof SqliteClient };
   const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
+  prepareSqliteFile(target.filePath);
   // timeout: wait for a lock held by another process (CLI, second server) instead of failing.
   const adapter = new PrismaBetterSQLite3({ url: target.filePath, timeout: 10_000 });
   return new PrismaClient({ adapter, omit: globalOmit, transactionOptions, ...queryLog });

@@ -5,24 +5,35 @@ export type DatabaseTarget =
   | { provider: "sqlite"; url: string; filePath: string }
   | { provider: "postgresql"; url: string };
 
-/** The embedded default: a SQLite file under data/, created on first start. */
-export const dataDirectory = process.env.PORTAL_DATA_DIR
-  ? path.resolve(process.env.PORTAL_DATA_DIR)
-  : path.join(projectRoot, "data");
+/**
+ * The data folder (SQLite file, generated keys, demo credentials): PORTAL_DATA_DIR, a relative one
+ * taken from the project's folder, else `data/` there — the same answer in every command and in the
+ * server, whatever folder it runs in.
+ */
+export function resolveDataDirectory(options: { projectRoot: string; portalDataDir?: string }): string {
+  const configured = options.portalDataDir?.trim();
+  return configured ? path.resolve(options.projectRoot, configured) : path.join(options.projectRoot, "data");
+}
+
+export const dataDirectory = resolveDataDirectory({ projectRoot, portalDataDir: process.env.PORTAL_DATA_DIR });
 
 /**
  * Chooses the database from DATABASE_URL: `postgresql://…` (or `postgres://…`) for PostgreSQL,
- * `file:<path>` for a SQLite file, unset for the embedded default `data/portal.db`.
+ * `file:<path>` for a SQLite file (a relative path is taken from the project's folder), unset for
+ * the embedded default `portal.db` in the data folder. A SQLite target's URL is always absolute.
  */
-export function resolveDatabaseTarget(databaseUrl = process.env.DATABASE_URL): DatabaseTarget {
+export function resolveDatabaseTarget(
+  databaseUrl = process.env.DATABASE_URL,
+  folders: { projectRoot: string; dataDirectory: string } = { projectRoot, dataDirectory },
+): DatabaseTarget {
   const url = databaseUrl?.trim();
   if (!url) {
-    const filePath = path.join(dataDirectory, "portal.db");
+    const filePath = path.join(folders.dataDirectory, "portal.db");
     return { provider: "sqlite", url: `file:${filePath}`, filePath };
   }
   if (/^postgres(ql)?:\/\//i.test(url)) return { provider: "postgresql", url };
   if (url.startsWith("file:")) {
-    const filePath = path.resolve(projectRoot, url.slice("file:".length));
+    const filePath = path.resolve(folders.projectRoot, url.slice("file:".length));
     return { provider: "sqlite", url: `file:${filePath}`, filePath };
   }
   throw new Error(

@@ -1,20 +1,21 @@
 import { execFile } from "node:child_process";
-import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { resolveDatabaseTarget } from "./database-url";
+import { prepareSqliteFile } from "./private-files";
 import { projectRoot } from "./schema-files";
 
 const run = promisify(execFile);
 
 /**
  * Applies every pending migration with `prisma migrate deploy` through the WASM schema engine
- * (prisma.config.ts), creating the SQLite file's folder first. Safe to call at every start.
+ * (prisma.config.ts), creating the SQLite file (0600) and its folder (0700) first. Safe to call at
+ * every start.
  */
 export async function applyMigrations(options: { databaseUrl?: string } = {}): Promise<void> {
   const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
   const target = resolveDatabaseTarget(databaseUrl);
-  if (target.provider === "sqlite") fs.mkdirSync(path.dirname(target.filePath), { recursive: true });
+  if (target.provider === "sqlite") prepareSqliteFile(target.filePath);
   const prismaCli = path.join(projectRoot, "node_modules", "prisma", "build", "index.js");
   try {
     await run(process.execPath, [prismaCli, "migrate", "deploy"], {

@@ -1,7 +1,37 @@
+import fs from "node:fs";
 import path from "node:path";
 
+/** The name in the portal's package.json: what marks the project's folder. */
+const PACKAGE_NAME = "security-info-portal";
+
+/**
+ * The portal's folder: the nearest folder at or above `from` whose package.json is the portal's.
+ * Found from the working directory, never from this module's location: the production build
+ * rewrites `__dirname` and `import.meta.url` to "/ROOT/…", so inside `next start` they point
+ * nowhere. npm runs every script in the package's folder, and `npm start` starts the server there.
+ */
+export function findProjectRoot(from: string = process.cwd()): string {
+  // A folder known only at run time: the build must not trace the whole project because of it.
+  const start = path.resolve(/*turbopackIgnore: true*/ from);
+  for (let folder = start; ; folder = path.dirname(folder)) {
+    if (isPortalFolder(folder)) return folder;
+    if (path.dirname(folder) === folder) break;
+  }
+  throw new Error(
+    `${start} is not inside the security info portal's folder (no package.json named "${PACKAGE_NAME}" there or above). Run the portal's commands from its folder.`,
+  );
+}
+
+function isPortalFolder(folder: string): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(folder, "package.json"), "utf8")) as { name?: unknown }).name === PACKAGE_NAME;
+  } catch {
+    return false;
+  }
+}
+
 /** Where the two Prisma schemas and their migration folders live (one per provider). */
-export const projectRoot = path.resolve(__dirname, "..", "..");
+export const projectRoot = findProjectRoot();
 export const sourceSchemaPath = path.join(projectRoot, "prisma", "schema.prisma");
 
 export type DatabaseProvider = "sqlite" | "postgresql";

@@ -8,7 +8,7 @@ import { db, SECRETS_FILE } from "./helpers";
 // Runs after every other e2e spec (the "server log" teardown project in playwright.config.ts):
 // the server's own output during the run (server.log, written by serve-fresh-portal.ts) holds no
 // password, code (emailed ones included), TAP or seed the run used (S4, W5). `npm start` prints
-// the demo passwords once before it serves, on purpose, so the log is read from that line on.
+// the demo passwords once before it serves, on purpose, so the log is read from the server's start on.
 
 const dataDir = process.env.PORTAL_DATA_DIR ?? "";
 const fixtures = path.join(__dirname, "..", "fixtures");
@@ -63,7 +63,8 @@ function secretsIn(text: string, secrets: string[]): string[] {
 
 test("the server log holds none of the passwords, codes, TAPs and seeds the e2e run used", async () => {
   const log = fs.readFileSync(path.join(dataDir, "server.log"), "utf8");
-  const serving = log.indexOf("› Serving http://");
+  // From the server's start on (the start command prints "› Serving" once the server answers).
+  const serving = log.indexOf("› Starting the server");
   expect(serving, "server.log captured the server's start").toBeGreaterThanOrEqual(0);
   const served = log.slice(serving);
   const { secrets, registered, seeds } = await everySecret();
