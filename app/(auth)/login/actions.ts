@@ -74,7 +74,7 @@ export const submitCode = validatedAction({ access: "anyone", schema: codeSchema
   // The same form answers with a code or, when that was the choice, a Temporary Access Pass.
   const result = parseTemporaryAccessPassMethodId(input.methodId)
     ? await checkTemporaryAccessPassStep({ db: getDb(), handle, pass: input.code })
-    : await checkCodeStep({ db: getDb(), handle, methodId: input.methodId, code: input.code });
+    : await checkCodeStep({ db: getDb(), handle, methodId: input.methodId, code: input.code, ipAddress: (await currentClientInfo()).ipAddress });
   if (result.outcome === "expired") {
     cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
     return { error: result.message };
