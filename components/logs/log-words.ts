@@ -10,6 +10,9 @@ export const signInStatusLabel = (status: string) =>
 export const policyResultLabel = (result: string) =>
   result === "success" ? "Success" : result === "failure" ? "Failure" : result === "notApplied" ? "Not applied" : result === "reportOnly" ? "Report-only" : result;
 
+/** An authentication step's outcome, as the Authentication details tab and My sign-ins show it. */
+export const stepResultLabel = (succeeded: boolean) => (succeeded ? "Succeeded" : "Failed");
+
 export const requirementLabel = (requirement: string) => (requirement === "mfa" ? "Secondary authentication" : "Primary authentication");
 
 export const auditResultLabel = (result: string) => (result === "failure" ? "Failure" : result === "partial" ? "Partial success" : "Success");
