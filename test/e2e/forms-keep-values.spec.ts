@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeToken, makeUser, rememberSecret, tokenCode, wrongCode } from "./helpers";
+import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeToken, makeUser, openAdd, rememberSecret, tokenCode, wrongCode } from "./helpers";
 import { signInAs } from "./sign-in-as";
 
 // Issue 14, bug 1: a refused submit keeps what the person typed, except secrets — passwords and
@@ -26,14 +26,6 @@ async function signInWithToken(page: Page) {
   await enterCode(page, await freshCode(token));
   await expectOnSecurityInfo(page);
   return { user, token };
-}
-
-async function openAdd(page: Page, kind: "Authenticator app" | "Hardware token") {
-  await page.getByRole("button", { name: "+ Add sign-in method" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: kind });
-  await dialog.getByRole("button", { name: "Next" }).click();
-  return dialog;
 }
 
 const FORMS: FormCase[] = [

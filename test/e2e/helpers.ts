@@ -89,6 +89,15 @@ export async function freshCode(token: TestToken): Promise<string> {
   }
 }
 
+/** Security info → Add sign-in method → the kind chosen; returns the dialog. */
+export async function openAdd(page: Page, kind: "Authenticator app" | "Hardware token") {
+  await page.getByRole("button", { name: "+ Add sign-in method" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: kind });
+  await dialog.getByRole("button", { name: "Next" }).click();
+  return dialog;
+}
+
 /** The sign-in's "Update your password" step, for a user holding a temporary password from an administrator. */
 export async function updatePassword(page: Page, currentPassword: string, newPassword: string) {
   rememberSecret(currentPassword);

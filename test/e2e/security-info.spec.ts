@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { FRESH_MFA_MINUTES } from "../../lib/methods/fresh-mfa";
 import { normaliseBase32 } from "../../lib/otp/base32";
 import { codeAt } from "../../lib/otp/totp";
-import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeToken, makeUser, rememberSecret, tokenCode, wrongCode } from "./helpers";
+import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeToken, makeUser, openAdd, rememberSecret, tokenCode, wrongCode } from "./helpers";
 
 /** Signs in with password and (when the user has one) a fresh code from `token`. */
 async function signIn(page: Page, user: { upn: string; password: string }, token?: Parameters<typeof freshCode>[0]) {
@@ -17,14 +17,6 @@ async function submit(page: Page, button: string) {
     page.waitForResponse((response) => response.request().method() === "POST"),
     page.getByRole("dialog").getByRole("button", { name: button, exact: true }).click(),
   ]);
-}
-
-async function openAdd(page: Page, kind: "Authenticator app" | "Hardware token") {
-  await page.getByRole("button", { name: "+ Add sign-in method" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: kind });
-  await dialog.getByRole("button", { name: "Next" }).click();
-  return dialog;
 }
 
 test.describe("Security info", () => {
