@@ -1,8 +1,9 @@
 "use client";
 
-import { startTransition, useActionState, type FormEvent, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
+import { useFormAction } from "@/components/ui/use-form-action";
 import type { DirectoryActionState } from "@/lib/directory/console-actor";
 import { IssuedTemporaryAccessPass } from "./issued-temporary-access-pass";
 
@@ -22,17 +23,10 @@ export function ActionForm(props: {
   className?: string;
   children?: ReactNode;
 }) {
-  const [state, dispatch, pending] = useActionState<DirectoryActionState, FormData>(props.action, {});
+  const [state, form, pending] = useFormAction<DirectoryActionState>(props.action, {});
   const fieldMessages = Object.values(state.fieldErrors ?? {}).flat().filter((message): message is string => Boolean(message));
-  // React 19 clears a form whose `action` ran, so a refused save would lose what the admin chose.
-  // Submitting through onSubmit keeps the fields; `action` still works before the page hydrates.
-  const submit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const formData = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
-    startTransition(() => dispatch(formData));
-  };
   return (
-    <form action={dispatch} onSubmit={submit} aria-label={props.label} className={props.className ?? "space-y-3"}>
+    <form {...form} aria-label={props.label} className={props.className ?? "space-y-3"}>
       {Object.entries(props.hidden ?? {}).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
       {props.children}
       <Button type="submit" disabled={pending} variant={props.variant ?? "primary"}>{props.submitLabel}</Button>

@@ -1,5 +1,5 @@
 import type { AuditLogRow } from "@/lib/audit/audit-log-query";
-import { auditResultLabel, formatLogTime } from "./log-words";
+import { auditResultLabel, auditTargetLabel, formatLogTime } from "./log-words";
 
 /** `{"count":3}` as `count: 3`, for reading in the table (the export keeps the JSON). */
 function detailsText(details: string): string {
@@ -30,7 +30,7 @@ export function AuditTable({ rows }: { rows: AuditLogRow[] }) {
               <td className="whitespace-nowrap px-3 py-2">{formatLogTime(row.createdAt)}</td>
               <td className="px-3 py-2">{row.actorUpn || "—"}</td>
               <td className="whitespace-nowrap px-3 py-2">{row.action}</td>
-              <td className="px-3 py-2">{row.targetLabel || "—"}{row.targetType ? <span className="block text-xs text-slate-600">{row.targetType}</span> : null}</td>
+              <td className="px-3 py-2">{auditTargetLabel(row) || "—"}</td>
               <td className="whitespace-nowrap px-3 py-2">{auditResultLabel(row.result)}</td>
               <td className="whitespace-nowrap px-3 py-2 font-mono">{row.ipAddress || "—"}</td>
               <td className="min-w-56 px-3 py-2">{detailsText(row.details) || "—"}</td>

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { SignInDetail } from "@/lib/signin/sign-in-log-query";
 import { authRequirementLabel } from "@/lib/signin/sign-in-log-query-export";
 import { DetailTabs } from "./detail-tabs";
-import { formatLogTime, policyResultLabel, requirementLabel, signInStatusLabel } from "./log-words";
+import { formatLogTime, policyResultLabel, requirementLabel, signInStatusLabel, stepResultLabel } from "./log-words";
 
 function Facts({ items }: { items: [string, string][] }) {
   return (
@@ -44,7 +44,7 @@ export function SignInDetailPanel({ signIn, closeHref }: { signIn: SignInDetail;
     <table className="min-w-full text-sm">
       <caption className="sr-only">Authentication steps, in order</caption>
       <thead className="text-left">
-        <tr>{["#", "Date", "Authentication method", "Method detail", "Requirement", "Succeeded", "Result detail"].map((h) => <th key={h} scope="col" className="px-2 py-1">{h}</th>)}</tr>
+        <tr>{["#", "Date", "Authentication method", "Method detail", "Requirement", "Result", "Result detail"].map((h) => <th key={h} scope="col" className="px-2 py-1">{h}</th>)}</tr>
       </thead>
       <tbody>
         {signIn.steps.map((step) => (
@@ -54,7 +54,7 @@ export function SignInDetailPanel({ signIn, closeHref }: { signIn: SignInDetail;
             <td className="px-2 py-1">{step.method}</td>
             <td className="px-2 py-1 font-mono">{step.detail || "—"}</td>
             <td className="px-2 py-1">{requirementLabel(step.requirement)}</td>
-            <td className="px-2 py-1">{step.succeeded ? "Yes" : "No"}</td>
+            <td className="px-2 py-1">{stepResultLabel(step.succeeded)}</td>
             <td className="px-2 py-1">{step.resultDetail}</td>
           </tr>
         ))}

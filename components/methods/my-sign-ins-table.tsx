@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { AuthenticationStepList } from "@/components/logs/authentication-step-list";
 import type { MySignIn } from "@/lib/users/my-sign-ins";
 
 const RESULT: Record<string, string> = { success: "Success", failure: "Failure", interrupted: "Interrupted" };
@@ -12,7 +13,7 @@ export function MySignInsTable({ signIns }: { signIns: MySignIn[] }) {
         <caption className="sr-only">Your recent sign-ins, newest first</caption>
         <thead className="bg-slate-50 text-slate-700">
           <tr>
-            {["Time (UTC)", "Result", "Method", "Resource", "IP address", "Browser"].map((heading) => (
+            {["Time (UTC)", "Result", "Authentication steps", "Resource", "IP address", "Browser"].map((heading) => (
               <th key={heading} scope="col" className="px-3 py-2 font-medium">{heading}</th>
             ))}
           </tr>
@@ -25,7 +26,7 @@ export function MySignInsTable({ signIns }: { signIns: MySignIn[] }) {
                 {RESULT[signIn.status] ?? signIn.status}
                 {signIn.failureReason ? <span className="block text-xs text-slate-600">{signIn.failureReason}</span> : null}
               </td>
-              <td className="px-3 py-2">{signIn.method}</td>
+              <td className="px-3 py-2"><AuthenticationStepList steps={signIn.steps} /></td>
               <td className="px-3 py-2">{signIn.resource}</td>
               <td className="px-3 py-2">{signIn.ipAddress || "—"}</td>
               <td className="px-3 py-2">{signIn.browser}</td>

@@ -1,29 +1,34 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useState } from "react";
 import { submitCode, submitPassword, type LoginState } from "@/app/(auth)/login/actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { EmailCodeSender } from "./email-code-sender";
+import { UpdatePasswordForm } from "./update-password-form";
 
 /**
  * Entra-style sign-in: account → password → verification code from the default method, with
  * "Sign in another way" listing the others. All state that matters lives on the server; this
  * component only walks the steps.
  */
-export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice?: string }) {
+export function LoginFlow({ callbackUrl, notice, minPasswordLength }: { callbackUrl: string; notice?: string; minPasswordLength: number }) {
   const [upn, setUpn] = useState("");
   const [upnConfirmed, setUpnConfirmed] = useState(false);
   const [upnError, setUpnError] = useState<string>();
-  const [passwordState, passwordAction, passwordPending] = useActionState<LoginState, FormData>(submitPassword, {});
-  const [codeState, codeAction, codePending] = useActionState<LoginState, FormData>(submitCode, {});
+  const [passwordState, passwordForm, passwordPending] = useFormAction<LoginState>(submitPassword, {});
+  const [codeState, codeForm, codePending] = useFormAction<LoginState>(submitCode, {});
   const [chosenMethodId, setChosenMethodId] = useState<string>();
   const [choosing, setChoosing] = useState(false);
 
   const methods = passwordState.methods ?? [];
   const onCodeStep = passwordState.step === "code" && !codeState.error?.includes("Sign in again");
   const method = methods.find((m) => m.methodId === (chosenMethodId ?? passwordState.defaultMethodId)) ?? methods[0];
+
+  // After MFA (or the password alone), a temporary password is replaced before the session.
+  if (passwordState.step === "passwordChange" || codeState.step === "passwordChange") return <UpdatePasswordForm upn={upn} minPasswordLength={minPasswordLength} />;
 
   if (onCodeStep && method) {
     if (choosing) {
@@ -45,7 +50,7 @@ export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice
     // A Temporary Access Pass is typed in the same form, as letters and digits rather than a code.
     const isPass = method.type === "Temporary Access Pass";
     return (
-      <form action={codeAction} className="space-y-4" aria-labelledby="code-heading">
+      <form {...codeForm} className="space-y-4" aria-labelledby="code-heading">
         <p className="text-sm text-slate-700">{upn}</p>
         <h1 id="code-heading" className="text-2xl font-semibold">{isPass ? "Enter Temporary Access Pass" : "Enter code"}</h1>
         <p className="text-sm text-slate-700">{isPass ? "Enter the Temporary Access Pass your administrator gave you. Afterwards you can register a sign-in method in Security info." : `${method.prompt}.`}</p>
@@ -53,7 +58,7 @@ export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice
         <input type="hidden" name="methodId" value={method.methodId} />
         <input type="hidden" name="callbackUrl" value={callbackUrl} />
         {isPass ? (
-          <TextField key="pass" label="Temporary Access Pass" name="code" autoComplete="off" autoCapitalize="none" spellCheck={false} autoFocus required maxLength={64} errors={codeState.fieldErrors?.code} />
+          <TextField key="pass" label="Temporary Access Pass" name="code" autoComplete="off" data-secret autoCapitalize="none" spellCheck={false} autoFocus required maxLength={64} errors={codeState.fieldErrors?.code} />
         ) : (
           <TextField key="code" label="Code" name="code" inputMode="numeric" autoComplete="one-time-code" autoFocus required maxLength={64} errors={codeState.fieldErrors?.code} />
         )}
@@ -87,7 +92,7 @@ export function LoginFlow({ callbackUrl, notice }: { callbackUrl: string; notice
   }
 
   return (
-    <form action={passwordAction} className="space-y-4" aria-labelledby="password-heading">
+    <form {...passwordForm} className="space-y-4" aria-labelledby="password-heading">
       <Button type="button" variant="link" onClick={() => setUpnConfirmed(false)} aria-label={`Back: change account ${upn}`}>← {upn}</Button>
       <h1 id="password-heading" className="text-2xl font-semibold">Enter password</h1>
       <input type="hidden" name="upn" value={upn} />

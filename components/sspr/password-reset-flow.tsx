@@ -2,11 +2,12 @@
 
 import type { Challenge } from "altcha-lib";
 import Link from "next/link";
-import { useActionState, useCallback, useState } from "react";
+import { useCallback, useState, type FormEvent } from "react";
 import { passwordResetAction, type PasswordResetState } from "@/app/(auth)/passwordreset/actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { ProofOfWorkCaptcha } from "./proof-of-work-captcha";
 
 /**
@@ -15,7 +16,7 @@ import { ProofOfWorkCaptcha } from "./proof-of-work-captcha";
  * the server says the reset is at. Until a code is verified every account sees the same pages.
  */
 export function PasswordResetFlow({ challenge, minPasswordLength }: { challenge: Challenge; minPasswordLength: number }) {
-  const [state, action, pending] = useActionState<PasswordResetState, FormData>(passwordResetAction, { step: "account", challenge });
+  const [state, form, pending] = useFormAction<PasswordResetState>(passwordResetAction, { step: "account", challenge });
   const step = state.step ?? "account";
 
   if (step === "done") {
@@ -29,7 +30,7 @@ export function PasswordResetFlow({ challenge, minPasswordLength }: { challenge:
   }
   if (step === "newPassword") {
     return (
-      <form action={action} className="space-y-4" aria-labelledby="new-password-heading">
+      <form {...form} className="space-y-4" aria-labelledby="new-password-heading">
         <input type="hidden" name="intent" value="newPassword" />
         <h1 id="new-password-heading" className="text-2xl font-semibold">Choose a new password</h1>
         <TextField label="New password" name="password" type="password" autoComplete="new-password" required hint={`At least ${minPasswordLength} characters. Long phrases are good; common passwords and your user name are refused.`} errors={state.fieldErrors?.password} />
@@ -39,17 +40,17 @@ export function PasswordResetFlow({ challenge, minPasswordLength }: { challenge:
       </form>
     );
   }
-  if (step === "verify") return <VerifyStep state={state} action={action} pending={pending} />;
-  return <AccountStep state={state} action={action} pending={pending} challenge={state.challenge ?? challenge} />;
+  if (step === "verify") return <VerifyStep state={state} form={form} pending={pending} />;
+  return <AccountStep state={state} form={form} pending={pending} challenge={state.challenge ?? challenge} />;
 }
 
-type StepProps = { state: PasswordResetState; action: (formData: FormData) => void; pending: boolean };
+type StepProps = { state: PasswordResetState; form: { action: (formData: FormData) => void; onSubmit: (event: FormEvent<HTMLFormElement>) => void }; pending: boolean };
 
-function AccountStep({ state, action, pending, challenge }: StepProps & { challenge: Challenge }) {
+function AccountStep({ state, form, pending, challenge }: StepProps & { challenge: Challenge }) {
   const [solved, setSolved] = useState(false);
   const onSolved = useCallback((value: boolean) => setSolved(value), []);
   return (
-    <form action={action} className="space-y-4" aria-labelledby="reset-heading">
+    <form {...form} className="space-y-4" aria-labelledby="reset-heading">
       <input type="hidden" name="intent" value="start" />
       <h1 id="reset-heading" className="text-2xl font-semibold">Get back into your account</h1>
       <p className="text-sm text-slate-700">To recover your account, enter your user ID. We&apos;ll then ask you to verify who you are.</p>
@@ -64,13 +65,13 @@ function AccountStep({ state, action, pending, challenge }: StepProps & { challe
   );
 }
 
-function VerifyStep({ state, action, pending }: StepProps) {
+function VerifyStep({ state, form, pending }: StepProps) {
   const methods = state.methods ?? [];
   const [chosen, setChosen] = useState(methods[0]?.method ?? "");
   const method = methods.some((m) => m.method === chosen) ? chosen : methods[0]?.method;
   const second = (state.verifiedCount ?? 0) > 0;
   return (
-    <form action={action} className="space-y-4" aria-labelledby="verify-heading">
+    <form {...form} className="space-y-4" aria-labelledby="verify-heading">
       <h1 id="verify-heading" className="text-2xl font-semibold">{second ? "Verify with a second method" : "Verify your identity"}</h1>
       <p className="text-sm text-slate-700">
         {second

@@ -12,8 +12,6 @@ export type CurrentUser = {
   /** when this session's sign-in completed MFA (epoch ms), or null */
   sessionMfaAt: number | null;
   lastMfaAt: Date | null;
-  /** an administrator set a temporary password (new account or reset): the console waits until it's changed */
-  mustChangePassword: boolean;
 };
 
 /**
@@ -28,7 +26,9 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
     where: { id: session.userId },
     include: { roles: { select: { role: true } } },
   });
-  if (!user || !user.enabled || user.sessionVersion !== session.sessionVersion) return null;
+  // A temporary password from an administrator is replaced inside the sign-in, before any session
+  // (lib/signin/password-change-step.ts); a session of a user who still holds one is no session.
+  if (!user || !user.enabled || user.mustChangePassword || user.sessionVersion !== session.sessionVersion) return null;
   return {
     id: user.id,
     upn: user.upn,
@@ -36,7 +36,6 @@ export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
     roles: user.roles.map((r) => r.role),
     sessionMfaAt: session.mfaAt ?? null,
     lastMfaAt: user.lastMfaAt,
-    mustChangePassword: user.mustChangePassword,
   };
 });
 
@@ -49,14 +48,11 @@ export async function requireUser(options: { returnTo?: string } = {}): Promise<
 
 /**
  * For the admin console: a signed-in user whose roles grant `permission` (deny by default) and
- * whose session completed MFA. Refuses with 403 otherwise; sends a user who still has a temporary
- * password to Security info to change it.
+ * whose session completed MFA. Refuses with 403 otherwise.
  */
 export async function requirePermission(permission: Permission, options: { returnTo?: string } = {}): Promise<CurrentUser> {
   const user = await requireUser({ returnTo: options.returnTo ?? "/admin" });
   if (!rolesAllow(user.roles, permission)) forbidden();
   if (user.sessionMfaAt === null) redirect(`/login?callbackUrl=${encodeURIComponent(options.returnTo ?? "/admin")}&reason=mfa`);
-  // A temporary password from an administrator is changed before anything else (Security info).
-  if (user.mustChangePassword) redirect("/mysecurityinfo?reason=changePassword");
   return user;
 }

@@ -1,7 +1,6 @@
 import { getCurrentUser, type CurrentUser } from "./current-user";
 import { rolesAllow, type Permission } from "./permissions";
 import { isSameOrigin } from "./same-origin";
-import { TEMPORARY_PASSWORD_REASON } from "./validated-action";
 
 /**
  * The route-handler twin of requirePermission (W1): answers with a JSON 401/403 instead of a
@@ -20,6 +19,5 @@ export async function authorizeRoute(request: Request, permission: Permission): 
   if (user.sessionMfaAt === null) {
     return { ok: false, response: Response.json({ error: "This needs a sign-in with a second method." }, { status: 403 }) };
   }
-  if (user.mustChangePassword) return { ok: false, response: Response.json({ error: TEMPORARY_PASSWORD_REASON }, { status: 403 }) };
   return { ok: true, user };
 }

@@ -9,8 +9,6 @@ export type ActionState = {
   success?: string;
 };
 
-export const TEMPORARY_PASSWORD_REASON = "Your password is a temporary one from an administrator. Change it in Security info first.";
-
 type Access = "anyone" | "signedIn" | Permission;
 
 /**
@@ -30,7 +28,6 @@ export function validatedAction<Schema extends z.ZodType, Result extends ActionS
       if (options.access !== "signedIn") {
         if (!rolesAllow(user.roles, options.access)) return { error: "You don't have permission to do this. Ask a Global Administrator for the right role." };
         if (user.sessionMfaAt === null) return { error: "This needs a sign-in with a second method. Sign out and sign in again with your code." };
-        if (user.mustChangePassword) return { error: TEMPORARY_PASSWORD_REASON };
       }
     }
     // Forms always send FormData; anything else is a hand-made request (an answer, not a 500).

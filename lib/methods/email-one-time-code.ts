@@ -154,6 +154,8 @@ export async function verifyEmailOneTimeCode(options: {
   purpose: EmailCodePurpose;
   code: unknown;
   now?: Date;
+  /** where the code came from, for the audit events of a replay or a lock */
+  ipAddress?: string;
 }): Promise<EmailCodeCheckResult> {
   const { db, userId, purpose } = options;
   const now = options.now ?? new Date();
@@ -176,7 +178,7 @@ export async function verifyEmailOneTimeCode(options: {
   const audit = async (action: string, until?: Date) =>
     writeAuditEvent({
       db,
-      actor: { id: userId, upn: (await db.user.findUnique({ where: { id: userId }, select: { upn: true } }))?.upn ?? "" },
+      actor: { id: userId, upn: (await db.user.findUnique({ where: { id: userId }, select: { upn: true } }))?.upn ?? "", ipAddress: options.ipAddress },
       action,
       target: { type: "emailMethod", id: target.methodId, label },
       result: "failure",

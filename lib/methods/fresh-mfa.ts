@@ -46,7 +46,7 @@ export async function confirmFreshMfa(options: {
   const { methods } = await listMfaMethods({ db, userId: actor.id });
   const method = methods.find((m) => m.methodId === options.methodId);
   if (!method) return refuse(SecurityInfoFailure.NotFound, "Choose one of your own sign-in methods.");
-  const result = await verifyMfaMethodCode({ db, userId: actor.id, method, code: options.code, now });
+  const result = await verifyMfaMethodCode({ db, userId: actor.id, method, code: options.code, now, ipAddress: actor.ipAddress });
   await writeAuditEvent({
     db,
     actor,

@@ -38,6 +38,8 @@ export async function verifyOathCode(options: {
   credential: OathCredentialRef;
   code: unknown;
   now?: Date;
+  /** where the code came from, for the audit events of a replay or a lock */
+  ipAddress?: string;
 }): Promise<CodeCheckResult> {
   return verifyOathCodeForAnyMethod({ ...options, credentials: [options.credential] });
 }
@@ -61,6 +63,8 @@ export async function verifyOathCodeForAnyMethod(options: {
   now?: Date;
   /** the user row as read in this request: its lock, and the UPN its audit events name */
   user?: { upn: string; mfaLockedUntil: Date | null };
+  /** where the code came from, for the audit events of a replay or a lock */
+  ipAddress?: string;
 }): Promise<CodeCheckResult> {
   const { db, userId } = options;
   const now = options.now ?? new Date();
@@ -116,7 +120,7 @@ export async function verifyOathCodeForAnyMethod(options: {
   // A replayed code is a real code seen before, not a guess: it is refused and logged but does
   // not count towards the lockout (else a double-submitted form would lock a user out).
   if (replayedOn) {
-    await auditCodeEvent({ db, userId, upn: options.user?.upn, action: "Verification code replayed", credential: replayedOn });
+    await auditCodeEvent({ db, userId, upn: options.user?.upn, ipAddress: options.ipAddress, action: "Verification code replayed", credential: replayedOn });
     return {
       ok: false,
       failure: CodeCheckFailure.Replayed,
@@ -129,7 +133,7 @@ export async function verifyOathCodeForAnyMethod(options: {
   if (failure.lockedUntil) {
     // Only the failure that reached the threshold records the lock (concurrent ones see it too).
     if (failure.failedCount === lockoutPolicy().threshold) {
-      await auditCodeEvent({ db, userId, upn: options.user?.upn, action: "MFA locked after too many wrong codes", credential: tried, until: failure.lockedUntil });
+      await auditCodeEvent({ db, userId, upn: options.user?.upn, ipAddress: options.ipAddress, action: "MFA locked after too many wrong codes", credential: tried, until: failure.lockedUntil });
     }
     return { ...lockedResult(failure.lockedUntil), label: tried.label };
   }
@@ -142,11 +146,11 @@ export async function verifyOathCodeForAnyMethod(options: {
 }
 
 /** Security events of the code engine go to the audit log (W5) — never the code itself. */
-async function auditCodeEvent(options: { db: DatabaseOrTransaction; userId: string; upn?: string; action: string; credential: { id: string; kind: string; label: string }; until?: Date }) {
+async function auditCodeEvent(options: { db: DatabaseOrTransaction; userId: string; upn?: string; ipAddress?: string; action: string; credential: { id: string; kind: string; label: string }; until?: Date }) {
   const upn = options.upn ?? (await options.db.user.findUnique({ where: { id: options.userId }, select: { upn: true } }))?.upn;
   await writeAuditEvent({
     db: options.db,
-    actor: { id: options.userId, upn: upn ?? "" },
+    actor: { id: options.userId, upn: upn ?? "", ipAddress: options.ipAddress },
     action: options.action,
     target: { type: options.credential.kind, id: options.credential.id, label: options.credential.label },
     result: "failure",

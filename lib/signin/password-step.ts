@@ -6,6 +6,7 @@ import type { Database } from "../db/client";
 import { listMfaMethods, type MfaMethod } from "../methods/authentication-methods";
 import { TEMPORARY_ACCESS_PASS, temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
+import { stageOnceVerified } from "./password-change-step";
 import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "./pending-sign-in";
 import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource } from "./sign-in-log";
 
@@ -97,8 +98,12 @@ export async function checkPasswordStep(options: {
 
   // Without a mandatory requirement MFA is still asked of everyone who holds a usable method.
   const mfaRequired = firstChoice !== null;
+  // Without MFA to ask, a temporary password is still replaced before the session (Entra's order).
+  const verified = stageOnceVerified(user.mustChangePassword);
   const signInId = await record(
-    mfaRequired ? { status: "interrupted", failureReason: "Multi-factor authentication not completed yet", mfa: "pending" } : { status: "success", mfa: "pending" },
+    mfaRequired
+      ? { status: "interrupted", failureReason: "Multi-factor authentication not completed yet", mfa: "pending" }
+      : { status: verified.status, failureReason: verified.failureReason ?? undefined, mfa: "pending" },
   );
   const { handle, handleHash } = newSignInHandle();
   await db.pendingSignIn.create({
@@ -106,7 +111,7 @@ export async function checkPasswordStep(options: {
       handleHash,
       userId: user.id,
       signInId,
-      stage: mfaRequired ? "mfaRequired" : "complete",
+      stage: mfaRequired ? "mfaRequired" : verified.stage,
       resource,
       callbackUrl: options.callbackUrl,
       expiresAt: new Date(now.getTime() + PENDING_SIGN_IN_MINUTES * 60_000),

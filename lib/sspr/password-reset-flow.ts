@@ -226,7 +226,7 @@ async function answerVerifyPasswordResetCode(options: {
     return { outcome: "expired", message: "Too many codes were tried in this password reset. Start again." };
   }
 
-  const result = reset.eligible && reset.userId ? await checkCode({ db, userId: reset.userId, method, code: options.code, now }) : decoyCheck(options.code);
+  const result = reset.eligible && reset.userId ? await checkCode({ db, userId: reset.userId, method, code: options.code, now, ipAddress: client.ipAddress }) : decoyCheck(options.code);
   const audit = (result: "success" | "failure", details: Record<string, string | number>) =>
     writeAuditEvent({
       db,
@@ -251,17 +251,17 @@ async function answerVerifyPasswordResetCode(options: {
   return { outcome: "verified", next: nowVerified.length >= reset.methodsRequired ? "newPassword" : "anotherMethod" };
 }
 
-async function checkCode(options: { db: Database; userId: string; method: SsprMethod; code: string; now: Date }): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const { db, userId, method, code, now } = options;
+async function checkCode(options: { db: Database; userId: string; method: SsprMethod; code: string; now: Date; ipAddress: string }): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const { db, userId, method, code, now, ipAddress } = options;
   if (method === "email") {
-    const result = await verifyEmailOneTimeCode({ db, userId, purpose: "passwordReset", code, now });
+    const result = await verifyEmailOneTimeCode({ db, userId, purpose: "passwordReset", code, now, ipAddress });
     return result.ok ? { ok: true } : { ok: false, reason: result.failure };
   }
   const policy = await getSsprPolicy({ db });
   const standing = await loadSsprStanding({ db, policy, userId });
   const credentials = standing.credentials[method];
   if (!credentials.length) return { ok: false, reason: "notHeld" };
-  const result = await verifyOathCodeForAnyMethod({ db, userId, credentials, code, now });
+  const result = await verifyOathCodeForAnyMethod({ db, userId, credentials, code, now, ipAddress });
   return result.ok ? { ok: true } : { ok: false, reason: result.failure };
 }
 

@@ -5,6 +5,7 @@ import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import { rolesAllowOnTarget, type Permission } from "../auth/permissions";
 import type { Database, DatabaseOrTransaction, Transaction } from "../db/client";
 import { methodIdOf } from "../methods/authentication-methods";
+import type { SecurityNotice } from "../notify/notify-user";
 import { normaliseUpn } from "../users/create-user";
 
 /** Entra's limit: hardware tokens and authenticator apps together, per user. */
@@ -99,6 +100,21 @@ export async function clearDefaultMethodIfToken(options: { db: DatabaseOrTransac
 export function tokenTarget(token: { id: string; serialNumber: string }) {
   return { type: "hardwareToken", id: token.id, label: token.serialNumber };
 }
+
+/**
+ * What the user is told when an admin changes which tokens they hold (A4: a user hears about
+ * every change to their methods, whoever made it). Never a code or a seed.
+ */
+export const tokenNotice = {
+  assigned: (serialNumber: string): SecurityNotice => ({
+    subject: "A hardware token was assigned to you",
+    what: `An administrator assigned hardware token ${serialNumber} to your account. Activate it in Security info with the code it shows, or ask your helpdesk to.`,
+  }),
+  removed: (serialNumber: string): SecurityNotice => ({
+    subject: "A hardware token was removed from your account",
+    what: `An administrator removed hardware token ${serialNumber} from your account; it can no longer be used to sign in as you.`,
+  }),
+};
 
 /** Records a refused action in the audit log (W5) and returns the refusal for the form to show. */
 export async function refuseTokenAction(options: {

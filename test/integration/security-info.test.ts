@@ -346,7 +346,7 @@ describe("my sign-ins", () => {
     const first = await listMySignIns({ db, userId: user.id });
     expect(first).toMatchObject({ page: 1, pageCount: 2, total: MY_SIGN_INS_PAGE_SIZE + 3 });
     expect(first.signIns).toHaveLength(MY_SIGN_INS_PAGE_SIZE);
-    expect(first.signIns[0]).toMatchObject({ status: "success", method: "Password", resource: "Security info", ipAddress: "192.0.2.1", browser: "Chrome on Linux" });
+    expect(first.signIns[0]).toMatchObject({ status: "success", steps: [{ method: "Password", succeeded: true }], resource: "Security info", ipAddress: "192.0.2.1", browser: "Chrome on Linux" });
     expect(first.signIns[0].createdAt.getTime()).toBeGreaterThan(first.signIns[1].createdAt.getTime());
     const second = await listMySignIns({ db, userId: user.id, page: 2 });
     expect(second.signIns).toHaveLength(3);
@@ -354,5 +354,22 @@ describe("my sign-ins", () => {
     expect(ids.size).toBe(MY_SIGN_INS_PAGE_SIZE + 3);
     expect(await listMySignIns({ db, userId: other.user.id })).toMatchObject({ total: 1 });
     expect((await listMySignIns({ db, userId: user.id, page: 99 })).page).toBe(2);
+  });
+
+  it("shows each authentication step with its result: a wrong code then a right one", async () => {
+    const { user } = await makeActor();
+    const now = new Date(Date.now() - minutes(1));
+    const token = await activeToken(user.id);
+    const signIn = await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client: { ipAddress: "203.0.113.9", userAgent: "test" } });
+    if (signIn.outcome !== "mfaRequired") throw new Error(`expected an MFA step, got ${signIn.outcome}`);
+    expect(await checkCodeStep({ db, handle: signIn.handle, methodId: tokenMethod(token.id), code: wrongCode(token, now) })).toMatchObject({ outcome: "retry" });
+    expect(await checkCodeStep({ db, handle: signIn.handle, methodId: tokenMethod(token.id), code: tokenCode(token, new Date()) })).toEqual({ outcome: "complete" });
+    const [mine] = (await listMySignIns({ db, userId: user.id })).signIns;
+    expect(mine.status).toBe("success");
+    expect(mine.steps).toEqual([
+      { position: 1, method: "Password", detail: "", succeeded: true, resultDetail: "Correct password" },
+      { position: 2, method: "OATH verification code", detail: `Serial number ${token.serialNumber}`, succeeded: false, resultDetail: "Invalid verification code" },
+      { position: 3, method: "OATH verification code", detail: `Serial number ${token.serialNumber}`, succeeded: true, resultDetail: "MFA completed with a verification code" },
+    ]);
   });
 });

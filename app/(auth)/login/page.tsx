@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { LoginFlow } from "@/components/signin/login-flow";
 import { safeCallbackUrl } from "@/lib/signin/safe-callback-url";
+import { minimumPasswordLength } from "@/lib/users/password-rules";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -17,7 +18,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
     <main className="flex min-h-screen items-start justify-center px-4 pt-16 sm:pt-24">
       <div className="w-full max-w-md rounded-lg bg-white p-8 shadow">
         <p className="mb-6 text-sm font-semibold text-slate-600">Contoso · Security info portal</p>
-        <LoginFlow callbackUrl={safeCallbackUrl(params.callbackUrl)} notice={reason ? NOTICES[reason] : undefined} />
+        <LoginFlow callbackUrl={safeCallbackUrl(params.callbackUrl)} notice={reason ? NOTICES[reason] : undefined} minPasswordLength={minimumPasswordLength()} />
       </div>
     </main>
   );

@@ -117,7 +117,9 @@ export async function runTokenImport(options: {
         actor,
         action: "Import hardware tokens",
         target: { type: "tokenImport", id: importId, label: upload.fileName },
+        result: importAuditResult(result),
         details: {
+          rows: result.totalRows,
           imported: result.importedCount,
           alreadyPresent: result.alreadyPresentCount,
           failed: result.failedCount,
@@ -155,6 +157,15 @@ export async function runTokenImport(options: {
     sealer?.close();
     store.close();
   }
+}
+
+/**
+ * How the audit log rates a finished upload: an upload whose every row failed changed nothing
+ * and is a failure; one with some failed rows is a partial success; the counts say the rest.
+ */
+export function importAuditResult(counts: { importedCount: number; alreadyPresentCount: number; failedCount: number }): "success" | "partial" | "failure" {
+  if (counts.failedCount === 0) return "success";
+  return counts.importedCount + counts.alreadyPresentCount === 0 ? "failure" : "partial";
 }
 
 /**

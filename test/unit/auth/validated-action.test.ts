@@ -3,7 +3,7 @@ import { z } from "zod";
 
 // The DAL needs a request: a stand-in signed-in user answers for it here.
 vi.mock("../../../lib/auth/current-user", () => ({
-  getCurrentUser: async () => ({ id: "u1", upn: "u1@contoso.example", displayName: "U", roles: [], sessionMfaAt: null, lastMfaAt: null, mustChangePassword: false }),
+  getCurrentUser: async () => ({ id: "u1", upn: "u1@contoso.example", displayName: "U", roles: [], sessionMfaAt: null, lastMfaAt: null }),
 }));
 const { validatedAction } = await import("../../../lib/auth/validated-action");
 
