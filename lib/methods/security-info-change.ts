@@ -5,8 +5,11 @@ import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { DatabaseOrTransaction } from "../db/client";
 import { notifyUser, type SecurityNotice } from "../notify/notify-user";
 
-/** The signed-in user changing their own Security info; every query filters by `id`. */
-export type SecurityInfoActor = AuditActor & { id: string; upn: string };
+/**
+ * The signed-in user changing their own Security info; every query filters by `id`. `sessionId`
+ * is the session they act in: the fresh-MFA gate reads that session's own MFA time (A4).
+ */
+export type SecurityInfoActor = AuditActor & { id: string; upn: string; sessionId: string };
 
 /** Why a change was refused; the page reacts to some (e.g. asks for a code on FreshMfaRequired). */
 export enum SecurityInfoFailure {

@@ -1,4 +1,5 @@
 import { verifyPassword } from "../auth/password";
+import { blockedMessage } from "../conditional-access/enter-resource";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
 import { policyResultsFor, type MfaProgress } from "../conditional-access/policy-results";
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
@@ -16,10 +17,6 @@ export const ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE =
   "The admin console requires a second sign-in method. Sign in to Security info, add a hardware token or authenticator app, then come back.";
 export const NEEDS_METHOD_MESSAGE =
   "Your organisation requires a second sign-in method here, and you don't have one yet. Contact your helpdesk: they can give you a hardware token or a Temporary Access Pass so you can register one.";
-
-function blockedMessage(resource: SignInResource): string {
-  return `Your organisation's Conditional Access policy blocks you from signing in to ${resource}. Contact your helpdesk if you think this is wrong.`;
-}
 
 /** A way to answer the second step: one of the user's methods, or their Temporary Access Pass. */
 export type SignInChoice = Pick<MfaMethod, "methodId" | "prompt"> & { type: MfaMethod["type"] | typeof TEMPORARY_ACCESS_PASS };

@@ -18,7 +18,7 @@ export async function changeOwnPassword(options: {
 }): Promise<SecurityInfoResult> {
   const { db, actor } = options;
   const now = options.now ?? new Date();
-  const gate = await freshMfaRefusal({ db, userId: actor.id, now });
+  const gate = await freshMfaRefusal({ db, actor, now });
   if (gate) return gate;
   const problem = newPasswordProblem({ password: options.newPassword, upn: actor.upn });
   if (problem) return refuse(SecurityInfoFailure.Invalid, problem);
