@@ -5,15 +5,10 @@ import type { DatabaseOrTransaction } from "../db/client";
 /** A session ends this long after its sign-in, however often it is used (A3). */
 export const DEFAULT_SESSION_MAX_HOURS = 12;
 
-/** SESSION_MAX_HOURS: the absolute lifetime, in hours (fractions allowed; at most 30 days). */
-export function sessionMaxHours(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.SESSION_MAX_HOURS;
-  if (raw === undefined || raw.trim() === "") return DEFAULT_SESSION_MAX_HOURS;
-  const hours = Number(raw);
-  if (!Number.isFinite(hours) || hours <= 0 || hours > 24 * 30) {
-    throw new Error(`SESSION_MAX_HOURS must be a number of hours above 0 and at most 720 (got "${raw}").`);
-  }
-  return hours;
+/** SESSION_MAX_HOURS: the absolute lifetime in hours (fractions allowed, at most 30 days; anything else: the default). */
+export function sessionMaxHours(): number {
+  const hours = Number(process.env.SESSION_MAX_HOURS ?? DEFAULT_SESSION_MAX_HOURS);
+  return Number.isFinite(hours) && hours > 0 ? Math.min(hours, 24 * 30) : DEFAULT_SESSION_MAX_HOURS;
 }
 
 /** A session as every request sees it: still open, with its own MFA time and evaluated resources. */

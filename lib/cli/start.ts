@@ -1,7 +1,7 @@
 /**
  * `npm start`: makes the portal run from a fresh clone — generated clients, migrations, the demo
  * organisation on an empty database, a production build when the sources changed — then serves
- * it with `next start` and says how to sign in.
+ * it (Next.js behind lib/cli/serve-portal.mjs) and says how to sign in.
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -68,7 +68,13 @@ async function main() {
   }
   const port = process.env.PORT ?? "3000";
   console.log(`› Serving http://localhost:${port}  — sign in at http://localhost:${port}/login`);
-  const server = spawn(process.execPath, [nextCli, dev ? "dev" : "start", "-p", port], { cwd: projectRoot, stdio: "inherit", env: process.env });
+  // Next.js behind our own HTTP server (serve-portal.mjs): the only way the portal learns each
+  // request's socket address, which TRUSTED_PROXIES decides about.
+  const server = spawn(process.execPath, [path.join(projectRoot, "lib", "cli", "serve-portal.mjs"), ...(dev ? ["--dev"] : [])], {
+    cwd: projectRoot,
+    stdio: "inherit",
+    env: { ...process.env, PORT: port, NODE_ENV: dev ? "development" : "production" },
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   server.on("exit", (code) => process.exit(code ?? 0));
 }
