@@ -4,7 +4,7 @@ import { z } from "zod";
 import { loadKey } from "../crypto/key-file";
 import { getDb } from "../db/client";
 import { redeemSignInHandle } from "../signin/redeem-sign-in";
-import { revokeUserSession, sessionMaxHours } from "./user-session";
+import { openUserSession, revokeUserSession, sessionMaxHours } from "./user-session";
 
 /**
  * The cookie never outlives the session's absolute lifetime (SESSION_MAX_HOURS); Auth.js re-issues
@@ -50,14 +50,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   ],
   events: {
     // Sign out (the portal's button or Auth.js's own endpoint) revokes the session itself, so a
-    // copy of the cookie taken before is refused too (A3).
+    // copy of the cookie taken before is refused too (A6).
     async signOut(message) {
       const sessionId = "token" in message ? message.token?.sid : undefined;
       if (typeof sessionId === "string") await revokeUserSession({ db: getDb(), sessionId, now: new Date() });
     },
   },
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) {
         const signedIn = user as { id: string; sessionVersion: number; sessionId: string; sessionExpiresAt: number };
         token.uid = signedIn.id;
@@ -65,10 +65,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         token.sid = signedIn.sessionId;
         token.end = signedIn.sessionExpiresAt;
       }
-      // Past its absolute end (or from before sessions had one) the cookie is dropped, however
-      // often /api/auth/session re-issued it.
-      if (typeof token.sid !== "string" || typeof token.end !== "number" || Date.now() >= token.end) return null;
-      return token;
+      // Past its absolute end, signed out, or from before sessions had a record: the cookie is
+      // dropped, however often /api/auth/session re-issued it.
+      if (typeof token.sid !== "string" || typeof token.uid !== "string" || typeof token.end !== "number") return null;
+      if (user) return token;
+      const open = await openUserSession({ db: getDb(), sessionId: token.sid, userId: token.uid, now: new Date() });
+      return open ? token : null;
     },
     session({ session, token }) {
       return Object.assign(session, {

@@ -55,7 +55,7 @@ function socketAddress(list: Headers): string | null {
  * socket's own address, unless it is one of TRUSTED_PROXIES: then X-Forwarded-For is read from
  * the right, skipping our own proxies, and the first hop they didn't add is the client (what a
  * client writes further left is never reached). Empty when the portal isn't served by
- * lib/cli/serve-portal.mjs, which alone knows the socket.
+ * lib/cli/serve-portal.mjs, which alone knows the socket (W7).
  */
 export function clientIpAddress(list: Headers, proxies: BlockList = trustedProxies()): string {
   const peer = socketAddress(list);

@@ -2,7 +2,7 @@ import type { ConditionalAccessResource } from "../conditional-access/policy-mod
 import { formatResources, parseResources } from "../conditional-access/policy-model";
 import type { DatabaseOrTransaction } from "../db/client";
 
-/** A session ends this long after its sign-in, however often it is used (A3). */
+/** A session ends this long after its sign-in, however often it is used (A6). */
 export const DEFAULT_SESSION_MAX_HOURS = 12;
 
 /** SESSION_MAX_HOURS: the absolute lifetime in hours (fractions allowed, at most 30 days; anything else: the default). */
@@ -45,7 +45,7 @@ export async function openUserSession(options: { db: DatabaseOrTransaction; sess
   return { id: row.id, userId: row.userId, expiresAt: row.expiresAt, mfaAt: row.mfaAt, resources: parseResources(row.resources) };
 }
 
-/** Sign out: this session's cookie is refused from now on, wherever a copy of it turns up. */
+/** Sign out: this session's cookie is refused from now on, wherever a copy of it turns up (A6). */
 export async function revokeUserSession(options: { db: DatabaseOrTransaction; sessionId: string; now: Date }): Promise<void> {
   await options.db.userSession.updateMany({ where: { id: options.sessionId, revokedAt: null }, data: { revokedAt: options.now } });
 }

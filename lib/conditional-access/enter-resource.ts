@@ -20,7 +20,7 @@ export function blockedMessage(resource: SignInResource): string {
  * new sign-in would be. A block refuses; a required MFA the session hasn't done sends the user
  * to sign in again; otherwise the session may use the resource from now on. Every evaluation
  * is a row of the sign-in log with its policies' results; a resource already evaluated for this
- * session costs nothing.
+ * session costs nothing (A7).
  */
 export async function enterResource(options: {
   db: Database;

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { DatabaseOrTransaction } from "../db/client";
 
 /**
- * The sign-in throttle (smart lockout, after Entra's): wrong passwords are counted in the
+ * The sign-in throttle (A5; smart lockout, after Entra's): wrong passwords are counted in the
  * database — the same on every instance — twice: per account *and source address*, which locks
  * soon, and per account from every address, which locks only at a much higher count. An attacker
  * guessing from one address locks themselves out there quickly, while the user signing in from

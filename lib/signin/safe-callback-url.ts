@@ -6,7 +6,7 @@ const OWN_ORIGIN = "http://portal.invalid";
 
 /**
  * The one gate for every "go back to" address — after sign-in, the registration interrupt's
- * Skip/Continue, the proxy's sign-in redirect (no open redirect). The value is parsed the way a
+ * Skip/Continue, the proxy's sign-in redirect (no open redirect, W6). The value is parsed the way a
  * browser will (WHATWG URL: tabs and newlines dropped, `\` read as `/`), so `//x`, `/\x`,
  * `/%09/x` (a tab once decoded), `https:x` or `/..//x` resolve to another origin or scheme and are
  * replaced by the default. What comes back is the serialised path and query only — percent-
