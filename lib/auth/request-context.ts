@@ -12,8 +12,8 @@ function plainAddress(address: string): string {
 }
 
 /**
- * TRUSTED_PROXIES: the reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For and
- * X-Forwarded-Proto count. Unset: none — the portal is reached directly and only the socket's
+ * TRUSTED_PROXIES: the reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For
+ * counts. Unset: none — the portal is reached directly and only the socket's
  * address counts. A malformed entry is an error naming it (every request that needs the address
  * fails, in the log) rather than a guess that might trust too much.
  */
@@ -76,10 +76,12 @@ export async function currentClientInfo(): Promise<ClientInfo> {
   return { ipAddress: clientIpAddress(list), userAgent: list.get("user-agent") ?? "" };
 }
 
-/** Whether the browser reached us over HTTPS: a trusted proxy's X-Forwarded-Proto says so. Cookies are then Secure. */
+/**
+ * Whether the browser reached us over HTTPS (through a proxy): cookies are then Secure. Read from
+ * X-Forwarded-Proto whoever sends it, as Auth.js does for the session cookie, so both cookies
+ * agree; a client claiming HTTPS over plain HTTP only makes its own cookies unusable.
+ */
 export async function requestIsHttps(): Promise<boolean> {
   const list = await headers();
-  const peer = socketAddress(list);
-  if (peer === null || !isTrusted(trustedProxies(), peer)) return false;
   return list.get("x-forwarded-proto")?.split(",")[0].trim() === "https";
 }
