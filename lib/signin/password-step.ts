@@ -7,7 +7,7 @@ import type { Database } from "../db/client";
 import { listMfaMethods, type MfaMethod } from "../methods/authentication-methods";
 import { TEMPORARY_ACCESS_PASS, temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
-import { activePasswordLock, clearPasswordFailures, minutesUntil, recordPasswordFailure, signInLockedMessage } from "./password-throttle";
+import { clearPasswordFailures, minutesUntil, recordPasswordFailure, passwordThrottleState, signInLockedMessage } from "./password-throttle";
 import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "./pending-sign-in";
 import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource } from "./sign-in-log";
 
@@ -29,8 +29,8 @@ export type PasswordStepResult =
 
 /**
  * First factor: checks the password (argon2id, decoy hash for unknown users so timing matches)
- * under the sign-in throttle (password-throttle.ts), writes the sign-in record, and opens the server-side pending sign-in that the code step or
- * the session redeems. Conditional Access decides: a block refuses, an enforced require-MFA
+ * under the sign-in throttle (password-throttle.ts), writes the sign-in record, and opens the
+ * server-side pending sign-in that the code step or the session redeems. Conditional Access decides: a block refuses, an enforced require-MFA
  * policy (and the admin console, always) needs a usable method; otherwise MFA is still asked
  * when the user holds a usable method. Every policy's result is stored on the sign-in.
  */
@@ -46,14 +46,13 @@ export async function checkPasswordStep(options: {
   const now = options.now ?? new Date();
   const upn = normaliseUpn(options.upn);
   const resource = resourceFor(options.callbackUrl);
-  const user = await db.user.findUnique({
-    where: { upn },
-    omit: { passwordHash: false },
-  });
   // The sign-in throttle first: while locked no password is checked (nor hashed), so the right
   // one is refused like any other, for a real account and an unknown UPN alike.
   const throttle = { db, upn, ipAddress: client.ipAddress, now };
-  const passwordLockedUntil = await activePasswordLock(throttle);
+  const [user, { lockedUntil: passwordLockedUntil, counted }] = await Promise.all([
+    db.user.findUnique({ where: { upn }, omit: { passwordHash: false } }),
+    passwordThrottleState(throttle),
+  ]);
   if (passwordLockedUntil) {
     await createSignInRecord({
       db, upn, userId: user?.id ?? null, resource, client, status: "failure", failureReason: "Sign-in locked after too many wrong passwords",
@@ -72,7 +71,7 @@ export async function checkPasswordStep(options: {
     });
     return { outcome: "failed", message: BAD_CREDENTIALS_MESSAGE };
   }
-  await clearPasswordFailures(throttle);
+  if (counted) await clearPasswordFailures(throttle);
 
   const [{ methods }, decision, temporaryAccessPass] = await Promise.all([
     listMfaMethods({ db, userId: user.id }),

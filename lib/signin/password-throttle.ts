@@ -58,15 +58,15 @@ export function signInLockedMessage(minutes: number): string {
   return `Your account is temporarily locked to prevent unauthorised use. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }
 
-/** When the sign-in of `upn` from `ipAddress` is locked, the lock's end; null when a password may be tried. */
-export async function activePasswordLock(options: { db: DatabaseOrTransaction; upn: string; ipAddress: string; now: Date }): Promise<Date | null> {
+/**
+ * Where the sign-in of `upn` from `ipAddress` stands: the end of a lock (null when a password may
+ * be tried), and whether any failures are counted (so a right password has something to clear).
+ */
+export async function passwordThrottleState(options: { db: DatabaseOrTransaction; upn: string; ipAddress: string; now: Date }): Promise<{ lockedUntil: Date | null; counted: boolean }> {
   const keys = throttleKeys(options.upn, options.ipAddress);
-  const rows = await options.db.passwordThrottle.findMany({
-    where: { key: { in: [keys.address, keys.account] }, lockedUntil: { gt: options.now } },
-    select: { lockedUntil: true },
-  });
-  const ends = rows.map((row) => row.lockedUntil!.getTime());
-  return ends.length ? new Date(Math.max(...ends)) : null;
+  const rows = await options.db.passwordThrottle.findMany({ where: { key: { in: [keys.address, keys.account] } }, select: { lockedUntil: true } });
+  const ends = rows.flatMap((row) => (row.lockedUntil && row.lockedUntil > options.now ? [row.lockedUntil.getTime()] : []));
+  return { lockedUntil: ends.length ? new Date(Math.max(...ends)) : null, counted: rows.length > 0 };
 }
 
 /** Minutes until a lock ends, rounded up (at least 1), so "Try again in N minutes" is never early. */
