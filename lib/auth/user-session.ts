@@ -60,3 +60,10 @@ export async function addSessionResource(options: { db: DatabaseOrTransaction; s
   const resources = formatResources([...options.session.resources, options.resource]);
   await options.db.userSession.update({ where: { id: options.session.id }, data: { resources } });
 }
+
+/** Sessions ended (expired or signed out) more than a day ago are of no further use; their sign-ins stay in the log. */
+export async function deleteEndedUserSessions(options: { db: DatabaseOrTransaction; now: Date }): Promise<number> {
+  const dayAgo = new Date(options.now.getTime() - 24 * 3_600_000);
+  const { count } = await options.db.userSession.deleteMany({ where: { OR: [{ expiresAt: { lt: dayAgo } }, { revokedAt: { lt: dayAgo } }] } });
+  return count;
+}

@@ -100,6 +100,15 @@ export async function recordPasswordFailure(options: { db: DatabaseOrTransaction
   }
 }
 
+/** Counters quiet for a day and not locked: they would start over anyway (the periodic sweep). */
+export async function deleteStalePasswordCounters(options: { db: DatabaseOrTransaction; now: Date }): Promise<number> {
+  const { now } = options;
+  const { count } = await options.db.passwordThrottle.deleteMany({
+    where: { lastFailureAt: { lt: new Date(now.getTime() - OBSERVATION_WINDOW_MS) }, OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] },
+  });
+  return count;
+}
+
 /** The right password (outside a lock): this address's and the account's counters start over. */
 export async function clearPasswordFailures(options: { db: DatabaseOrTransaction; upn: string; ipAddress: string }): Promise<void> {
   const keys = throttleKeys(options.upn, options.ipAddress);

@@ -1,7 +1,7 @@
 // Findings 3, 4, 6 and 8 of the outside review (issue 12), reproduced against the real database:
 // each test is the attack as reported, and fails on the code before the fix.
 import { afterEach, describe, expect, it } from "vitest";
-import { openUserSession, revokeUserSession, sessionMaxHours } from "../../lib/auth/user-session";
+import { deleteEndedUserSessions, openUserSession, revokeUserSession, sessionMaxHours } from "../../lib/auth/user-session";
 import { enterResource } from "../../lib/conditional-access/enter-resource";
 import { saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
 import { getDb } from "../../lib/db/client";
@@ -11,7 +11,7 @@ import { FRESH_MFA_MINUTES, confirmFreshMfa } from "../../lib/methods/fresh-mfa"
 import { SecurityInfoFailure } from "../../lib/methods/security-info-change";
 import { checkCodeStep } from "../../lib/signin/code-step";
 import { BAD_CREDENTIALS_MESSAGE, checkPasswordStep } from "../../lib/signin/password-step";
-import { lockMinutesAfter, passwordThrottlePolicy } from "../../lib/signin/password-throttle";
+import { deleteStalePasswordCounters, lockMinutesAfter, passwordThrottlePolicy, passwordThrottleState, recordPasswordFailure } from "../../lib/signin/password-throttle";
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
 import { changeOwnPassword } from "../../lib/users/change-password";
 import { verifyCodeForRelyingService } from "../../lib/verification-api/verify-code-for-relying-service";
@@ -197,5 +197,30 @@ describe("sessions hard-expire, and Sign out revokes (finding 8)", () => {
 
     await revokeUserSession({ db, sessionId: identity.sessionId, now: start });
     expect(await open(start)).toBeNull();
+  });
+
+  it("the sweep deletes sessions ended over a day ago and counters quiet for a day, nothing live", async () => {
+    const user = await makeUser();
+    const now = new Date();
+    const make = (data: { expiresAt: Date; revokedAt?: Date }) => db.userSession.create({ data: { userId: user.id, resources: "Security info", ...data } });
+    const live = await make({ expiresAt: new Date(now.getTime() + minutes(60)) });
+    const justEnded = await make({ expiresAt: new Date(now.getTime() - minutes(60)) });
+    const longExpired = await make({ expiresAt: new Date(now.getTime() - minutes(25 * 60)) });
+    const longRevoked = await make({ expiresAt: new Date(now.getTime() + minutes(60)), revokedAt: new Date(now.getTime() - minutes(25 * 60)) });
+    await deleteEndedUserSessions({ db, now });
+    const left = (await db.userSession.findMany({ where: { userId: user.id } })).map((row) => row.id).sort();
+    expect(left).toEqual([live.id, justEnded.id].sort());
+    expect(left).not.toContain(longExpired.id);
+    expect(left).not.toContain(longRevoked.id);
+
+    const upn = `${unique("sweep")}@contoso.example`;
+    await recordPasswordFailure({ db, upn, ipAddress: "198.51.100.90", now: new Date(now.getTime() - minutes(25 * 60)) });
+    const fresh = `${unique("sweep")}@contoso.example`;
+    await recordPasswordFailure({ db, upn: fresh, ipAddress: "198.51.100.90", now });
+    const state = (who: string) => passwordThrottleState({ db, upn: who, ipAddress: "198.51.100.90", now });
+    expect((await state(upn)).counted).toBe(true);
+    expect(await deleteStalePasswordCounters({ db, now })).toBeGreaterThanOrEqual(2);
+    expect((await state(upn)).counted).toBe(false);
+    expect((await state(fresh)).counted).toBe(true);
   });
 });
