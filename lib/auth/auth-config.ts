@@ -41,7 +41,6 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           name: identity.displayName,
           email: identity.upn,
           sessionVersion: identity.sessionVersion,
-          mfaAt: identity.mfaAt,
           sessionId: identity.sessionId,
           sessionExpiresAt: identity.sessionExpiresAt,
         };

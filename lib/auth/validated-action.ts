@@ -9,6 +9,8 @@ export type ActionState = {
   success?: string;
 };
 
+const NEEDS_MFA_REASON = "This needs a sign-in with a second method. Sign out and sign in again with your code.";
+
 export const TEMPORARY_PASSWORD_REASON = "Your password is a temporary one from an administrator. Change it in Security info first.";
 
 type Access = "anyone" | "signedIn" | Permission;
@@ -31,12 +33,12 @@ export function validatedAction<Schema extends z.ZodType, Result extends ActionS
       if (!user) return { error: "Your session has ended. Sign in again to continue." };
       if (options.access !== "signedIn") {
         if (!rolesAllow(user.roles, options.access)) return { error: "You don't have permission to do this. Ask a Global Administrator for the right role." };
-        if (user.sessionMfaAt === null) return { error: "This needs a sign-in with a second method. Sign out and sign in again with your code." };
+        if (user.sessionMfaAt === null) return { error: NEEDS_MFA_REASON };
       }
       if (options.resource !== null) {
         const entry = await enterResourceAs(user, options.access === "signedIn" ? "Security info" : "Admin console");
         if (entry.outcome === "blocked") return { error: entry.message };
-        if (entry.outcome === "mfaRequired") return { error: "This needs a sign-in with a second method. Sign out and sign in again with your code." };
+        if (entry.outcome === "mfaRequired") return { error: NEEDS_MFA_REASON };
       }
       if (options.access !== "signedIn" && user.mustChangePassword) return { error: TEMPORARY_PASSWORD_REASON };
     }
