@@ -1,4 +1,4 @@
-import { getCurrentUser, type CurrentUser } from "./current-user";
+import { enterResourceAs, getCurrentUser, type CurrentUser } from "./current-user";
 import { rolesAllow, type Permission } from "./permissions";
 import { isSameOrigin } from "./same-origin";
 
@@ -18,6 +18,10 @@ export async function authorizeRoute(request: Request, permission: Permission): 
   }
   if (user.sessionMfaAt === null) {
     return { ok: false, response: Response.json({ error: "This needs a sign-in with a second method." }, { status: 403 }) };
+  }
+  const entry = await enterResourceAs(user, "Admin console");
+  if (entry.outcome !== "allowed") {
+    return { ok: false, response: Response.json({ error: entry.outcome === "blocked" ? entry.message : "This needs a sign-in with a second method." }, { status: 403 }) };
   }
   return { ok: true, user };
 }

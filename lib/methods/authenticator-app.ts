@@ -39,7 +39,7 @@ export async function startAuthenticatorAppSetup(options: {
 }): Promise<SecurityInfoResult<AppSetup>> {
   const { db, actor } = options;
   const now = options.now ?? new Date();
-  const gate = await freshMfaRefusal({ db, userId: actor.id, now });
+  const gate = await freshMfaRefusal({ db, actor, now });
   if (gate) return gate;
   if (!(await methodsAllowedForUser({ db, userId: actor.id })).allowed.has("softwareOath")) {
     return refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("softwareOath"));

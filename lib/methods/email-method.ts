@@ -22,7 +22,7 @@ export async function startEmailMethodSetup(options: {
   const { db, actor } = options;
   const now = options.now ?? new Date();
   const address = options.address.trim().toLowerCase();
-  const gate = await freshMfaRefusal({ db, userId: actor.id, now });
+  const gate = await freshMfaRefusal({ db, actor, now });
   if (gate) return gate;
   if (!(await methodsAllowedForUser({ db, userId: actor.id })).allowed.has("email")) {
     return refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("email"));

@@ -26,12 +26,15 @@ export function defaultMethodLabel(method: MfaMethod): string {
   return `${method.type} – code (${method.type === "Hardware token" ? method.detail.replace("Serial number ", "") : method.label})`;
 }
 
-/** Everything the user's Security info page shows, from the user's own rows only. */
-export async function getSecurityInfo(options: { db: DatabaseOrTransaction; userId: string; now?: Date }) {
+/**
+ * Everything the user's Security info page shows, from the user's own rows only. `sessionMfaAt`
+ * is the viewing session's own last MFA (none: a change would ask for a code first).
+ */
+export async function getSecurityInfo(options: { db: DatabaseOrTransaction; userId: string; sessionMfaAt?: Date | null; now?: Date }) {
   const { db, userId } = options;
   const now = options.now ?? new Date();
   const [user, { methods, defaultMethod }, tokens, { allowed, policy }, tap] = await Promise.all([
-    db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordChangedAt: true, lastMfaAt: true } }),
+    db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordChangedAt: true } }),
     listMfaMethods({ db, userId }),
     db.hardwareToken.findMany({
       where: { userId },
@@ -73,7 +76,7 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
       ...(allowed.has("email") && !email?.confirmedAt ? ["email" as const] : []),
     ],
     /** false when a change would first ask for a code (the fresh-MFA gate, A4) */
-    mfaFresh: methods.length === 0 || mfaIsFresh({ lastMfaAt: user.lastMfaAt, now }),
+    mfaFresh: methods.length === 0 || mfaIsFresh({ sessionMfaAt: options.sessionMfaAt ?? null, now }),
   };
 }
 

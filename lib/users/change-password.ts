@@ -1,7 +1,7 @@
 import { hashPassword } from "../auth/password";
 import type { Database, Transaction } from "../db/client";
 import { freshMfaRefusal } from "../methods/fresh-mfa";
-import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "../methods/security-info-change";
+import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type MethodOwner, type SecurityInfoActor, type SecurityInfoResult } from "../methods/security-info-change";
 import { newPasswordProblem } from "./password-rules";
 
 /**
@@ -15,7 +15,7 @@ export async function changeOwnPassword(options: {
   now?: Date;
 }): Promise<SecurityInfoResult> {
   const now = options.now ?? new Date();
-  const gate = await freshMfaRefusal({ db: options.db, userId: options.actor.id, now });
+  const gate = await freshMfaRefusal({ db: options.db, actor: options.actor, now });
   if (gate) return gate;
   return setOwnPassword({ ...options, now });
 }
@@ -29,7 +29,7 @@ export async function changeOwnPassword(options: {
  */
 export async function setOwnPassword(options: {
   db: Database;
-  actor: SecurityInfoActor;
+  actor: MethodOwner;
   newPassword: string;
   now: Date;
   details?: Record<string, string | number | boolean | null>;

@@ -128,8 +128,8 @@ test.describe("Security info", () => {
     const token = await makeActivatedToken(user.id);
     await signIn(page, user, token);
 
-    // The page was loaded while MFA was fresh; it goes stale before the change is submitted.
-    await db().user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
+    // The page was loaded while the session's MFA was fresh; it goes stale before the change is submitted.
+    await db().userSession.updateMany({ where: { userId: user.id }, data: { mfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
     const dialog = await openAdd(page, "Authenticator app");
     await submit(page, "Next");
     await expect(dialog.getByRole("heading", { name: "Verify your identity" })).toBeVisible();
@@ -143,7 +143,7 @@ test.describe("Security info", () => {
     await expect(dialog.getByTestId("app-secret")).toBeAttached();
 
     // A page opened while stale asks before showing the form at all.
-    await db().user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
+    await db().userSession.updateMany({ where: { userId: user.id }, data: { mfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
     await page.reload();
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page.getByRole("dialog").getByRole("heading", { name: "Verify your identity" })).toBeVisible();

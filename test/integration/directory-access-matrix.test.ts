@@ -14,6 +14,8 @@ import { actionEntries, ADMIN_ROUTE_TABLE, filesNamed, unlistedAdminFiles } from
 let caller: CurrentUser | null = null;
 vi.mock("../../lib/auth/current-user", () => ({
   getCurrentUser: async () => caller,
+  // Conditional Access lets the caller in (its own evaluation is tested in security-hardening.test.ts).
+  enterResourceAs: async () => ({ outcome: "allowed" }),
   requireUser: async () => { throw new Error("pages are not under test here"); },
   requirePermission: async () => { throw new Error("pages are not under test here"); },
 }));
@@ -26,7 +28,7 @@ const NO_MFA = "This needs a sign-in with a second method. Sign out and sign in 
 type Action = (previous: undefined, formData: FormData) => Promise<{ error?: string }>;
 
 function asCaller(roles: Role[], mfa = true): CurrentUser {
-  return { id: "matrix-caller", upn: "matrix@contoso.example", displayName: "Matrix", roles, sessionMfaAt: mfa ? Date.now() : null, lastMfaAt: null };
+  return { id: "matrix-caller", upn: "matrix@contoso.example", displayName: "Matrix", roles, sessionId: "matrix-session", sessionMfaAt: mfa ? Date.now() : null, session: { id: "matrix-session", userId: "matrix-caller", expiresAt: new Date(Date.now() + 3_600_000), mfaAt: mfa ? new Date() : null, resources: ["Security info", "Admin console"] } };
 }
 
 async function loadAction(file: string, name: string): Promise<Action> {

@@ -14,7 +14,7 @@ import { checkCodeStep } from "../../lib/signin/code-step";
 import { sendSignInEmailCode } from "../../lib/signin/email-code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
-import { makeToken, makeUser, unique } from "../support/factories";
+import { makeSecurityInfoActor, makeToken, makeUser, setSessionMfaAt, unique } from "../support/factories";
 import { enableEmailMethodFor, latestEmailCode } from "../support/email-codes";
 
 const db = getDb();
@@ -28,8 +28,7 @@ afterAll(async () => {
 async function emailActor() {
   const user = await makeUser();
   await enableEmailMethodFor([user.id]);
-  await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
-  const actor: SecurityInfoActor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.13" };
+  const actor: SecurityInfoActor = await makeSecurityInfoActor(user, { ipAddress: "203.0.113.13" });
   return { user, actor };
 }
 
@@ -83,7 +82,7 @@ describe("email as an authentication method", () => {
     await addEmail(actor);
     expect((await listMfaMethods({ db, userId: user.id })).methods).toHaveLength(1);
     const outsider = await makeUser();
-    const outsiderActor = { id: outsider.id, upn: outsider.upn };
+    const outsiderActor = await makeSecurityInfoActor(outsider);
     expect(await startEmailMethodSetup({ db, actor: outsiderActor, address: "x@mail.example" })).toMatchObject({ ok: false, failure: SecurityInfoFailure.MethodDisabled });
     expect((await getSecurityInfo({ db, userId: outsider.id })).addableMethods).not.toContain("email");
 
@@ -109,7 +108,7 @@ describe("email as an authentication method", () => {
     expect(await db.emailMethod.count({ where: { userId: user.id } })).toBe(1);
 
     // A stale MFA asks for a code first.
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
+    await setSessionMfaAt(actor, new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000));
     expect(await deleteAuthenticationMethod({ db, actor, methodId: emailId })).toMatchObject({ ok: false, failure: SecurityInfoFailure.FreshMfaRequired });
     // … which the email method itself can answer.
     expect(await sendVerificationEmailCode({ db, actor })).toMatchObject({ ok: true });

@@ -17,7 +17,7 @@ import { MY_SIGN_INS_PAGE_SIZE, listMySignIns } from "../../lib/users/my-sign-in
 import { checkCodeStep } from "../../lib/signin/code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
-import { makeToken, makeUser, tokenCode, wrongCode } from "../support/factories";
+import { makeSecurityInfoActor, makeToken, makeUser, setSessionMfaAt, tokenCode, wrongCode } from "../support/factories";
 
 const db = getDb();
 const minutes = (n: number) => n * 60_000;
@@ -27,8 +27,7 @@ const appMethod = (id: string) => methodIdOf({ kind: "authenticatorApp", id });
 /** A user as the page's actions pass them: their own id and UPN. */
 async function makeActor(options: { freshMfa?: boolean } = {}) {
   const user = await makeUser();
-  if (options.freshMfa !== false) await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
-  const actor: SecurityInfoActor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.9" };
+  const actor: SecurityInfoActor = await makeSecurityInfoActor(user, { mfaAt: options.freshMfa === false ? null : new Date() });
   return { user, actor };
 }
 
@@ -49,7 +48,7 @@ describe("fresh-MFA gate (A4)", () => {
   it("asks for a code when the last MFA is older than 10 minutes, and lets the change through after one", async () => {
     const { user, actor } = await makeActor({ freshMfa: false });
     const [first, second] = [await activeToken(user.id), await activeToken(user.id)];
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(Date.now() - minutes(FRESH_MFA_MINUTES + 1)) } });
+    await setSessionMfaAt(actor, new Date(Date.now() - minutes(FRESH_MFA_MINUTES + 1)));
 
     const stale = await changeDefaultMethod({ db, actor, methodId: tokenMethod(second.id) });
     expect(stale).toMatchObject({ ok: false, failure: SecurityInfoFailure.FreshMfaRequired });
@@ -65,7 +64,7 @@ describe("fresh-MFA gate (A4)", () => {
     const now = new Date();
     expect(await confirmFreshMfa({ db, actor, methodId: tokenMethod(first.id), code: wrongCode(first, now), now })).toMatchObject({ ok: false, failure: SecurityInfoFailure.WrongCode });
     expect(await confirmFreshMfa({ db, actor, methodId: tokenMethod(first.id), code: tokenCode(first, now), now })).toEqual({ ok: true });
-    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).lastMfaAt).toEqual(now);
+    expect((await db.userSession.findUniqueOrThrow({ where: { id: actor.sessionId } })).mfaAt).toEqual(now);
     expect(await changeDefaultMethod({ db, actor, methodId: tokenMethod(second.id) })).toMatchObject({ ok: true });
     expect(await lastAudit(user.id, "Verify identity for Security info")).toMatchObject({ result: "success" });
   });
@@ -74,7 +73,7 @@ describe("fresh-MFA gate (A4)", () => {
     const { user, actor } = await makeActor({ freshMfa: false });
     const token = await activeToken(user.id);
     const now = new Date();
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(now.getTime() - minutes(10)) } });
+    await setSessionMfaAt(actor, new Date(now.getTime() - minutes(10)));
     expect(await changeDefaultMethod({ db, actor, methodId: tokenMethod(token.id), now })).toMatchObject({ ok: true });
     expect(await changeDefaultMethod({ db, actor, methodId: tokenMethod(token.id), now: new Date(now.getTime() + 1000) })).toMatchObject({ failure: SecurityInfoFailure.FreshMfaRequired });
   });
@@ -158,7 +157,7 @@ describe("authenticator app registration", () => {
     const setup = await startAuthenticatorAppSetup({ db, actor, name: "Old phone", now: start });
     if (!setup.ok) throw new Error(setup.reason);
     const late = new Date(start.getTime() + minutes(16));
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: late } });
+    await setSessionMfaAt(actor, late);
     expect(await confirmAuthenticatorApp({ db, actor, appId: setup.appId, code: appCode(setup.secret, late), now: late })).toMatchObject({ ok: false, failure: SecurityInfoFailure.Expired });
     expect((await db.authenticatorApp.findUniqueOrThrow({ where: { id: setup.appId } })).status).toBe("pending");
     expect(await startAuthenticatorAppSetup({ db, actor, name: "New phone", now: late })).toMatchObject({ ok: true });

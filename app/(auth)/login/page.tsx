@@ -8,6 +8,7 @@ export const metadata: Metadata = { title: "Sign in" };
 const NOTICES: Record<string, string> = {
   mfa: "This page needs a sign-in with a second method. Sign in again and enter a code.",
   signedOut: "You have signed out.",
+  blocked: "Your organisation's Conditional Access policy blocks you from this part of the portal. Contact your helpdesk if you think this is wrong.",
   passwordChanged: "Your password was changed and every session ended. Sign in with your new password.",
 };
 

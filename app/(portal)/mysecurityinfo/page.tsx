@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Security info" };
 
 export default async function SecurityInfoPage() {
   const user = await requireUser({ returnTo: "/mysecurityinfo" });
-  const info = await getSecurityInfo({ db: getDb(), userId: user.id });
+  const info = await getSecurityInfo({ db: getDb(), userId: user.id, sessionMfaAt: user.sessionMfaAt === null ? null : new Date(user.sessionMfaAt) });
   return (
     <FreshMfaProvider initiallyFresh={info.mfaFresh} methods={info.mfaMethods}>
       <div className="space-y-6">
