@@ -49,7 +49,7 @@ describe("email as an authentication method", () => {
     expect(await startEmailMethodSetup({ db, actor, address })).toEqual({ ok: true, address });
     // Not confirmed: it can't answer sign-in, and no sign-in code can be sent to it.
     expect((await listMfaMethods({ db, userId: user.id })).methods).toEqual([]);
-    expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toBe(false);
+    expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toMatchObject({ ok: false, reason: "noAddress" });
     const pending = await getSecurityInfo({ db, userId: user.id });
     expect(pending.entries.find((e) => e.type === "Email")).toMatchObject({ label: address, note: expect.stringContaining("Not confirmed") });
     expect(pending.addableMethods).toContain("email");
@@ -90,7 +90,7 @@ describe("email as an authentication method", () => {
     await saveMethodPolicy({ db, method: "email", enabled: false, includeAllUsers: true, groupIds: [], settings: {}, actor: { id: null, upn: "system" } });
     try {
       expect((await listMfaMethods({ db, userId: user.id })).methods).toEqual([]);
-      expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toBe(false);
+      expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toMatchObject({ ok: false, reason: "noAddress" });
     } finally {
       await db.authenticationMethodPolicy.deleteMany({ where: { method: "email" } });
     }
