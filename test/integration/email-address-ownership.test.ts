@@ -6,15 +6,15 @@ import { demoMailbox, isDemoOrganisation } from "../../lib/demo/demo-mailbox";
 import { seedDemoOrganisation } from "../../lib/demo/seed-demo-organisation";
 import { EMAIL_ADDRESS_UNAVAILABLE, confirmEmailMethod, startEmailMethodSetup } from "../../lib/methods/email-method";
 import { sendEmailOneTimeCode } from "../../lib/methods/email-one-time-code";
-import { SecurityInfoFailure, type SecurityInfoActor } from "../../lib/methods/security-info-change";
+import { SecurityInfoFailure } from "../../lib/methods/security-info-change";
 import { checkCodeStep } from "../../lib/signin/code-step";
 import { sendSignInEmailCode } from "../../lib/signin/email-code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { completePasswordReset, sendPasswordResetEmailCode, startPasswordReset, verifyPasswordResetCode } from "../../lib/sspr/password-reset-flow";
 import { getSsprPolicy, saveSsprPolicy } from "../../lib/sspr/sspr-policy";
 import { SSPR_POLICY_DEFAULTS } from "../../lib/sspr/sspr-policy-model";
-import { enableEmailMethodFor, latestEmailCode } from "../support/email-codes";
-import { makeUser, unique } from "../support/factories";
+import { emailUserWithFreshMfa, latestEmailCode } from "../support/email-codes";
+import { unique } from "../support/factories";
 import { solvedCaptcha } from "../support/password-reset";
 
 const db = getDb();
@@ -33,14 +33,6 @@ afterAll(async () => {
   await saveSsprPolicy({ db, policy: ssprBefore, actor: systemActor });
 });
 
-/** A user allowed email codes, acting on their own Security info with a fresh MFA. */
-async function person() {
-  const user = await makeUser();
-  await enableEmailMethodFor([user.id]);
-  await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
-  const actor: SecurityInfoActor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.13" };
-  return { user, actor };
-}
 
 /** Every 8-digit code someone can read in their demo mailbox. */
 async function codesInMailbox(userId: string): Promise<string[]> {
@@ -50,8 +42,8 @@ async function codesInMailbox(userId: string): Promise<string[]> {
 
 describe("a confirmed email address belongs to one account (finding 1)", () => {
   it("the reviewer's chain: Carol types Alice's confirmed address, yet can't read Alice's codes, reset her password or sign in as her", async () => {
-    const alice = await person();
-    const carol = await person();
+    const alice = await emailUserWithFreshMfa();
+    const carol = await emailUserWithFreshMfa();
     const address = `${unique("alice.home-")}@example.net`;
     // Alice adds and confirms her address.
     expect(await startEmailMethodSetup({ db, actor: alice.actor, address })).toEqual({ ok: true, address });
@@ -100,8 +92,8 @@ describe("a confirmed email address belongs to one account (finding 1)", () => {
   });
 
   it("shows an address being added only its own confirmation code, and no one else's mail to it", async () => {
-    const dave = await person();
-    const erin = await person();
+    const dave = await emailUserWithFreshMfa();
+    const erin = await emailUserWithFreshMfa();
     const address = `${unique("shared-")}@example.net`;
     // Both type the same address; neither has confirmed it yet, so neither is refused.
     expect(await startEmailMethodSetup({ db, actor: dave.actor, address })).toMatchObject({ ok: true });
@@ -124,7 +116,7 @@ describe("a confirmed email address belongs to one account (finding 1)", () => {
 
   it("lets exactly one of two accounts confirming one address at the same instant have it", async () => {
     for (let round = 0; round < 3; round++) {
-      const people = [await person(), await person()];
+      const people = [await emailUserWithFreshMfa(), await emailUserWithFreshMfa()];
       const address = `${unique("race-")}@example.net`;
       for (const p of people) expect(await startEmailMethodSetup({ db, actor: p.actor, address })).toMatchObject({ ok: true });
       const codes = await Promise.all(

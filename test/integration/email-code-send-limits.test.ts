@@ -4,14 +4,14 @@ import { getDb } from "../../lib/db/client";
 import { listMfaMethods } from "../../lib/methods/authentication-methods";
 import { resendEmailMethodCode, sendVerificationEmailCode, startEmailMethodSetup } from "../../lib/methods/email-method";
 import { EMAIL_CODE_SENDS_PER_ADDRESS, EMAIL_CODE_SENDS_PER_USER } from "../../lib/methods/email-one-time-code";
-import { SecurityInfoFailure, type SecurityInfoActor } from "../../lib/methods/security-info-change";
+import { SecurityInfoFailure } from "../../lib/methods/security-info-change";
 import { sendSignInEmailCode } from "../../lib/signin/email-code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { sendPasswordResetEmailCode, startPasswordReset } from "../../lib/sspr/password-reset-flow";
 import { saveSsprPolicy } from "../../lib/sspr/sspr-policy";
 import { SSPR_POLICY_DEFAULTS } from "../../lib/sspr/sspr-policy-model";
-import { enableEmailMethodFor, givenConfirmedEmailMethod } from "../support/email-codes";
-import { makeUser, unique } from "../support/factories";
+import { emailUserWithFreshMfa, givenConfirmedEmailMethod } from "../support/email-codes";
+import { unique } from "../support/factories";
 import { solvedCaptcha } from "../support/password-reset";
 
 const db = getDb();
@@ -22,17 +22,10 @@ afterAll(async () => {
   await saveSsprPolicy({ db, policy: SSPR_POLICY_DEFAULTS, actor: systemActor });
 });
 
-async function person() {
-  const user = await makeUser();
-  await enableEmailMethodFor([user.id]);
-  await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
-  const actor: SecurityInfoActor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.13" };
-  return { user, actor };
-}
 
 describe("mail from Security info and sign-in is throttled (finding 10)", () => {
   it("the reviewer's burst: 25 confirmation codes to one outside address in a row send the per-user limit, then say when to try again", async () => {
-    const { user, actor } = await person();
+    const { user, actor } = await emailUserWithFreshMfa();
     const outside = `${unique("victim-")}@outside.example`;
     expect(await startEmailMethodSetup({ db, actor, address: outside })).toMatchObject({ ok: true });
     const results = [];
@@ -55,7 +48,7 @@ describe("mail from Security info and sign-in is throttled (finding 10)", () => 
     let sent = 0;
     const firsts = [];
     for (let i = 0; i < 3; i++) {
-      const { actor } = await person();
+      const { actor } = await emailUserWithFreshMfa();
       const first = await startEmailMethodSetup({ db, actor, address: outside });
       firsts.push(first);
       const results = [first];
@@ -69,7 +62,7 @@ describe("mail from Security info and sign-in is throttled (finding 10)", () => 
   });
 
   it("holds under concurrency: 20 simultaneous resends send at most the limit", async () => {
-    const { actor } = await person();
+    const { actor } = await emailUserWithFreshMfa();
     const outside = `${unique("burst-")}@outside.example`;
     expect(await startEmailMethodSetup({ db, actor, address: outside })).toMatchObject({ ok: true });
     const results = await Promise.all(Array.from({ length: 20 }, () => resendEmailMethodCode({ db, actor })));
@@ -84,7 +77,7 @@ describe("mail from Security info and sign-in is throttled (finding 10)", () => 
   });
 
   it("counts sign-in codes (sign-in page and Security info) per user, and a stranger's password resets don't use them up", async () => {
-    const { user, actor } = await person();
+    const { user, actor } = await emailUserWithFreshMfa();
     const address = await givenConfirmedEmailMethod({ userId: user.id });
     await saveSsprPolicy({ db, policy: { ...SSPR_POLICY_DEFAULTS, enabledFor: "all", methodsRequired: 1, methods: ["email"] }, actor: systemActor });
     // A stranger asks for reset codes: these don't count towards the sign-in limit.

@@ -41,7 +41,7 @@ CREATE INDEX "OutboxMessage_userId_createdAt_idx" ON "OutboxMessage"("userId", "
 CREATE INDEX "OutboxMessage_codeExpiresAt_idx" ON "OutboxMessage"("codeExpiresAt");
 
 -- An address confirmed by several accounts (possible before this migration) stays confirmed for
--- the first account that confirmed it only; the others must add an address again.
+-- the first account that confirmed it only: the others must add an address again.
 UPDATE "EmailMethod" SET "confirmedAt" = NULL
 WHERE "confirmedAt" IS NOT NULL AND EXISTS (
   SELECT 1 FROM "EmailMethod" AS "earlier"
