@@ -63,6 +63,11 @@ describe("a confirmed email address belongs to one account (finding 1)", () => {
       verdicts.push(await verifyPasswordResetCode({ db, handle: started.handle, method: "email", code, client }));
     }
     const reset = await completePasswordReset({ db, handle: started.handle, newPassword: STOLEN_PASSWORD, client });
+    // The attack fails: no code Carol can read verifies the reset, and Alice's password is hers.
+    expect(verdicts.filter((v) => v.outcome === "verified")).toEqual([]);
+    expect(reset.outcome).not.toBe("done");
+    const stored = await db.user.findUniqueOrThrow({ where: { id: alice.user.id }, omit: { passwordHash: false } });
+    expect(await verifyPassword({ passwordHash: stored.passwordHash, password: alice.user.password })).toBe(true);
 
     // The same at sign-in, with Alice's password: the sign-in code goes to Alice's address only.
     const signIn = await checkPasswordStep({ db, upn: alice.user.upn, password: alice.user.password, callbackUrl: "/mysecurityinfo", client });
@@ -73,18 +78,15 @@ describe("a confirmed email address belongs to one account (finding 1)", () => {
     for (const code of await codesInMailbox(carol.user.id)) {
       signInVerdicts.push((await checkCodeStep({ db, handle: signIn.handle, methodId: emailMethod, code })).outcome);
     }
+    expect(signInVerdicts).not.toContain("complete");
 
+    // How: Carol's try was refused neutrally, and her mailbox holds none of Alice's mail.
     expect(carolsTry).toEqual({ ok: false, failure: SecurityInfoFailure.Invalid, reason: EMAIL_ADDRESS_UNAVAILABLE });
     expect(EMAIL_ADDRESS_UNAVAILABLE).not.toContain(alice.user.upn);
     const carolsMail = (await demoMailbox({ db, userId: carol.user.id }))!;
     expect(carolsMail.addresses).toEqual([carol.user.upn]);
     expect(carolsMail.messages.map((m) => m.to)).not.toContain(address);
     expect(carolsMail.messages.map((m) => m.id)).not.toContain(resetMail.id);
-    expect(verdicts.filter((v) => v.outcome === "verified")).toEqual([]);
-    expect(reset.outcome).not.toBe("done");
-    expect(signInVerdicts).not.toContain("complete");
-    const stored = await db.user.findUniqueOrThrow({ where: { id: alice.user.id }, omit: { passwordHash: false } });
-    expect(await verifyPassword({ passwordHash: stored.passwordHash, password: alice.user.password })).toBe(true);
     // Alice's own mailbox has her codes: the reset code and the sign-in code.
     const alicesMail = (await demoMailbox({ db, userId: alice.user.id }))!;
     expect(alicesMail.addresses).toEqual([alice.user.upn, address]);

@@ -280,11 +280,12 @@ describe("password reset: verification", () => {
     for (let i = 0; i < 5; i++) await verifyPasswordResetCode({ db, handle, method: "hardwareOath", code: wrongCode(token, now), client: client(), now });
     await sendPasswordResetEmailCode({ db, handle, now });
     for (let i = 0; i < 5; i++) await verifyPasswordResetCode({ db, handle, method: "email", code: "00000000", client: client(), now });
-    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordResetFailedCount: 10, mfaFailedCount: 0, mfaLockedUntil: null });
     // Before the fix these 10 codes locked MFA for 15 minutes: the right code failed at sign-in and at /api/verify.
     expect(await verifyCodeForRelyingService({ db, upn: user.upn, code: tokenCode(token, now), now })).toEqual({ result: "accepted" });
     await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn", now });
     expect(await verifyEmailOneTimeCode({ db, userId: user.id, purpose: "signIn", code: await latestEmailCode(address), now })).toMatchObject({ ok: true });
+    // The reset counted them on its own counter.
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordResetFailedCount: 10, mfaFailedCount: 0, mfaLockedUntil: null });
   });
 
   it("locks resets atomically: 30 concurrent wrong codes from three resets are all counted, one lock, and a right code after them is refused", async () => {
