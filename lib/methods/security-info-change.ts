@@ -26,6 +26,8 @@ export enum SecurityInfoFailure {
   Locked = "locked",
   /** the authentication methods policy doesn't let this user add the method */
   MethodDisabled = "methodDisabled",
+  /** too many requests of this kind for now (the message says when to try again) */
+  RateLimited = "rateLimited",
 }
 
 export type SecurityInfoRefusal = { ok: false; failure: SecurityInfoFailure; reason: string };

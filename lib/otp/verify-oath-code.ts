@@ -1,7 +1,7 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { normaliseCodeInput } from "./code-input";
 import { writeAuditEvent } from "../audit/write-audit-event";
-import { acceptMfaSuccess, activeMfaLock, lockoutPolicy, recordMfaFailure } from "./lockout";
+import { acceptMfaSuccess, activeMfaLock, lockedAfterFailuresAction, lockoutPolicy, recordMfaFailure, type LockoutCounter } from "./lockout";
 import { claimTimeStep, loadOathCredential, type OathCredential, type OathCredentialRef } from "./oath-credential";
 import { matchingSteps, timeStepAt } from "./totp";
 
@@ -65,11 +65,13 @@ export async function verifyOathCodeForAnyMethod(options: {
   user?: { upn: string; mfaLockedUntil: Date | null };
   /** where the code came from, for the audit events of a replay or a lock */
   ipAddress?: string;
+  /** the run of failures the code counts towards: MFA (default) or password reset's own */
+  counter?: LockoutCounter;
 }): Promise<CodeCheckResult> {
-  const { db, userId } = options;
+  const { db, userId, counter } = options;
   const now = options.now ?? new Date();
 
-  const lockedUntil = await activeMfaLock({ db, userId, now, knownLock: options.user });
+  const lockedUntil = await activeMfaLock({ db, userId, now, knownLock: options.user, counter });
   if (lockedUntil) return lockedResult(lockedUntil);
 
   const usable: OathCredential[] = [];
@@ -109,7 +111,7 @@ export async function verifyOathCodeForAnyMethod(options: {
       const ref = { kind: credential.kind, id: credential.id };
       if (await claimTimeStep({ db, ref, step, driftSteps, now })) {
         // The step stays used even when the lock refuses it: a code is good once at most.
-        const locked = await acceptMfaSuccess({ db, userId, now });
+        const locked = await acceptMfaSuccess({ db, userId, now, counter });
         if (locked) return { ...lockedResult(locked), label: credential.label };
         return { ok: true, step, driftSteps, label: credential.label, credential: ref };
       }
@@ -129,11 +131,11 @@ export async function verifyOathCodeForAnyMethod(options: {
     };
   }
   const tried = candidates[0].credential;
-  const failure = await recordMfaFailure({ db, userId, now });
+  const failure = await recordMfaFailure({ db, userId, now, counter });
   if (failure.lockedUntil) {
     // Only the failure that reached the threshold records the lock (concurrent ones see it too).
     if (failure.failedCount === lockoutPolicy().threshold) {
-      await auditCodeEvent({ db, userId, upn: options.user?.upn, ipAddress: options.ipAddress, action: "MFA locked after too many wrong codes", credential: tried, until: failure.lockedUntil });
+      await auditCodeEvent({ db, userId, upn: options.user?.upn, ipAddress: options.ipAddress, action: lockedAfterFailuresAction(counter), credential: tried, until: failure.lockedUntil });
     }
     return { ...lockedResult(failure.lockedUntil), label: tried.label };
   }

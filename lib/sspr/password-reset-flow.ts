@@ -166,7 +166,7 @@ async function answerSendPasswordResetEmailCode(options: { db: Database; handle:
   const reset = await openReset({ db, handle: options.handle, now });
   if (!reset) return { outcome: "expired", message: RESET_EXPIRED_MESSAGE };
   const decision = await consumeRateLimit({ db, key: `passwordReset:email:${reset.id}`, now, ...EMAIL_SENDS });
-  if (!decision.allowed) return { outcome: "limited", message: `You've asked for several codes. Try again in ${decision.retryAfterMinutes} minute${decision.retryAfterMinutes === 1 ? "" : "s"}.` };
+  if (!decision.allowed) return { outcome: "limited", message: tryAgainMessage(decision.retryAfterMinutes, "You've asked for several codes.") };
   const policy = await getSsprPolicy({ db });
   if (reset.eligible && reset.userId && policy.methods.includes("email") && !verifiedMethodsOf(reset).includes("email")) {
     await sendEmailOneTimeCode({ db, userId: reset.userId, purpose: "passwordReset", now });
@@ -187,7 +187,9 @@ function codeLooksValid(code: unknown): code is string {
 /**
  * Step 2: a code from one method type the policy counts. For tokens and apps it is checked
  * against every credential of that kind the user holds, through the sign-in code engine (C6
- * replay, C7 lockout: a wrong code counts once). A reset that can't succeed (unknown, disabled,
+ * replay, shared with sign-in: a code used here can't sign in, and the other way round). A wrong
+ * code counts once towards the account's password reset lock (C7) — its own counter, so a
+ * stranger's reset attempts never lock the account's sign-in MFA. A reset that can't succeed (unknown, disabled,
  * out of scope, too few methods) does equivalent work and gets the same answer. Two steps must
  * use two different method types; nothing changes but the reset's own record until the last
  * one succeeds (R3).
@@ -261,7 +263,7 @@ async function checkCode(options: { db: Database; userId: string; method: SsprMe
   const standing = await loadSsprStanding({ db, policy, userId });
   const credentials = standing.credentials[method];
   if (!credentials.length) return { ok: false, reason: "notHeld" };
-  const result = await verifyOathCodeForAnyMethod({ db, userId, credentials, code, now, ipAddress });
+  const result = await verifyOathCodeForAnyMethod({ db, userId, credentials, code, now, ipAddress, counter: "passwordReset" });
   return result.ok ? { ok: true } : { ok: false, reason: result.failure };
 }
 

@@ -2,7 +2,7 @@
 // OATH methods a user may hold, and what "back to a fresh token" means. Assign, unassign,
 // reassign, resync, delete and admin activation all go through here so they judge alike.
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
-import { rolesAllowOnTarget, type Permission } from "../auth/permissions";
+import { isAdmin, rolesAllowOnTarget, type Permission } from "../auth/permissions";
 import type { Database, DatabaseOrTransaction, Transaction } from "../db/client";
 import { methodIdOf } from "../methods/authentication-methods";
 import type { SecurityNotice } from "../notify/notify-user";
@@ -58,7 +58,24 @@ export async function findUserByUpn(options: { db: DatabaseOrTransaction; upn: s
 export function refusalForHolder(options: { actor: TokenAdmin; permission: Permission; holder: TokenHolder | null }): string | null {
   const { actor, permission, holder } = options;
   if (!holder || rolesAllowOnTarget(actor.roles, permission, holder.roles)) return null;
-  return `${holder.upn} holds an admin role; your role may manage hardware tokens of non-admin users only. Ask a Privileged Authentication Administrator or Global Administrator.`;
+  return adminHolderRefusal(holder.upn);
+}
+
+function adminHolderRefusal(upn: string): string {
+  return `${upn} holds an admin role; your role may manage hardware tokens of non-admin users only. Ask a Privileged Authentication Administrator or Global Administrator.`;
+}
+
+/**
+ * Whether a token upload may assign a row's token to its UPN. Uploading (tokens.upload) assigns
+ * tokens to non-admin users; a user who holds an admin role gets one only when the uploader may
+ * also assign tokens to admins (tokens.assign on an admin — as the console's Assign asks), else
+ * the row fails with the reason. `uploaderRoles` null: the command line, run by whoever holds the
+ * server's database, who may.
+ */
+export function refusalForUploadedHolder(options: { uploaderRoles: readonly string[] | null; holder: { upn: string; roles: readonly string[] } }): string | null {
+  const { uploaderRoles, holder } = options;
+  if (uploaderRoles === null || !isAdmin(holder.roles) || rolesAllowOnTarget(uploaderRoles, "tokens.assign", holder.roles)) return null;
+  return adminHolderRefusal(holder.upn);
 }
 
 /**

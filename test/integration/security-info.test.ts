@@ -151,6 +151,30 @@ describe("authenticator app registration", () => {
     for (const message of mail) expect(message.body).not.toContain(setup.secret);
   });
 
+  it("is confirmed only while MFA is not locked, and never clears a lock (the rule of every code path)", async () => {
+    const { user, actor } = await makeActor();
+    const setup = await startAuthenticatorAppSetup({ db, actor, name: "Locked phone" });
+    if (!setup.ok) throw new Error(setup.reason);
+    const now = new Date();
+    const lockedUntil = new Date(now.getTime() + minutes(15));
+    // Locked by wrong codes elsewhere: the right app code is refused and the lock stays.
+    await db.user.update({ where: { id: user.id }, data: { mfaFailedCount: 10, mfaLockedUntil: lockedUntil } });
+    expect(await confirmAuthenticatorApp({ db, actor, appId: setup.appId, code: appCode(setup.secret, now), now })).toMatchObject({ ok: false, failure: SecurityInfoFailure.Locked });
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ mfaFailedCount: 10, mfaLockedUntil: lockedUntil });
+    expect((await db.authenticatorApp.findUniqueOrThrow({ where: { id: setup.appId } })).status).toBe("pending");
+    // The threshold-th wrong code counted, its lock not written yet (a burst in flight): still refused, and the lock is written.
+    await db.user.update({ where: { id: user.id }, data: { mfaFailedCount: 10, mfaLockedUntil: null } });
+    expect(await confirmAuthenticatorApp({ db, actor, appId: setup.appId, code: appCode(setup.secret, now), now })).toMatchObject({ ok: false, failure: SecurityInfoFailure.Locked });
+    const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(stored.mfaFailedCount).toBe(10);
+    expect(stored.mfaLockedUntil!.getTime()).toBe(lockedUntil.getTime());
+    expect((await db.authenticatorApp.findUniqueOrThrow({ where: { id: setup.appId } })).status).toBe("pending");
+    // Once the lock has run out the same code confirms the app (it wasn't used up by the refusals).
+    await db.user.update({ where: { id: user.id }, data: { mfaLockedUntil: new Date(now.getTime() - 1) } });
+    expect(await confirmAuthenticatorApp({ db, actor, appId: setup.appId, code: appCode(setup.secret, now), now })).toEqual({ ok: true, name: "Locked phone" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ mfaFailedCount: 0, mfaLockedUntil: null });
+  });
+
   it("lets a pending app expire: after 15 minutes it can't be confirmed and a new setup clears it", async () => {
     const { user, actor } = await makeActor();
     const start = new Date();
