@@ -43,7 +43,7 @@ export function AdminNav({ groups }: { groups: AdminNavGroup[] }) {
           const headingId = `${listId}-group-${index}`;
           return (
             <div key={group.label ?? "overview"} className="space-y-1">
-              {group.label ? <p id={headingId} className="px-2 text-xs font-semibold uppercase tracking-wide text-slate-600">{group.label}</p> : null}
+              {group.label ? <p id={headingId} className="text-xs font-semibold uppercase tracking-wide text-slate-600">{group.label}</p> : null}
               <ul aria-labelledby={group.label ? headingId : undefined} className="space-y-0.5 text-sm">
                 {group.links.map((link) => {
                   const isCurrent = link.href === current;
@@ -52,7 +52,7 @@ export function AdminNav({ groups }: { groups: AdminNavGroup[] }) {
                       <Link
                         href={link.href}
                         aria-current={isCurrent ? "page" : undefined}
-                        className={`block rounded px-2 py-1.5 ${isCurrent ? "bg-blue-50 font-medium text-blue-900" : "text-blue-800 hover:bg-slate-100"}`}
+                        className={`block rounded px-2 py-1.5 md:-mx-2 ${isCurrent ? "bg-blue-50 font-medium text-blue-900" : "text-blue-800 hover:bg-slate-100"}`}
                       >
                         {link.label}
                       </Link>
