@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { tokenStatusLabel } from "@/components/tokens/token-words";
+import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { requirePermission } from "@/lib/auth/current-user";
@@ -31,7 +32,7 @@ export default async function AdminHomePage() {
           rowKey={(signIn) => signIn.id}
           columns={[
             { label: "Date", cell: (signIn) => <UtcTime date={signIn.createdAt} />, phone: "title" },
-            { label: "User", cell: (signIn) => signIn.upn },
+            { label: "User", cell: (signIn) => <Breakable text={signIn.upn} /> },
             { label: "Resource", cell: (signIn) => signIn.resource },
             { label: "Status", cell: (signIn) => (signIn.status === "interrupted" ? "Interrupted (MFA in progress)" : signIn.status === "success" ? "Success" : `Failure: ${signIn.failureReason ?? ""}`) },
             { label: "IP address", cell: (signIn) => signIn.ipAddress, nowrap: true, className: "font-mono" },

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import type { UserListRow } from "@/lib/directory/users";
 
@@ -12,7 +13,7 @@ export function UserTable({ users }: { users: UserListRow[] }) {
       rowKey={(user) => user.id}
       columns={[
         { label: "Display name", cell: (user) => user.displayName, phone: "title" },
-        { label: "User principal name", cell: (user) => <Link className="text-blue-700 hover:underline" href={`/admin/users/${user.id}`}>{user.upn}</Link> },
+        { label: "User principal name", cell: (user) => <Link className="text-blue-700 hover:underline" href={`/admin/users/${user.id}`}><Breakable text={user.upn} /></Link> },
         { label: "Account", cell: (user) => (user.enabled ? "Enabled" : "Disabled") },
         { label: "Roles", cell: (user) => user.roles.join(", ") || "—" },
       ]}

@@ -1,4 +1,5 @@
 import type { AuditLogRow } from "@/lib/audit/audit-log-query";
+import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { auditResultLabel } from "./log-words";
@@ -22,12 +23,12 @@ export function AuditTable({ rows }: { rows: AuditLogRow[] }) {
       rowKey={(row) => row.id}
       columns={[
         { label: "Date", cell: (row) => <UtcTime date={row.createdAt} />, phone: "title" },
-        { label: "Initiated by", cell: (row) => row.actorUpn || "—", className: "[overflow-wrap:anywhere]" },
+        { label: "Initiated by", cell: (row) => (row.actorUpn ? <Breakable text={row.actorUpn} /> : "—") },
         { label: "Activity", cell: (row) => row.action },
-        { label: "Target", cell: (row) => <>{row.targetLabel || "—"}{row.targetType ? <span className="block text-xs text-slate-600">{row.targetType}</span> : null}</>, className: "[overflow-wrap:anywhere]" },
+        { label: "Target", cell: (row) => <>{row.targetLabel ? <Breakable text={row.targetLabel} /> : "—"}{row.targetType ? <span className="block text-xs text-slate-600">{row.targetType}</span> : null}</>, className: "break-words" },
         { label: "Result", cell: (row) => auditResultLabel(row.result), nowrap: true },
-        { label: "IP address", cell: (row) => row.ipAddress || "—", className: "font-mono", phone: "hidden" },
-        { label: "Details", cell: (row) => detailsText(row.details) || "—", className: "md:min-w-48 [overflow-wrap:anywhere]" },
+        { label: "IP address", cell: (row) => row.ipAddress || "—", className: "font-mono [overflow-wrap:anywhere]", phone: "hidden" },
+        { label: "Details", cell: (row) => detailsText(row.details) || "—", className: "break-words md:min-w-48" },
         {
           label: "#",
           cell: (row) => <span title={row.hash ? `Hash ${row.hash}` : "Written before the hash chain"}>{row.sequence ?? "—"}</span>,

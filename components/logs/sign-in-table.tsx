@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
 import type { SignInLogRow } from "@/lib/signin/sign-in-log-query";
@@ -22,9 +23,9 @@ export function SignInTable({ rows, selectedId, detailHref }: { rows: SignInLogR
             </Link>
           ),
         },
-        { label: "User", cell: (row) => row.upn, className: "[overflow-wrap:anywhere]" },
+        { label: "User", cell: (row) => <Breakable text={row.upn} /> },
         { label: "Resource", cell: (row) => row.resource },
-        { label: "IP address", cell: (row) => row.ipAddress || "—", className: "font-mono", phone: "hidden" },
+        { label: "IP address", cell: (row) => row.ipAddress || "—", className: "font-mono [overflow-wrap:anywhere]", phone: "hidden" },
         { label: "Status", cell: (row) => signInStatusLabel(row.status), nowrap: true },
         { label: "Failure reason", cell: (row) => row.failureReason ?? "" },
         { label: "Conditional Access", cell: (row) => policyResultLabel(row.conditionalAccess), phone: "hidden" },

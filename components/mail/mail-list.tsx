@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import { LocalTime } from "@/components/ui/local-time";
 import { UtcTime } from "@/components/ui/utc-time";
@@ -24,7 +25,7 @@ export function MailList({ rows, caption, showRecipient = true, times = "utc" }:
       rows={rows}
       rowKey={(row) => row.id}
       columns={[
-        ...(showRecipient ? [{ label: "To", cell: (row: OutboxRow) => row.to, className: "[overflow-wrap:anywhere]" }] : []),
+        ...(showRecipient ? [{ label: "To", cell: (row: OutboxRow) => <Breakable text={row.to} /> }] : []),
         {
           label: "Subject",
           phone: "title",

@@ -7,13 +7,14 @@ import { MethodIcon } from "./method-icon";
 /** The user's authentication methods, one row each, as Entra's Security info lists them. */
 export function MethodList({ entries, lastMfaMethodId, minPasswordLength }: { entries: SecurityInfoEntry[]; lastMfaMethodId: string | null; minPasswordLength: number }) {
   return (
-    <ul className="divide-y divide-slate-200 rounded border border-slate-200 bg-white" aria-label="Sign-in methods">
+    // One grid for the whole list (each row a subgrid), so the columns line up from row to row.
+    <ul className="divide-y divide-slate-200 rounded border border-slate-200 bg-white sm:grid sm:grid-cols-[auto_minmax(0,1fr)_minmax(0,1fr)_auto]" aria-label="Sign-in methods">
       {entries.map((entry) => (
-        <li key={entry.key} className="grid gap-1 px-4 py-3 sm:grid-cols-[14.5rem_1fr_1fr_auto] sm:items-center sm:gap-3">
+        <li key={entry.key} className="grid gap-1 px-4 py-3 sm:col-span-4 sm:grid-cols-subgrid sm:items-center sm:gap-x-6">
           <span className="flex items-center gap-2 whitespace-nowrap font-medium" data-testid="method-type">
             <MethodIcon type={entry.type} /> {entry.type}
           </span>
-          <span className="break-words">{entry.label}</span>
+          <span className="min-w-0 [overflow-wrap:anywhere]">{entry.label}</span>
           <span className="text-sm text-slate-600">
             <EntryDetail entry={entry} />
             {entry.note ? <span className="block text-amber-800">{entry.note}</span> : null}

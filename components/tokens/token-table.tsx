@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Breakable } from "@/components/ui/breakable";
 import { DataTable, type DataColumn } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
 import type { HardwareTokenQuery, HardwareTokenRow, TokenSortKey } from "@/lib/tokens/list-hardware-tokens";
@@ -19,8 +20,7 @@ const COLUMNS: TokenColumn[] = [
   {
     label: "User",
     sortKey: "user",
-    className: "[overflow-wrap:anywhere]",
-    cell: (token) => (token.user ? <span title={token.user.displayName}>{token.user.upn}</span> : <span className="text-slate-500">—</span>),
+    cell: (token) => (token.user ? <span title={token.user.displayName}><Breakable text={token.user.upn} /></span> : <span className="text-slate-500">—</span>),
   },
   { label: "Manufacturer", sortKey: "manufacturer", cell: (token) => token.manufacturer },
   { label: "Model", cell: (token) => token.model },

@@ -24,7 +24,7 @@ export type DataColumn<Row> = {
 
 const PHONE_CELL: Record<NonNullable<DataColumn<unknown>["phone"]>, string> = {
   // The label comes from data-label through ::before, so the cell's own text stays what it is.
-  field: "max-md:grid max-md:grid-cols-[7.5rem_minmax(0,1fr)] max-md:gap-x-3 max-md:before:font-medium max-md:before:text-slate-600 max-md:before:content-[attr(data-label)]",
+  field: "max-md:grid max-md:grid-cols-[7.5rem_minmax(0,1fr)] max-md:gap-x-3 max-md:before:font-sans max-md:before:font-medium max-md:before:text-slate-600 max-md:before:content-[attr(data-label)]",
   title: "max-md:block max-md:pb-1 max-md:text-base max-md:font-semibold",
   plain: "max-md:block max-md:pt-2",
   hidden: "max-md:hidden",

@@ -206,6 +206,11 @@ test.describe("end users' pages", () => {
     const tapRow = list.getByRole("listitem").filter({ hasText: "Temporary Access Pass" });
     await expect(tapRow).toContainText(`Valid from ${format(tap.startsAt)} until ${format(tap.expiresAt)}`);
     await expect(tapRow).toContainText(/E[SD]T/);
+    await expectNoSidewaysScroll(page);
+    // On a phone nothing runs off the side either (a long email address wraps).
+    await page.setViewportSize(PHONE);
+    await expectNoSidewaysScroll(page);
+    await page.setViewportSize(DESKTOP);
 
     // My sign-ins: the sign-in just made, in the same zone.
     await page.goto("/mysignins");

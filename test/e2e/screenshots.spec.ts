@@ -8,6 +8,7 @@ import { signInAs } from "./sign-in-as";
 // Screenshots of the pages people stumbled on — Security info, the token list, the sign-in log and
 // an upload's result — at a laptop's and a phone's size, for a person to look at. They are test
 // artifacts under test-results/screenshots (git-ignored), not baselines: nothing compares pixels.
+// Each page is taken as the first screen (`name-WxH.png`) and whole (`name-WxH-full.png`).
 
 const SIZES = [
   { name: "1280x800", width: 1280, height: 800 },
@@ -20,7 +21,9 @@ async function shoot(page: Page, name: string) {
     await page.setViewportSize(size);
     // Let layout settle at the new width (client components re-render on resize only through CSS).
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => resolve(null))));
-    await page.screenshot({ path: path.join(folder, `${name}-${size.name}.png`), fullPage: true });
+    // What the screen shows first, and the whole page.
+    await page.screenshot({ path: path.join(folder, `${name}-${size.name}.png`) });
+    await page.screenshot({ path: path.join(folder, `${name}-${size.name}-full.png`), fullPage: true });
   }
 }
 

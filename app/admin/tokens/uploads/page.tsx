@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DeleteUploadButton } from "@/components/token-imports/delete-upload-button";
 import { uploadStatusLabel } from "@/components/token-imports/upload-status";
+import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
 import { requirePermission } from "@/lib/auth/current-user";
@@ -28,7 +29,7 @@ export default async function UploadResultsPage() {
           columns={[
             { label: "File", cell: (upload) => <Link className="text-blue-700 hover:underline" href={`/admin/tokens/uploads/${upload.id}`}>{upload.fileName}</Link>, phone: "title" },
             { label: "Uploaded", cell: (upload) => <UtcTime date={upload.createdAt} precision="minute" /> },
-            { label: "By", cell: (upload) => upload.createdByUpn },
+            { label: "By", cell: (upload) => <Breakable text={upload.createdByUpn} /> },
             { label: "Status", cell: (upload) => uploadStatusLabel(upload.status), nowrap: true },
             { label: "Imported", cell: (upload) => upload.importedCount },
             { label: "Already present", cell: (upload) => upload.alreadyPresentCount },
