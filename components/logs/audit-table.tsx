@@ -25,14 +25,20 @@ export function AuditTable({ rows }: { rows: AuditLogRow[] }) {
         { label: "Date", cell: (row) => <UtcTime date={row.createdAt} />, phone: "title" },
         { label: "Initiated by", cell: (row) => (row.actorUpn ? <Breakable text={row.actorUpn} /> : "—") },
         { label: "Activity", cell: (row) => row.action },
-        { label: "Target", cell: (row) => <>{row.targetLabel ? <Breakable text={row.targetLabel} /> : "—"}{row.targetType ? <span className="block text-xs text-slate-600">{row.targetType}</span> : null}</>, className: "break-words" },
+        { label: "Target", cell: (row) => <>{row.targetLabel ? <Breakable text={row.targetLabel} /> : "—"}{row.targetType ? <span className="block text-xs text-slate-600 [overflow-wrap:anywhere]">{row.targetType}</span> : null}</> },
         { label: "Result", cell: (row) => auditResultLabel(row.result), nowrap: true },
         { label: "IP address", cell: (row) => row.ipAddress || "—", className: "font-mono [overflow-wrap:anywhere]", phone: "hidden" },
-        { label: "Details", cell: (row) => detailsText(row.details) || "—", className: "break-words md:min-w-48" },
+        {
+          label: "Details",
+          cell: (row) => detailsText(row.details) || "—",
+          // Values such as a policy's settings are long unbroken JSON: they wrap anywhere rather than widen the table.
+          className: "[overflow-wrap:anywhere] md:min-w-48",
+        },
         {
           label: "#",
           cell: (row) => <span title={row.hash ? `Hash ${row.hash}` : "Written before the hash chain"}>{row.sequence ?? "—"}</span>,
           className: "font-mono text-xs text-slate-600",
+          nowrap: true,
           phone: "hidden",
         },
       ]}

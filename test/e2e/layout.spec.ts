@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { systemActor } from "../../lib/audit/write-audit-event";
+import { systemActor, writeAuditEvent } from "../../lib/audit/write-audit-event";
 import { encryptSecret } from "../../lib/crypto/secret-box";
 import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
@@ -120,6 +120,15 @@ test.describe("the admin console's layout", () => {
     const visitorContext = await browser.newContext({ baseURL: test.info().project.use.baseURL });
     await enterPassword(await visitorContext.newPage(), (await makeUser()).upn, "not-the-password");
     await visitorContext.close();
+    // An audit event with a long unbroken value (a policy's settings are stored as JSON) and a long actor.
+    const actor = await makeUser({ upn: `${crypto.randomBytes(3).toString("hex")}-${"a-rather-long-account-name".repeat(2)}@subdomain.contoso.example` });
+    await writeAuditEvent({
+      db: db(),
+      actor: { id: actor.id, upn: actor.upn, ipAddress: "2001:db8:85a3:8d3:1319:8a2e:370:7348" },
+      action: "Update authentication methods policy",
+      target: { type: "authenticationMethodPolicy", id: "temporaryAccessPass", label: "Temporary Access Pass" },
+      details: { settings: JSON.stringify(METHOD_POLICY_DEFAULTS.temporaryAccessPass.settings) },
+    });
     await page.setViewportSize(DESKTOP);
     await signInAs(page, "Global Administrator");
     for (const path of ["/admin/sign-ins", "/admin/audit", "/admin/tokens"]) {
