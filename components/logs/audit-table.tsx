@@ -23,7 +23,7 @@ export function AuditTable({ rows }: { rows: AuditLogRow[] }) {
       rowKey={(row) => row.id}
       columns={[
         { label: "Date", cell: (row) => <UtcTime date={row.createdAt} />, phone: "title" },
-        { label: "Initiated by", cell: (row) => (row.actorUpn ? <Breakable text={row.actorUpn} /> : "—") },
+        { label: "Initiated by", cell: (row) => (row.actorUpn ? <Breakable text={row.actorUpn} /> : "—"), className: "md:min-w-36" },
         { label: "Activity", cell: (row) => row.action },
         { label: "Target", cell: (row) => <>{row.targetLabel ? <Breakable text={row.targetLabel} /> : "—"}{row.targetType ? <span className="block text-xs text-slate-600 [overflow-wrap:anywhere]">{row.targetType}</span> : null}</> },
         { label: "Result", cell: (row) => auditResultLabel(row.result), nowrap: true },
@@ -32,7 +32,7 @@ export function AuditTable({ rows }: { rows: AuditLogRow[] }) {
           label: "Details",
           cell: (row) => detailsText(row.details) || "—",
           // Values such as a policy's settings are long unbroken JSON: they wrap anywhere rather than widen the table.
-          className: "[overflow-wrap:anywhere] md:min-w-48",
+          className: "[overflow-wrap:anywhere] md:min-w-40",
         },
         {
           label: "#",

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
 import type { SignInDetail } from "@/lib/signin/sign-in-log-query";
@@ -78,8 +79,8 @@ export function SignInDetailPanel({ signIn, closeHref }: { signIn: SignInDetail;
   );
   return (
     <section aria-labelledby="sign-in-detail-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
-      <div className="flex items-center justify-between gap-3">
-        <h2 id="sign-in-detail-heading" className="text-lg font-semibold">Activity details: sign-in of {signIn.upn}</h2>
+      <div className="flex items-start justify-between gap-3">
+        <h2 id="sign-in-detail-heading" className="min-w-0 text-lg font-semibold">Activity details: sign-in of <Breakable text={signIn.upn} /></h2>
         <Link href={closeHref} className="text-sm text-blue-700 hover:underline">Close</Link>
       </div>
       <DetailTabs

@@ -23,7 +23,7 @@ export function SignInTable({ rows, selectedId, detailHref }: { rows: SignInLogR
             </Link>
           ),
         },
-        { label: "User", cell: (row) => <Breakable text={row.upn} /> },
+        { label: "User", cell: (row) => <Breakable text={row.upn} />, className: "md:min-w-36" },
         { label: "Resource", cell: (row) => row.resource },
         { label: "IP address", cell: (row) => row.ipAddress || "—", className: "font-mono [overflow-wrap:anywhere]", phone: "hidden" },
         { label: "Status", cell: (row) => signInStatusLabel(row.status), nowrap: true },

@@ -20,6 +20,7 @@ const COLUMNS: TokenColumn[] = [
   {
     label: "User",
     sortKey: "user",
+    className: "md:min-w-36",
     cell: (token) => (token.user ? <span title={token.user.displayName}><Breakable text={token.user.upn} /></span> : <span className="text-slate-500">—</span>),
   },
   { label: "Manufacturer", sortKey: "manufacturer", cell: (token) => token.manufacturer },

@@ -48,7 +48,7 @@ export function DataTable<Row>({ caption, columns, rows, rowKey, rowCurrent, com
   /** a border and white background (off inside a panel that has them) */
   framed?: boolean;
 }) {
-  const pad = compact ? "px-2 py-1" : "px-3 py-2";
+  const pad = compact ? "px-2 py-1" : "px-2.5 py-2";
   return (
     <div className={`overflow-x-auto ${framed ? "rounded border border-slate-200 bg-white max-md:border-0 max-md:bg-transparent" : ""}`}>
       <table className="w-full text-left text-sm max-md:block">

@@ -163,6 +163,11 @@ test.describe("the admin console's layout", () => {
       expect(card.labels.slice(1).every((label) => label.length > 2 && label !== "none"), `${path}: ${card.labels}`).toBe(true);
       await expectNoSidewaysScroll(page);
     }
+    // A sign-in's detail panel fits a phone too.
+    await page.goto("/admin/sign-ins");
+    await page.getByRole("table").getByRole("link", { name: /^Sign-in details/ }).first().click();
+    await expect(page.getByRole("region", { name: /Activity details/ })).toBeVisible();
+    await expectNoSidewaysScroll(page);
     await page.goto("/admin/tokens");
     const card = page.getByRole("table").locator("tbody tr").first();
     await expect(card.locator('td[data-label="Status"]')).toBeVisible();
