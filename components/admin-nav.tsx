@@ -39,30 +39,28 @@ export function AdminNav({ groups }: { groups: AdminNavGroup[] }) {
         Menu
       </button>
       <div id={listId} className={`${open ? "block" : "hidden"} mt-2 space-y-4 rounded border border-slate-200 bg-white p-3 md:mt-0 md:block md:rounded-none md:border-0 md:bg-transparent md:p-0`}>
-        {groups.map((group, index) => {
-          const headingId = `${listId}-group-${index}`;
-          return (
-            <div key={group.label ?? "overview"} className="space-y-1">
-              {group.label ? <p id={headingId} className="text-xs font-semibold uppercase tracking-wide text-slate-600">{group.label}</p> : null}
-              <ul aria-labelledby={group.label ? headingId : undefined} className="space-y-0.5 text-sm">
-                {group.links.map((link) => {
-                  const isCurrent = link.href === current;
-                  return (
-                    <li key={link.href}>
-                      <Link
-                        href={link.href}
-                        aria-current={isCurrent ? "page" : undefined}
-                        className={`block rounded px-2 py-1.5 md:-mx-2 ${isCurrent ? "bg-blue-50 font-medium text-blue-900" : "text-blue-800 hover:bg-slate-100"}`}
-                      >
-                        {link.label}
-                      </Link>
-                    </li>
-                  );
-                })}
-              </ul>
-            </div>
-          );
-        })}
+        {/* Group names are plain text, not labels: a labelled list named "Roles" would answer to every "Role" field's label. */}
+        {groups.map((group) => (
+          <div key={group.label ?? "overview"} className="space-y-1" data-nav-group={group.label ?? "Overview"}>
+            {group.label ? <p className="text-xs font-semibold uppercase tracking-wide text-slate-600">{group.label}</p> : null}
+            <ul className="space-y-0.5 text-sm">
+              {group.links.map((link) => {
+                const isCurrent = link.href === current;
+                return (
+                  <li key={link.href}>
+                    <Link
+                      href={link.href}
+                      aria-current={isCurrent ? "page" : undefined}
+                      className={`block rounded px-2 py-1.5 md:-mx-2 ${isCurrent ? "bg-blue-50 font-medium text-blue-900" : "text-blue-800 hover:bg-slate-100"}`}
+                    >
+                      {link.label}
+                    </Link>
+                  </li>
+                );
+              })}
+            </ul>
+          </div>
+        ))}
       </div>
     </nav>
   );
