@@ -1,6 +1,7 @@
 import type { SecurityInfoEntry } from "@/lib/methods/security-info";
 import { ChangePasswordButton } from "./change-password-form";
 import { DeleteMethodButton } from "./delete-method-button";
+import { Breakable } from "@/components/ui/breakable";
 import { LocalTime } from "@/components/ui/local-time";
 import { MethodIcon } from "./method-icon";
 
@@ -14,7 +15,7 @@ export function MethodList({ entries, lastMfaMethodId, minPasswordLength }: { en
           <span className="flex items-center gap-2 whitespace-nowrap font-medium" data-testid="method-type">
             <MethodIcon type={entry.type} /> {entry.type}
           </span>
-          <span className="min-w-0 [overflow-wrap:anywhere]">{entry.label}</span>
+          <span className="min-w-0 [overflow-wrap:anywhere]"><Breakable text={entry.label} /></span>
           <span className="text-sm text-slate-600">
             <EntryDetail entry={entry} />
             {entry.note ? <span className="block text-amber-800">{entry.note}</span> : null}
