@@ -1,6 +1,7 @@
 import { verifyPassword } from "../auth/password";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
 import { policyResultsFor, type MfaProgress } from "../conditional-access/policy-results";
+import type { ConditionalAccessResource } from "../conditional-access/policy-model";
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import { listMfaMethods, type MfaMethod } from "../methods/authentication-methods";
@@ -17,7 +18,8 @@ export const ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE =
 export const NEEDS_METHOD_MESSAGE =
   "Your organisation requires a second sign-in method here, and you don't have one yet. Contact your helpdesk: they can give you a hardware token or a Temporary Access Pass so you can register one.";
 
-function blockedMessage(resource: SignInResource): string {
+/** The words of a Conditional Access block, for the portal and for RADIUS clients. */
+export function blockedMessage(resource: string): string {
   return `Your organisation's Conditional Access policy blocks you from signing in to ${resource}. Contact your helpdesk if you think this is wrong.`;
 }
 
@@ -43,11 +45,17 @@ export async function checkPasswordStep(options: {
   callbackUrl: string;
   client: ClientInfo;
   now?: Date;
+  /**
+   * Another protocol's application instead of a portal page (a RADIUS client): the Conditional
+   * Access resource it is, the name the sign-in log shows, and the stage its pending sign-in waits
+   * in — never "mfaRequired", so the web code step can't continue it, and MFA is always required.
+   */
+  application?: { resource: ConditionalAccessResource; name: string; pendingStage: string };
 }): Promise<PasswordStepResult> {
   const { db, client } = options;
   const now = options.now ?? new Date();
   const upn = normaliseUpn(options.upn);
-  const resource = resourceFor(options.callbackUrl);
+  const resource = options.application?.name ?? resourceFor(options.callbackUrl);
   const user = await db.user.findUnique({
     where: { upn },
     omit: { passwordHash: false },
@@ -65,7 +73,7 @@ export async function checkPasswordStep(options: {
 
   const [{ methods }, decision, temporaryAccessPass] = await Promise.all([
     listMfaMethods({ db, userId: user.id }),
-    evaluateConditionalAccessForUser({ db, userId: user.id, resource }),
+    evaluateConditionalAccessForUser({ db, userId: user.id, resource: options.application?.resource ?? (resource as SignInResource) }),
     temporaryAccessPassSignInChoice({ db, userId: user.id, now }),
   ]);
   // The user's own methods come first, default first; a Temporary Access Pass answers MFA too but
@@ -87,10 +95,10 @@ export async function checkPasswordStep(options: {
   }
   // MFA is mandatory when an enforced policy (or the admin console's own rule) says so; a user
   // who can't answer it is stopped here rather than let in single-factor.
-  if (decision.outcome === "requireMfa" && !firstChoice) {
+  if ((decision.outcome === "requireMfa" || options.application) && !firstChoice) {
     const reason = decision.mfaRequiredBy.length
       ? `Conditional Access policy ${decision.mfaRequiredBy.join(", ")} requires multi-factor authentication and the user has no usable method`
-      : "The admin console requires multi-factor authentication and the user has no usable method";
+      : `${options.application ? resource : "The admin console"} requires multi-factor authentication and the user has no usable method`;
     await record({ status: "failure", failureReason: reason, mfa: "noUsableMethod" });
     return { outcome: "failed", message: resource === "Admin console" ? ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE : NEEDS_METHOD_MESSAGE };
   }
@@ -106,7 +114,7 @@ export async function checkPasswordStep(options: {
       handleHash,
       userId: user.id,
       signInId,
-      stage: mfaRequired ? "mfaRequired" : "complete",
+      stage: mfaRequired ? (options.application?.pendingStage ?? "mfaRequired") : "complete",
       resource,
       callbackUrl: options.callbackUrl,
       expiresAt: new Date(now.getTime() + PENDING_SIGN_IN_MINUTES * 60_000),
