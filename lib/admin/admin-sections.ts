@@ -12,6 +12,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/admin/roles", label: "Roles and administrators", permission: "roles.manage" },
   { href: "/admin/methods-policy", label: "Authentication methods", permission: "policies.manage" },
   { href: "/admin/conditional-access", label: "Conditional Access", permission: "conditionalAccess.manage" },
+  { href: "/admin/radius", label: "RADIUS clients (VPN)", permission: "radiusClients.manage" },
   { href: "/admin/password-reset", label: "Password reset", permission: "sspr.manage" },
   { href: "/admin/sign-ins", label: "Sign-in logs", permission: "signIns.read" },
   { href: "/admin/audit", label: "Audit logs", permission: "audit.read" },

@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import net from "node:net";
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import { decryptSecret, encryptSecret } from "../crypto/secret-box";
+import { radiusClientResource, type RadiusClientResource } from "../conditional-access/policy-model";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 
 /**
@@ -161,4 +162,10 @@ export async function deleteRadiusClient(options: { db: Database; clientId: stri
     await writeAuditEvent({ db: tx, actor: options.actor, action: "Delete RADIUS client", target: { type: "radiusClient", id: client.id, label: client.name } });
     return { ok: true as const, name: client.name };
   });
+}
+
+/** Each registered client as a Conditional Access resource (`radius:<id>`), labelled for the policy pages. */
+export async function radiusClientResourceChoices(options: { db: DatabaseOrTransaction }): Promise<{ value: RadiusClientResource; label: string }[]> {
+  const rows = await options.db.radiusClient.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true } });
+  return rows.map((row) => ({ value: radiusClientResource(row.id), label: `VPN (RADIUS): ${row.name}` }));
 }
