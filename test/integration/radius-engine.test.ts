@@ -53,17 +53,25 @@ describe("RADIUS and the sign-in engine", () => {
   const challengeRound = (attributes: [string, string | Buffer][], server = servers[0]) =>
     sendRequest({ port: server.port, from: CHALLENGE_NAS, secret: clients[CHALLENGE_NAS].secret, request: accessRequest({ secret: clients[CHALLENGE_NAS].secret, attributes }) });
 
-  it("a Conditional Access block on RADIUS clients rejects requests in both styles (logged) without checking the code", async () => {
-    const { user, token } = await userWithToken();
-    const group = await createGroup({ db, name: unique("Blocked from VPN "), actor: admin });
+  /** A policy that is on for a group holding only this user, on the RADIUS clients of these NAS addresses. */
+  async function policyForUser(options: { upn: string; grant: "block" | "requireMfa"; nases: string[] }) {
+    const group = await createGroup({ db, name: unique("VPN policy group "), actor: admin });
     if (!group.ok) throw new Error(group.reason);
-    await addGroupMember({ db, groupId: group.groupId, upn: user.upn, actor: admin });
+    await addGroupMember({ db, groupId: group.groupId, upn: options.upn, actor: admin });
     const policy = await saveConditionalAccessPolicy({
       db, actor: systemActor,
-      input: { name: unique("Block VPN "), state: "on", includeAllUsers: false, includeGroupIds: [group.groupId], excludeGroupIds: [], resources: [radiusClientResource(clients[CODE_ONLY_NAS].id), radiusClientResource(clients[CHALLENGE_NAS].id)], grant: "block" },
+      input: {
+        name: unique("VPN policy "), state: "on", includeAllUsers: false, includeGroupIds: [group.groupId], excludeGroupIds: [],
+        resources: options.nases.map((nas) => radiusClientResource(clients[nas].id)), grant: options.grant,
+      },
     });
     if (!policy.ok) throw new Error(policy.reason);
     policies.push(policy.policyId);
+  }
+
+  it("a Conditional Access block on RADIUS clients rejects requests in both styles (logged) without checking the code", async () => {
+    const { user, token } = await userWithToken();
+    await policyForUser({ upn: user.upn, grant: "block", nases: [CODE_ONLY_NAS, CHALLENGE_NAS] });
 
     const blocked = await codeOnly(user.upn, tokenCode(token, new Date()));
     expect(blocked?.code).toBe("Access-Reject");
@@ -84,15 +92,7 @@ describe("RADIUS and the sign-in engine", () => {
 
   it("a require-MFA policy on a RADIUS client is met by the code (code-only style)", async () => {
     const { user, token } = await userWithToken();
-    const group = await createGroup({ db, name: unique("MFA for VPN "), actor: admin });
-    if (!group.ok) throw new Error(group.reason);
-    await addGroupMember({ db, groupId: group.groupId, upn: user.upn, actor: admin });
-    const policy = await saveConditionalAccessPolicy({
-      db, actor: systemActor,
-      input: { name: unique("MFA VPN "), state: "on", includeAllUsers: false, includeGroupIds: [group.groupId], excludeGroupIds: [], resources: [radiusClientResource(clients[CODE_ONLY_NAS].id)], grant: "requireMfa" },
-    });
-    if (!policy.ok) throw new Error(policy.reason);
-    policies.push(policy.policyId);
+    await policyForUser({ upn: user.upn, grant: "requireMfa", nases: [CODE_ONLY_NAS] });
     expect((await codeOnly(user.upn, tokenCode(token, new Date())))?.code).toBe("Access-Accept");
     const row = await db.signIn.findFirstOrThrow({ where: { userId: user.id }, include: { policyResults: true } });
     expect(row).toMatchObject({ status: "success", resource: clients[CODE_ONLY_NAS].name, clientApp: "RADIUS", ipAddress: CODE_ONLY_NAS });
