@@ -37,7 +37,7 @@ test("register a VPN in the console, then radclient signs a user in with passwor
   const secret = rememberSecret((await page.getByTestId("radius-shared-secret").textContent()) ?? "");
   expect(secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
   await page.reload();
-  await expect(page.getByRole("cell", { name })).toBeVisible();
+  await expect(page.getByRole("cell", { name, exact: true })).toBeVisible();
   // Shown once: the page never shows it again.
   await expect(page.getByText(secret)).toHaveCount(0);
 
@@ -52,5 +52,5 @@ test("register a VPN in the console, then radclient signs a user in with passwor
   expect(accept.code).toBe("Access-Accept");
 
   await page.goto(`/admin/sign-ins?upn=${encodeURIComponent(user.upn)}`);
-  await expect(page.getByRole("cell", { name }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name, exact: true }).first()).toBeVisible();
 });
