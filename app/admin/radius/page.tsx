@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/directory/action-form";
 import { RegisterRadiusClientForm } from "@/components/radius/register-radius-client-form";
+import { DataTable } from "@/components/ui/data-table";
 import { requirePermission } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";
@@ -33,35 +34,23 @@ export default async function RadiusClientsPage() {
         Conditional Access policies can block or require MFA for. Changes reach the RADIUS servers within five seconds.
       </p>
       {clients.length === 0 ? <p className="text-sm text-slate-700">No RADIUS clients yet.</p> : (
-        <table className="w-full border-collapse rounded border border-slate-200 bg-white text-sm">
-          <caption className="sr-only">Registered RADIUS clients</caption>
-          <thead>
-            <tr className="border-b border-slate-200 text-left">
-              <th scope="col" className="px-3 py-2">Name</th>
-              <th scope="col" className="px-3 py-2">Address</th>
-              <th scope="col" className="px-3 py-2">Style</th>
-              <th scope="col" className="px-3 py-2">Message-Authenticator</th>
-              <th scope="col" className="px-3 py-2">Filter-Ids</th>
-              <th scope="col" className="px-3 py-2">Dropped</th>
-              <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {clients.map((client) => (
-              <tr key={client.id} className="border-b border-slate-100 align-top">
-                <td className="px-3 py-2 font-medium">{client.name}</td>
-                <td className="px-3 py-2 font-mono">{client.address}</td>
-                <td className="px-3 py-2">{RADIUS_STYLE_LABELS[client.style]}</td>
-                <td className="px-3 py-2">{client.requireMessageAuthenticator ? "Required" : "Checked when present"}</td>
-                <td className="px-3 py-2">{client.filterIds.length ? client.filterIds.map((m) => `${m.groupName} → ${m.filterId}`).join(", ") : "—"}</td>
-                <td className="px-3 py-2">{client.droppedCount}</td>
-                <td className="px-3 py-2">
-                  <ActionForm action={deleteRadiusClientAction} hidden={{ clientId: client.id }} submitLabel="Delete" variant="secondary" label={`Delete ${client.name}`} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption="Registered RADIUS clients"
+          rows={clients}
+          rowKey={(client) => client.id}
+          columns={[
+            { label: "Name", cell: (client) => client.name, phone: "title" },
+            { label: "Address", cell: (client) => client.address, nowrap: true, className: "font-mono" },
+            { label: "Style", cell: (client) => RADIUS_STYLE_LABELS[client.style] },
+            { label: "Message-Authenticator", cell: (client) => (client.requireMessageAuthenticator ? "Required" : "Checked when present") },
+            { label: "Filter-Ids", cell: (client) => (client.filterIds.length ? client.filterIds.map((m) => `${m.groupName} → ${m.filterId}`).join(", ") : "—") },
+            { label: "Dropped", cell: (client) => client.droppedCount },
+            {
+              label: "Actions", labelHidden: true, phone: "plain",
+              cell: (client) => <ActionForm action={deleteRadiusClientAction} hidden={{ clientId: client.id }} submitLabel="Delete" variant="secondary" label={`Delete ${client.name}`} />,
+            },
+          ]}
+        />
       )}
       <section aria-labelledby="drops-heading" className="space-y-2">
         <h2 id="drops-heading" className="text-lg font-semibold">Dropped requests</h2>
