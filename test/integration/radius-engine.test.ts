@@ -123,6 +123,19 @@ describe("RADIUS and the sign-in engine", () => {
     expect(await db.signIn.count({ where: { userId: user.id, status: "success" } })).toBe(0);
   });
 
+  it("the sign-in throttle of web sign-in applies to RADIUS passwords: after too many wrong ones the right one is refused", async () => {
+    const { user } = await userWithToken();
+    for (let i = 0; i < 5; i++) {
+      const wrong = await challengeRound([["User-Name", user.upn], ["User-Password", `wrong-password-${i}`]]);
+      expect(wrong?.code).toBe("Access-Reject");
+    }
+    const right = await challengeRound([["User-Name", user.upn], ["User-Password", user.password]]);
+    expect(right?.code).toBe("Access-Reject");
+    expect(right?.attributes.State).toBeUndefined();
+    const last = await db.signIn.findFirstOrThrow({ where: { upn: user.upn }, orderBy: { createdAt: "desc" } });
+    expect(last).toMatchObject({ status: "failure", failureReason: "Sign-in locked after too many wrong passwords", clientApp: "RADIUS" });
+  });
+
   it("two RADIUS servers on one database: one user's code sent 20 times to each gives one Access-Accept", async () => {
     const { user, token } = await userWithToken();
     const code = tokenCode(token, new Date());
