@@ -9,6 +9,8 @@ process.env.PORTAL_DATA_DIR = dataDir;
 process.env.DATABASE_URL = `file:${path.join(dataDir, "portal.db")}`;
 // The verification API exists only with a key: the e2e server gets this one (tests read it here).
 process.env.VERIFY_API_KEY = "e2e-verification-api-key";
+// `npm start` starts its RADIUS server on this UDP port too (radius-clients.spec.ts talks to it with radclient).
+process.env.E2E_RADIUS_PORT ??= String(port + 16000);
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -41,6 +43,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1", VERIFY_API_KEY: process.env.VERIFY_API_KEY },
+    env: { PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1", VERIFY_API_KEY: process.env.VERIFY_API_KEY, RADIUS_PORT: process.env.E2E_RADIUS_PORT, RADIUS_HOST: "127.0.0.1" },
   },
 });

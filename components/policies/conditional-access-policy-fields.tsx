@@ -6,7 +6,12 @@ import type { ConditionalAccessPolicyView } from "@/lib/conditional-access/polic
 import { GroupCheckboxes, type GroupChoice } from "./group-checkboxes";
 
 /** The fields of a Conditional Access policy (new or existing), laid out as Entra's blade is: users, resources, grant, state. */
-export function ConditionalAccessPolicyFields({ policy, groups }: { policy: ConditionalAccessPolicyView | null; groups: GroupChoice[] }) {
+export function ConditionalAccessPolicyFields({ policy, groups, radiusClients = [] }: {
+  policy: ConditionalAccessPolicyView | null;
+  groups: GroupChoice[];
+  /** registered RADIUS clients (VPNs), each a resource of its own */
+  radiusClients?: { value: string; label: string }[];
+}) {
   const includeAll = policy?.includeAllUsers ?? true;
   return (
     <div className="space-y-5">
@@ -22,6 +27,9 @@ export function ConditionalAccessPolicyFields({ policy, groups }: { policy: Cond
         <legend className="px-1 text-sm font-semibold">Target resources</legend>
         {CONDITIONAL_ACCESS_RESOURCES.map((resource) => (
           <CheckboxField key={resource} label={resource} name="resources" value={resource} defaultChecked={policy ? policy.resources.includes(resource) : false} />
+        ))}
+        {radiusClients.map((client) => (
+          <CheckboxField key={client.value} label={client.label} name="resources" value={client.value} defaultChecked={policy ? (policy.resources as string[]).includes(client.value) : false} />
         ))}
       </fieldset>
       <SelectField label="Grant" name="grant" defaultValue={policy?.grant ?? "requireMfa"} options={POLICY_GRANTS.map((grant) => ({ value: grant, label: POLICY_GRANT_LABELS[grant] }))} />

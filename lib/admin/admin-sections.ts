@@ -30,6 +30,7 @@ const GROUPS: { label: string | null; sections: Section[] }[] = [
     sections: [
       { href: "/admin/methods-policy", label: "Authentication methods", permission: "policies.manage" },
       { href: "/admin/conditional-access", label: "Conditional Access", permission: "conditionalAccess.manage" },
+      { href: "/admin/radius", label: "RADIUS clients (VPN)", permission: "radiusClients.manage" },
       { href: "/admin/password-reset", label: "Password reset", permission: "sspr.manage" },
     ],
   },

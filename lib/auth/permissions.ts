@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   "policies.manage",
   "sspr.manage",
   "conditionalAccess.manage",
+  // RADIUS clients (VPNs) are access policy: which devices may ask for sign-ins, and how.
+  "radiusClients.manage",
   "signIns.read",
   "audit.read",
   "roles.manage",
@@ -49,7 +51,7 @@ const table: Record<Role, readonly Permission[]> = {
   ],
   "Authentication Policy Administrator": [
     "adminConsole.view", "tokens.read", "tokens.upload", "tokens.delete", "policies.manage", "sspr.manage",
-    "conditionalAccess.manage",
+    "conditionalAccess.manage", "radiusClients.manage",
   ],
   // tokens.read: "find token by code" is the helpdesk's tool (which token is this person holding?).
   "Helpdesk Administrator": ["adminConsole.view", "users.read", "users.resetPassword", "users.revokeSessions", "tokens.read"],

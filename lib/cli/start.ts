@@ -75,14 +75,28 @@ async function main() {
   // Next.js behind our own HTTP server (serve-portal.mjs): the only way the portal learns each
   // request's socket address, which TRUSTED_PROXIES decides about. Absolute paths, so the server
   // opens exactly what was migrated and seeded above.
+  const env = { ...process.env, PORTAL_DATA_DIR: dataDirectory, DATABASE_URL: target.url };
   const server = spawn(process.execPath, [path.join(projectRoot, "lib", "cli", "serve-portal.mjs"), ...(dev ? ["--dev"] : [])], {
     cwd: projectRoot,
     stdio: "inherit",
-    env: { ...process.env, PORTAL_DATA_DIR: dataDirectory, DATABASE_URL: target.url, PORT: port, NODE_ENV: dev ? "development" : "production" },
+    env: { ...env, PORT: port, NODE_ENV: dev ? "development" : "production" },
   });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
+  // RADIUS (RADIUS_PORT set): a process of its own beside the web server, on the same database.
+  const tsxCli = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
+  const radiusServer = process.env.RADIUS_PORT?.trim()
+    ? spawn(process.execPath, [tsxCli, "lib/cli/radius.ts"], { cwd: projectRoot, stdio: "inherit", env })
+    : null;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      radiusServer?.kill(signal);
+      server.kill(signal);
+    });
+  }
   let stopping = false;
-  server.on("exit", (code) => process.exit(stopping ? 1 : (code ?? 0)));
+  server.on("exit", (code) => {
+    radiusServer?.kill("SIGTERM");
+    process.exit(stopping ? 1 : (code ?? 0));
+  });
 
   const health = await waitForPortalHealth({
     healthUrl: `http://localhost:${port}/api/health`,

@@ -10,7 +10,8 @@ export type ResourceEntry =
   | { outcome: "blocked"; message: string }
   | { outcome: "mfaRequired" };
 
-export function blockedMessage(resource: SignInResource): string {
+/** The words of a Conditional Access block, for a portal resource or a RADIUS client by name. */
+export function blockedMessage(resource: string): string {
   return `Your organisation's Conditional Access policy blocks you from signing in to ${resource}. Contact your helpdesk if you think this is wrong.`;
 }
 

@@ -8,7 +8,13 @@ export type PolicyGrant = (typeof POLICY_GRANTS)[number];
 
 /** What a policy can protect. Sign-in asks for the first two; password reset registration comes with SSPR. */
 export const CONDITIONAL_ACCESS_RESOURCES = ["Security info", "Admin console", "Password reset registration"] as const;
-export type ConditionalAccessResource = (typeof CONDITIONAL_ACCESS_RESOURCES)[number];
+/** Each registered RADIUS client (a VPN) is a resource of its own, by its id: `radius:<clientId>`. */
+export type RadiusClientResource = `radius:${string}`;
+export type ConditionalAccessResource = (typeof CONDITIONAL_ACCESS_RESOURCES)[number] | RadiusClientResource;
+
+export function radiusClientResource(clientId: string): RadiusClientResource {
+  return `radius:${clientId}`;
+}
 
 export const POLICY_STATE_LABELS: Record<PolicyState, string> = { on: "On", off: "Off", reportOnly: "Report-only" };
 export const POLICY_GRANT_LABELS: Record<PolicyGrant, string> = { requireMfa: "Require multi-factor authentication", block: "Block access" };
@@ -34,7 +40,7 @@ export function isPolicyGrant(value: string): value is PolicyGrant {
 }
 
 export function isConditionalAccessResource(value: string): value is ConditionalAccessResource {
-  return (CONDITIONAL_ACCESS_RESOURCES as readonly string[]).includes(value);
+  return (CONDITIONAL_ACCESS_RESOURCES as readonly string[]).includes(value) || /^radius:[a-z0-9]{1,64}$/.test(value);
 }
 
 /** Resources are stored as one comma-separated column (no Json type on SQLite); unknown names are dropped. */
@@ -43,5 +49,6 @@ export function parseResources(stored: string): ConditionalAccessResource[] {
 }
 
 export function formatResources(resources: readonly ConditionalAccessResource[]): string {
-  return CONDITIONAL_ACCESS_RESOURCES.filter((r) => resources.includes(r)).join(",");
+  const radiusClients = resources.filter((r) => r.startsWith("radius:")).sort();
+  return [...CONDITIONAL_ACCESS_RESOURCES.filter((r) => resources.includes(r)), ...radiusClients].join(",");
 }

@@ -7,7 +7,8 @@ import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFail
 export { SIGN_IN_EXPIRED_MESSAGE };
 export type CodeStepResult = MfaStepResult;
 
-const RESULT_DETAIL: Record<CodeCheckFailure, string> = {
+/** What the sign-in log says about a refused code. */
+export const RESULT_DETAIL: Record<CodeCheckFailure, string> = {
   [CodeCheckFailure.InvalidFormat]: "Code not in the expected format",
   [CodeCheckFailure.Locked]: "MFA locked after too many wrong codes",
   [CodeCheckFailure.NotUsable]: "Method not usable",

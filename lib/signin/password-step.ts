@@ -2,6 +2,7 @@ import { verifyPassword } from "../auth/password";
 import { blockedMessage } from "../conditional-access/enter-resource";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
 import { policyResultsFor, type MfaProgress } from "../conditional-access/policy-results";
+import type { ConditionalAccessResource } from "../conditional-access/policy-model";
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import { listMfaMethods, type MfaMethod } from "../methods/authentication-methods";
@@ -42,11 +43,17 @@ export async function checkPasswordStep(options: {
   callbackUrl: string;
   client: ClientInfo;
   now?: Date;
+  /**
+   * Another protocol's application instead of a portal page (a RADIUS client): the Conditional
+   * Access resource it is, the name the sign-in log shows, and the stage its pending sign-in waits
+   * in — never "mfaRequired", so the web code step can't continue it, and MFA is always required.
+   */
+  application?: { resource: ConditionalAccessResource; name: string; pendingStage: string };
 }): Promise<PasswordStepResult> {
   const { db, client } = options;
   const now = options.now ?? new Date();
   const upn = normaliseUpn(options.upn);
-  const resource = resourceFor(options.callbackUrl);
+  const resource = options.application?.name ?? resourceFor(options.callbackUrl);
   // The sign-in throttle first: while locked no password is checked (nor hashed), so the right
   // one is refused like any other, for a real account and an unknown UPN alike.
   const throttle = { db, upn, ipAddress: client.ipAddress, now };
@@ -76,7 +83,7 @@ export async function checkPasswordStep(options: {
 
   const [{ methods }, decision, temporaryAccessPass] = await Promise.all([
     listMfaMethods({ db, userId: user.id }),
-    evaluateConditionalAccessForUser({ db, userId: user.id, resource }),
+    evaluateConditionalAccessForUser({ db, userId: user.id, resource: options.application?.resource ?? (resource as SignInResource) }),
     temporaryAccessPassSignInChoice({ db, userId: user.id, now }),
   ]);
   // The user's own methods come first, default first; a Temporary Access Pass answers MFA too but
@@ -98,10 +105,10 @@ export async function checkPasswordStep(options: {
   }
   // MFA is mandatory when an enforced policy (or the admin console's own rule) says so; a user
   // who can't answer it is stopped here rather than let in single-factor.
-  if (decision.outcome === "requireMfa" && !firstChoice) {
+  if ((decision.outcome === "requireMfa" || options.application) && !firstChoice) {
     const reason = decision.mfaRequiredBy.length
       ? `Conditional Access policy ${decision.mfaRequiredBy.join(", ")} requires multi-factor authentication and the user has no usable method`
-      : "The admin console requires multi-factor authentication and the user has no usable method";
+      : `${options.application ? resource : "The admin console"} requires multi-factor authentication and the user has no usable method`;
     await record({ status: "failure", failureReason: reason, mfa: "noUsableMethod" });
     return { outcome: "failed", message: resource === "Admin console" ? ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE : NEEDS_METHOD_MESSAGE };
   }
@@ -121,7 +128,7 @@ export async function checkPasswordStep(options: {
       handleHash,
       userId: user.id,
       signInId,
-      stage: mfaRequired ? "mfaRequired" : verified.stage,
+      stage: mfaRequired ? (options.application?.pendingStage ?? "mfaRequired") : verified.stage,
       resource,
       callbackUrl: options.callbackUrl,
       expiresAt: new Date(now.getTime() + PENDING_SIGN_IN_MINUTES * 60_000),

@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import type { DatabaseOrTransaction } from "../db/client";
 
 export type SignInResource = "Security info" | "Admin console";
-export type ClientInfo = { ipAddress: string; userAgent: string };
+/** Who asked: the browser, or a RADIUS client (clientApp "RADIUS", the NAS address as ipAddress). */
+export type ClientInfo = { ipAddress: string; userAgent: string; clientApp?: string };
 
 /** The resource a sign-in is for, from where the user is going after it. */
 export function resourceFor(callbackUrl: string): SignInResource {
@@ -23,7 +24,8 @@ export async function createSignInRecord(options: {
   db: DatabaseOrTransaction;
   upn: string;
   userId: string | null;
-  resource: SignInResource;
+  /** a portal page, or another protocol's application by name (a RADIUS client) */
+  resource: SignInResource | (string & {});
   client: ClientInfo;
   status: "success" | "failure" | "interrupted";
   failureReason?: string;
@@ -37,6 +39,7 @@ export async function createSignInRecord(options: {
       resource: options.resource,
       ipAddress: options.client.ipAddress.slice(0, 64),
       userAgent: options.client.userAgent.slice(0, 512),
+      ...(options.client.clientApp ? { clientApp: options.client.clientApp } : {}),
       status: options.status,
       failureReason: options.failureReason,
       steps: { create: [{ position: 1, ...options.firstStep }] },

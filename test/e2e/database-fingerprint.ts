@@ -9,11 +9,11 @@ import { getDb } from "../../lib/db/client";
 /**
  * Logs, throttles and session records: a refusal writes to these on purpose (W5, C7, R3; a wrong
  * password counts towards the sign-in lock, A5; Sign out revokes its session and a session
- * entering another resource records it, A6, A7).
+ * entering another resource records it, A6, A7); the RADIUS server's drop counters.
  */
 const LOG_TABLES = new Set([
   "_prisma_migrations", "AuditEvent", "AuditChainHead", "SignIn", "SignInStep", "SignInPolicyResult", "PendingSignIn", "RateLimitHit", "CaptchaSolution",
-  "PasswordThrottle", "UserSession",
+  "PasswordThrottle", "UserSession", "RadiusDropCount",
 ]);
 /**
  * A wrong code counts toward a lockout (C7: sign-in MFA, or password reset's own); the outbox
@@ -22,6 +22,8 @@ const LOG_TABLES = new Set([
 const MOVING_COLUMNS = new Set([
   "updatedAt", "mfaFailedCount", "mfaLockedUntil", "passwordResetFailedCount", "passwordResetLockedUntil",
   "sentAt", "claimedAt", "attempts", "lastError", "body", "codeExpiresAt",
+  // The RADIUS server writes the drops it counted every few seconds.
+  "droppedCount",
 ]);
 
 /** One hash per table, so a difference names the table that changed. */

@@ -72,7 +72,7 @@ export const PASSWORD_RESETTERS: readonly Role[] = [GA, PAA, AA, HELPDESK];
 export const METHOD_MANAGERS: readonly Role[] = [GA, PAA, AA];
 /** tokens.read */
 export const TOKEN_READERS: readonly Role[] = [GA, PAA, AA, APA, HELPDESK];
-/** tokens.upload, tokens.delete, policies.manage, sspr.manage, conditionalAccess.manage */
+/** tokens.upload, tokens.delete, policies.manage, sspr.manage, conditionalAccess.manage, radiusClients.manage */
 export const POLICY_ADMINS: readonly Role[] = [GA, APA];
 /** signIns.read */
 export const SIGN_IN_READERS: readonly Role[] = [GA, PAA, AA, READER];
@@ -106,6 +106,7 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "page", file: "app/admin/conditional-access/what-if/page.tsx", path: "/admin/conditional-access/what-if", allow: POLICY_ADMINS },
   { kind: "page", file: "app/admin/methods-policy/page.tsx", path: "/admin/methods-policy", allow: POLICY_ADMINS },
   { kind: "page", file: "app/admin/password-reset/page.tsx", path: "/admin/password-reset", allow: POLICY_ADMINS },
+  { kind: "page", file: "app/admin/radius/page.tsx", path: "/admin/radius", allow: POLICY_ADMINS },
 
   // ── Route handlers ───────────────────────────────────────────────────────────────────────
   { kind: "route", file: "app/api/auth/[...nextauth]/route.ts", method: "GET", path: "/api/auth/session", allow: "public" },
@@ -147,6 +148,8 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "action", file: "app/admin/conditional-access/actions.ts", action: "deleteConditionalAccessPolicyAction", allow: POLICY_ADMINS },
   { kind: "action", file: "app/admin/methods-policy/actions.ts", action: "saveMethodPolicyAction", allow: POLICY_ADMINS },
   { kind: "action", file: "app/admin/password-reset/actions.ts", action: "saveSsprPolicyAction", allow: POLICY_ADMINS },
+  { kind: "action", file: "app/admin/radius/actions.ts", action: "registerRadiusClientAction", allow: POLICY_ADMINS },
+  { kind: "action", file: "app/admin/radius/actions.ts", action: "deleteRadiusClientAction", allow: POLICY_ADMINS },
 ];
 
 export const pageEntries = () => ADMIN_ROUTE_TABLE.filter((e): e is PageEntry => e.kind === "page");

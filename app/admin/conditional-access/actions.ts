@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { validatedAction } from "@/lib/auth/validated-action";
 import { deleteConditionalAccessPolicy, saveConditionalAccessPolicy } from "@/lib/conditional-access/policy-store";
-import { CONDITIONAL_ACCESS_RESOURCES, POLICY_GRANTS, POLICY_STATES } from "@/lib/conditional-access/policy-model";
+import { isConditionalAccessResource, POLICY_GRANTS, POLICY_STATES, type ConditionalAccessResource } from "@/lib/conditional-access/policy-model";
 import { getDb } from "@/lib/db/client";
 import { consoleActor, type DirectoryActionState } from "@/lib/directory/console-actor";
 
@@ -21,7 +21,7 @@ const policySchema = z.object({
 const listsSchema = z.object({
   includeGroupIds: z.array(z.string().max(64)).max(200, "Choose at most 200 groups"),
   excludeGroupIds: z.array(z.string().max(64)).max(200, "Choose at most 200 groups"),
-  resources: z.array(z.enum(CONDITIONAL_ACCESS_RESOURCES, { message: "Choose resources from the list" })).min(1, "Choose at least one resource"),
+  resources: z.array(z.string().refine((value): value is ConditionalAccessResource => isConditionalAccessResource(value), "Choose resources from the list")).min(1, "Choose at least one resource"),
 });
 
 /** Creates or updates a Conditional Access policy, then returns to the list. */

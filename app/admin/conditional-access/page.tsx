@@ -5,13 +5,14 @@ import { FormMessage } from "@/components/ui/form-message";
 import { requirePermission } from "@/lib/auth/current-user";
 import { listConditionalAccessPolicies } from "@/lib/conditional-access/policy-store";
 import { getDb } from "@/lib/db/client";
+import { radiusClientResourceChoices } from "@/lib/radius/radius-clients";
 
 export const metadata: Metadata = { title: "Conditional Access" };
 
 export default async function ConditionalAccessPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePermission("conditionalAccess.manage", { returnTo: "/admin/conditional-access" });
   const params = await searchParams;
-  const policies = await listConditionalAccessPolicies({ db: getDb() });
+  const [policies, radiusClients] = await Promise.all([listConditionalAccessPolicies({ db: getDb() }), radiusClientResourceChoices({ db: getDb() })]);
   const saved = typeof params.saved === "string" ? `Policy "${params.saved.slice(0, 120)}" saved.` : params.deleted ? "Policy deleted." : undefined;
   return (
     <div className="space-y-4">
@@ -27,7 +28,7 @@ export default async function ConditionalAccessPage({ searchParams }: { searchPa
         authentication asks for a code; report-only policies are recorded in the sign-in log but not enforced.
       </p>
       <FormMessage success={saved} />
-      <ConditionalAccessPolicyTable policies={policies} />
+      <ConditionalAccessPolicyTable policies={policies} resourceLabels={Object.fromEntries(radiusClients.map((c) => [c.value, c.label]))} />
     </div>
   );
 }

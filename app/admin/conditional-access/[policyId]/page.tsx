@@ -6,6 +6,7 @@ import { requirePermission } from "@/lib/auth/current-user";
 import { getConditionalAccessPolicy } from "@/lib/conditional-access/policy-store";
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";
+import { radiusClientResourceChoices } from "@/lib/radius/radius-clients";
 import { deleteConditionalAccessPolicyAction, saveConditionalAccessPolicyAction } from "../actions";
 
 export const metadata: Metadata = { title: "Conditional Access policy" };
@@ -14,13 +15,13 @@ export default async function ConditionalAccessPolicyPage({ params }: { params: 
   const { policyId } = await params;
   await requirePermission("conditionalAccess.manage", { returnTo: `/admin/conditional-access/${encodeURIComponent(policyId)}` });
   const db = getDb();
-  const [policy, groups] = await Promise.all([getConditionalAccessPolicy({ db, policyId }), listGroups({ db })]);
+  const [policy, groups, radiusClients] = await Promise.all([getConditionalAccessPolicy({ db, policyId }), listGroups({ db }), radiusClientResourceChoices({ db })]);
   if (!policy) notFound();
   return (
     <div className="max-w-2xl space-y-6">
       <h1 className="text-2xl font-semibold">{policy.name}</h1>
       <ActionForm action={saveConditionalAccessPolicyAction} hidden={{ policyId: policy.id }} submitLabel="Save" label="Edit policy">
-        <ConditionalAccessPolicyFields policy={policy} groups={groups} />
+        <ConditionalAccessPolicyFields policy={policy} groups={groups} radiusClients={radiusClients} />
       </ActionForm>
       <section aria-labelledby="delete-heading" className="space-y-2 rounded border border-red-200 bg-white p-4">
         <h2 id="delete-heading" className="text-lg font-semibold">Delete policy</h2>

@@ -4,18 +4,19 @@ import { ConditionalAccessPolicyFields } from "@/components/policies/conditional
 import { requirePermission } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";
+import { radiusClientResourceChoices } from "@/lib/radius/radius-clients";
 import { saveConditionalAccessPolicyAction } from "../actions";
 
 export const metadata: Metadata = { title: "New Conditional Access policy" };
 
 export default async function NewConditionalAccessPolicyPage() {
   await requirePermission("conditionalAccess.manage", { returnTo: "/admin/conditional-access/new" });
-  const groups = await listGroups({ db: getDb() });
+  const [groups, radiusClients] = await Promise.all([listGroups({ db: getDb() }), radiusClientResourceChoices({ db: getDb() })]);
   return (
     <div className="max-w-2xl space-y-4">
       <h1 className="text-2xl font-semibold">New Conditional Access policy</h1>
       <ActionForm action={saveConditionalAccessPolicyAction} submitLabel="Create policy" label="New policy">
-        <ConditionalAccessPolicyFields policy={null} groups={groups} />
+        <ConditionalAccessPolicyFields policy={null} groups={groups} radiusClients={radiusClients} />
       </ActionForm>
     </div>
   );
