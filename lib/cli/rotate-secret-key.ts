@@ -71,8 +71,8 @@ async function main() {
   }
 
   const batchSize = Number(option("--batch-size") ?? 500);
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-    console.error(`--batch-size must be a whole number from 1 to 10000. ${USAGE}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 5_000) {
+    console.error(`--batch-size must be a whole number from 1 to 5000. ${USAGE}`);
     process.exit(2);
   }
   reloadSecretKeys();

@@ -1,6 +1,6 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import { currentSealPrefix, decryptSecret, encryptSecret, secretFingerprint, secretKeyIds, sealedKeyId } from "../crypto/secret-box";
-import type { Database } from "../db/client";
+import { isPostgres, type Database } from "../db/client";
 
 /**
  * Key rotation of PORTAL_SECRET_KEY (README, Key rotation). Every sealed value records the key
@@ -68,24 +68,36 @@ export async function countSealedValues(options: { db: Database }): Promise<Seal
   return { currentKeyId: secretKeyIds().current, remaining, byKey, totalRemaining };
 }
 
-/** Re-seals one column's batch in one transaction, with its audit event; returns how many values moved. */
+/** Table, sealed column and (for tokens) the keyed fingerprint column, as SQL names. */
+const COLUMN_SQL: Record<SealedColumn, { table: string; column: string; fingerprint?: string }> = {
+  "hardwareToken.encryptedSecret": { table: "HardwareToken", column: "encryptedSecret", fingerprint: "secretFingerprint" },
+  "authenticatorApp.encryptedSecret": { table: "AuthenticatorApp", column: "encryptedSecret" },
+  "tokenImport.encryptedKeyMaterial": { table: "TokenImport", column: "encryptedKeyMaterial" },
+};
+
+/**
+ * Re-seals one batch with one UPDATE … FROM (VALUES …) (SQLite ≥ 3.33 and PostgreSQL), each row
+ * only where it still holds the sealed text it was read with, in one transaction with its audit
+ * event; returns how many values moved.
+ */
 async function resealBatch(db: Database, column: SealedColumn, rows: SealedRow[], actor: AuditActor): Promise<number> {
+  const { table, column: sealedColumn, fingerprint } = COLUMN_SQL[column];
+  const values: string[] = [];
+  for (const row of rows) {
+    const plain = decryptSecret(row.sealed);
+    // The fingerprint is keyed by the seed key too: "already present" at the next upload compares it.
+    values.push(row.id, row.sealed, encryptSecret(plain), fingerprint ? secretFingerprint(plain) : "");
+    plain.fill(0);
+  }
+  const postgres = isPostgres();
+  let at = 0;
+  const placeholder = () => (postgres ? `$${++at}` : "?");
+  const tuples = rows.map(() => `(${[placeholder(), placeholder(), placeholder(), placeholder()].join(", ")})`).join(", ");
+  const q = (name: string) => `"${name}"`;
+  const set = [`${q(sealedColumn)} = v.column3`, ...(fingerprint ? [`${q(fingerprint)} = v.column4`] : [])].join(", ");
+  const sql = `UPDATE ${q(table)} SET ${set} FROM (VALUES ${tuples}) AS v WHERE ${q(table)}."id" = v.column1 AND ${q(table)}.${q(sealedColumn)} = v.column2`;
   return db.$transaction(async (tx) => {
-    let resealed = 0;
-    for (const row of rows) {
-      const plain = decryptSecret(row.sealed);
-      const sealed = encryptSecret(plain);
-      let written;
-      if (column === "hardwareToken.encryptedSecret") {
-        // The fingerprint is keyed by the seed key too: "already present" at the next upload compares it.
-        written = await tx.hardwareToken.updateMany({ where: { id: row.id, encryptedSecret: row.sealed }, data: { encryptedSecret: sealed, secretFingerprint: secretFingerprint(plain) } });
-      } else if (column === "authenticatorApp.encryptedSecret") {
-        written = await tx.authenticatorApp.updateMany({ where: { id: row.id, encryptedSecret: row.sealed }, data: { encryptedSecret: sealed } });
-      } else {
-        written = await tx.tokenImport.updateMany({ where: { id: row.id, encryptedKeyMaterial: row.sealed }, data: { encryptedKeyMaterial: sealed } });
-      }
-      resealed += written.count;
-    }
+    const resealed = await tx.$executeRawUnsafe(sql, ...values);
     await writeAuditEvent({
       db: tx,
       actor,

@@ -50,7 +50,7 @@ afterAll(async () => {
   await resealUnderCurrentKey({ db, actor: { id: null, upn: "test" } });
   delete process.env.PORTAL_SECRET_KEY;
   reloadSecretKeys();
-});
+}, 300_000);
 
 describe("PORTAL_SECRET_KEY rotation", () => {
   it("re-seals every value under the new key, survives kill -9 mid-way, and every seed still gives the right code", async () => {
