@@ -9,6 +9,7 @@ process.env.PORTAL_DATA_DIR = dataDir;
 process.env.DATABASE_URL = `file:${path.join(dataDir, "portal.db")}`;
 // The verification API exists only with a key: the e2e server gets this one (tests read it here).
 process.env.VERIFY_API_KEY = "e2e-verification-api-key";
+process.env.METRICS_TOKEN = "e2e-metrics-token";
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -40,6 +41,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1", VERIFY_API_KEY: process.env.VERIFY_API_KEY },
+    env: { PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1", VERIFY_API_KEY: process.env.VERIFY_API_KEY, METRICS_TOKEN: process.env.METRICS_TOKEN },
   },
 });

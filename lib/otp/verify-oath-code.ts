@@ -4,6 +4,7 @@ import { writeAuditEvent } from "../audit/write-audit-event";
 import { acceptMfaSuccess, activeMfaLock, lockoutPolicy, recordMfaFailure } from "./lockout";
 import { claimTimeStep, loadOathCredential, type OathCredential, type OathCredentialRef } from "./oath-credential";
 import { matchingSteps, timeStepAt } from "./totp";
+import { countCodeCheck, type CodeCheckOutcome } from "../metrics/portal-metrics";
 
 /** Why a code was not accepted; each maps to a message a person can act on. */
 export enum CodeCheckFailure {
@@ -53,7 +54,7 @@ export async function verifyOathCode(options: {
  * checks below apply to them all the same, and what makes a code good once and counts failures
  * is the conditional updates, not these reads.
  */
-export async function verifyOathCodeForAnyMethod(options: {
+type CodeCheckOptions = {
   db: DatabaseOrTransaction;
   userId: string;
   credentials: (OathCredentialRef | OathCredential)[];
@@ -61,7 +62,24 @@ export async function verifyOathCodeForAnyMethod(options: {
   now?: Date;
   /** the user row as read in this request: its lock, and the UPN its audit events name */
   user?: { upn: string; mfaLockedUntil: Date | null };
-}): Promise<CodeCheckResult> {
+};
+
+const METRIC_OUTCOME: Record<CodeCheckFailure, CodeCheckOutcome> = {
+  [CodeCheckFailure.InvalidFormat]: "invalidFormat",
+  [CodeCheckFailure.Locked]: "locked",
+  [CodeCheckFailure.NotUsable]: "notUsable",
+  [CodeCheckFailure.WrongCode]: "wrong",
+  [CodeCheckFailure.Replayed]: "replayed",
+};
+
+export async function verifyOathCodeForAnyMethod(options: CodeCheckOptions): Promise<CodeCheckResult> {
+  const started = performance.now();
+  const result = await checkOathCode(options);
+  countCodeCheck({ outcome: result.ok ? "accepted" : METRIC_OUTCOME[result.failure], seconds: (performance.now() - started) / 1000 });
+  return result;
+}
+
+async function checkOathCode(options: CodeCheckOptions): Promise<CodeCheckResult> {
   const { db, userId } = options;
   const now = options.now ?? new Date();
 

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { DatabaseOrTransaction } from "../db/client";
+import { countSignIn } from "../metrics/portal-metrics";
 
 export type SignInResource = "Security info" | "Admin console";
 export type ClientInfo = { ipAddress: string; userAgent: string };
@@ -41,6 +42,7 @@ export async function createSignInRecord(options: {
       steps: { create: [{ position: 1, ...options.firstStep }] },
     },
   });
+  if (options.status !== "interrupted") countSignIn({ result: options.status, method: options.firstStep.method });
   return record.id;
 }
 
@@ -63,4 +65,5 @@ export async function addSignInStep(options: {
       steps: { create: [{ position, ...options.step }] },
     },
   });
+  if (options.status === "success" || options.status === "failure") countSignIn({ result: options.status, method: options.step.method });
 }
