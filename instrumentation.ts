@@ -10,4 +10,7 @@ export async function register() {
   startTemporaryAccessPassSweeper();
   const { startOutboxSender } = await import("./lib/notify/outbox-sender");
   startOutboxSender();
+  // Sign-in logs and audit events past their retention are deleted (one instance at a time).
+  const { startRetentionSweeper } = await import("./lib/operations/retention");
+  startRetentionSweeper();
 }
