@@ -126,9 +126,13 @@ export async function resealUnderCurrentKey(options: {
   await recordCurrentKey({ db, now: options.now ?? new Date() });
   let resealed = 0;
   for (const column of SEALED_COLUMNS) {
+    // In id order from where the last batch ended, so each batch reads only rows not seen yet (a
+    // value skipped because it changed meanwhile is counted at the end; a rerun takes it).
+    let after: string | undefined;
     for (;;) {
-      const rows = await valuesNotUnderCurrentKey(db, column, batchSize);
+      const rows = await valuesNotUnderCurrentKey(db, column, batchSize, after);
       if (rows.length === 0) break;
+      after = rows[rows.length - 1].id;
       const moved = await resealBatch(db, column, rows, options.actor);
       resealed += moved;
       options.onBatch?.({ column, resealed: moved });
