@@ -18,5 +18,8 @@ export default defineConfig({
       ? { reporters: ["default", "json"], outputFile: { json: process.env.VITEST_JSON_REPORT } }
       : {}),
     hookTimeout: 120_000,
+    // next-auth imports "next/server" without an extension, which Node's ESM loader can't
+    // resolve; bundled by Vite it resolves (the session endpoint's test runs the real handler).
+    server: { deps: { inline: ["next-auth"] } },
   },
 });

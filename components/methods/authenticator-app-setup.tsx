@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState } from "react";
 import { confirmAppSetup, startAppSetup, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
 import { DialogActions, DialogDone } from "@/components/ui/dialog-actions";
 import { FormMessage } from "@/components/ui/form-message";
+import { LocalTime } from "@/components/ui/local-time";
 import { TextField } from "@/components/ui/text-field";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { useStaleMfaAnswer } from "./fresh-mfa";
 
 /** The secret as people type it from a screen: groups of four. */
@@ -18,15 +19,15 @@ function groupInFours(secret: string): string {
  * component's state: closing the dialog forgets it, and the page never shows it again.
  */
 export function AuthenticatorAppSetup({ close }: { close: () => void }) {
-  const [started, start, starting] = useActionState<SecurityInfoState, FormData>(startAppSetup, {});
-  const [confirmed, confirm, confirming] = useActionState<SecurityInfoState, FormData>(confirmAppSetup, {});
+  const [started, start, starting] = useFormAction<SecurityInfoState>(startAppSetup, {});
+  const [confirmed, confirm, confirming] = useFormAction<SecurityInfoState>(confirmAppSetup, {});
   useStaleMfaAnswer(started);
   const setup = started?.appSetup;
 
   if (confirmed?.success) return <DialogDone message={confirmed.success} close={close} />;
   if (!setup) {
     return (
-      <form action={start} className="space-y-3">
+      <form {...start} className="space-y-3">
         <p className="text-sm text-slate-700">Install an authenticator app on your phone (any app that supports time-based codes), then give it a name here so you can tell your methods apart.</p>
         <TextField label="Name" name="name" defaultValue="Authenticator app" required maxLength={64} errors={started?.fieldErrors?.name} />
         <FormMessage error={started?.error} />
@@ -35,14 +36,14 @@ export function AuthenticatorAppSetup({ close }: { close: () => void }) {
     );
   }
   return (
-    <form action={confirm} className="space-y-3">
-      <p className="text-sm text-slate-700">In the app, add an account and scan this QR code. This setup stays open until {setup.expiresAt.slice(11, 16)} UTC.</p>
-      <div
-        role="img"
-        aria-label="QR code for setting up your authenticator app"
-        className="mx-auto w-48 max-w-full sm:w-56"
-        // Generated on the server by the qrcode package from our own otpauth URI: markup we made, not user input.
-        dangerouslySetInnerHTML={{ __html: setup.qrSvg }}
+    <form {...confirm} className="space-y-3">
+      <p className="text-sm text-slate-700">In the app, add an account and scan this QR code. This setup stays open until <LocalTime iso={setup.expiresAt} />.</p>
+      {/* An image with alternative text: its accessible name is the image's own, whatever the SVG inside holds.
+          Made on the server by the qrcode package from our own otpauth URI (img-src allows data:). */}
+      <img
+        src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrSvg)}`}
+        alt={`QR code for setting up your authenticator app "${setup.name}"`}
+        className="mx-auto block w-48 max-w-full sm:w-56"
       />
       <details className="rounded border border-slate-200 px-3 py-2 text-sm">
         <summary className="cursor-pointer font-medium text-blue-700">Can&apos;t scan the QR code?</summary>

@@ -1,10 +1,11 @@
 "use client";
 
-import { useActionState, useEffect } from "react";
+import { useEffect } from "react";
 import { changeDefault } from "@/app/(portal)/mysecurityinfo/actions";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { FormMessage } from "@/components/ui/form-message";
 import { DialogButton } from "@/components/ui/modal-dialog";
+import { useFormAction } from "@/components/ui/use-form-action";
 import type { MfaChoice } from "@/lib/methods/security-info";
 import { FreshMfaGate, useStaleMfaAnswer } from "./fresh-mfa";
 
@@ -30,13 +31,13 @@ export function DefaultMethodCard({ label, defaultMethodId, methods }: { label: 
 }
 
 function ChangeDefaultForm({ defaultMethodId, methods, close }: { defaultMethodId: string | null; methods: MfaChoice[]; close: () => void }) {
-  const [state, action, pending] = useActionState(changeDefault, {});
+  const [state, form, pending] = useFormAction(changeDefault, {});
   useStaleMfaAnswer(state);
   useEffect(() => {
     if (state?.success) close();
   }, [state, close]);
   return (
-    <form action={action} className="space-y-3">
+    <form {...form} className="space-y-3">
       <fieldset className="space-y-2">
         <legend className="text-sm text-slate-700">Which method do you want to use to sign in?</legend>
         {methods.map((method) => (

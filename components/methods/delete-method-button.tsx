@@ -1,11 +1,11 @@
 "use client";
 
-import { useActionState } from "react";
 import { deleteMethod, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
 import { DialogActions } from "@/components/ui/dialog-actions";
 import { CheckboxField } from "@/components/ui/checkbox-field";
 import { FormMessage } from "@/components/ui/form-message";
 import { DialogButton } from "@/components/ui/modal-dialog";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { FreshMfaGate, useStaleMfaAnswer } from "./fresh-mfa";
 
 /** Delete with a confirmation dialog; the last MFA method needs the "register again" box ticked. */
@@ -22,11 +22,11 @@ export function DeleteMethodButton({ methodId, description, isLastMfaMethod }: {
 }
 
 function DeleteMethodForm({ methodId, description, isLastMfaMethod, close }: { methodId: string; description: string; isLastMfaMethod: boolean; close: () => void }) {
-  const [state, action, pending] = useActionState<SecurityInfoState, FormData>(deleteMethod, {});
+  const [state, form, pending] = useFormAction<SecurityInfoState>(deleteMethod, {});
   useStaleMfaAnswer(state);
   const askLastMethod = isLastMfaMethod || state?.lastMethod;
   return (
-    <form action={action} className="space-y-3">
+    <form {...form} className="space-y-3">
       <p>Are you sure you want to delete {description}?</p>
       {methodId.startsWith("hardwareToken:") ? <p className="text-sm text-slate-700">The token goes back to your organisation: hand it in to your helpdesk.</p> : null}
       <input type="hidden" name="methodId" value={methodId} />

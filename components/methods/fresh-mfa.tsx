@@ -1,11 +1,12 @@
 "use client";
 
-import { createContext, useActionState, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, startTransition, useActionState, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { sendVerificationCode, verifyIdentity, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
+import { useFormAction } from "@/components/ui/use-form-action";
 import type { MfaChoice } from "@/lib/methods/security-info";
 
 type FreshMfa = { fresh: boolean; methods: MfaChoice[]; markFresh: () => void; markStale: () => void };
@@ -43,13 +44,13 @@ export function FreshMfaGate({ children }: { children: ReactNode }) {
 
 function VerifyIdentityForm({ methods }: { methods: MfaChoice[] }) {
   const { markFresh } = useContext(FreshMfaContext);
-  const [state, action, pending] = useActionState(verifyIdentity, {});
+  const [state, form, pending] = useFormAction(verifyIdentity, {});
   const [sent, send, sending] = useActionState(sendVerificationCode, {});
   useEffect(() => {
     if (state?.success) markFresh();
   }, [state, markFresh]);
   return (
-    <form action={action} className="space-y-3" aria-labelledby="verify-heading">
+    <form {...form} className="space-y-3" aria-labelledby="verify-heading">
       <h3 id="verify-heading" className="font-medium">Verify your identity</h3>
       <p className="text-sm text-slate-700">Your last verification was more than 10 minutes ago. Enter a code from one of your sign-in methods to continue.</p>
       {methods.length > 1 ? (
@@ -66,7 +67,7 @@ function VerifyIdentityForm({ methods }: { methods: MfaChoice[] }) {
         <Button type="submit" disabled={pending}>{pending ? "Verifying…" : "Verify"}</Button>
         {/* An email method answers with a code mailed on request (after Verify, so Enter verifies). */}
         {methods.some((m) => m.methodId.startsWith("email:")) ? (
-          <Button type="submit" variant="link" formAction={send} formNoValidate disabled={sending}>{sending ? "Sending…" : "Send a code to my email"}</Button>
+          <Button type="button" variant="link" onClick={() => startTransition(() => send(new FormData()))} disabled={sending}>{sending ? "Sending…" : "Send a code to my email"}</Button>
         ) : null}
       </div>
     </form>

@@ -1,9 +1,10 @@
 "use client";
 
-import { useActionState, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
+import { useFormAction } from "@/components/ui/use-form-action";
 import type { ActionState } from "@/lib/auth/validated-action";
 
 type TokenAction = (previous: ActionState | undefined, formData: FormData) => Promise<ActionState>;
@@ -23,7 +24,7 @@ export function TokenActionPanel(props: {
   actions: TokenActions;
 }) {
   const { tokenId, serialNumber, status, holderUpn, allowed, actions } = props;
-  const [state, dispatch, pending] = useActionState<ActionState, FormData>(
+  const [state, formProps, pending] = useFormAction<ActionState>(
     (previous, formData) => actions[formData.get("intent") as keyof TokenActions](previous, formData),
     {},
   );
@@ -31,7 +32,7 @@ export function TokenActionPanel(props: {
   const held = holderUpn !== null;
 
   const form = (intent: keyof TokenActions, title: string, children: ReactNode, submit: string) => (
-    <form key={intent} action={dispatch} className="space-y-3 rounded border border-slate-200 bg-white p-4" aria-labelledby={`${intent}-heading`}>
+    <form key={intent} {...formProps} className="space-y-3 rounded border border-slate-200 bg-white p-4" aria-labelledby={`${intent}-heading`}>
       <h2 id={`${intent}-heading`} className="text-lg font-semibold">{title}</h2>
       <input type="hidden" name="tokenId" value={tokenId} />
       <input type="hidden" name="intent" value={intent} />
@@ -45,7 +46,7 @@ export function TokenActionPanel(props: {
     forms.push(form("activate", "Activate", (
       <>
         <p className="text-sm text-slate-700">Press the token&apos;s button and type the code it shows. A clock that drifted up to a day is found and remembered.</p>
-        <TextField label="Code shown on the token" name="code" inputMode="numeric" autoComplete="off" required maxLength={64} errors={errors.code} />
+        <TextField label="Code shown on the token" name="code" inputMode="numeric" autoComplete="off" data-secret required maxLength={64} errors={errors.code} />
       </>
     ), "Activate"));
   }
@@ -53,8 +54,8 @@ export function TokenActionPanel(props: {
     forms.push(form("resync", "Resync", (
       <>
         <p className="text-sm text-slate-700">If its codes stopped working at sign-in, the token&apos;s clock has drifted. Type the code it shows, wait for the next one and type that too.</p>
-        <TextField label="First code" name="firstCode" inputMode="numeric" autoComplete="off" required maxLength={64} errors={errors.firstCode} />
-        <TextField label="Next code" name="secondCode" inputMode="numeric" autoComplete="off" required maxLength={64} errors={errors.secondCode} />
+        <TextField label="First code" name="firstCode" inputMode="numeric" autoComplete="off" data-secret required maxLength={64} errors={errors.firstCode} />
+        <TextField label="Next code" name="secondCode" inputMode="numeric" autoComplete="off" data-secret required maxLength={64} errors={errors.secondCode} />
       </>
     ), "Resync"));
   }

@@ -2,7 +2,7 @@ import type { DatabaseOrTransaction } from "../db/client";
 import { csvCell } from "../tokens/csv/write-failures-csv";
 import { dayParam, dayRangeWhere, LOG_EXPORT_LIMIT, oneOfParam, pageWindow, pagingParams, textParam, type LogPaging, type SearchParams } from "./log-filters";
 
-export const AUDIT_RESULTS = ["success", "failure"] as const;
+export const AUDIT_RESULTS = ["success", "partial", "failure"] as const;
 
 /** The audit log's filters: who (actor), what (action), on what (target), outcome, when. */
 export type AuditLogQuery = LogPaging & {

@@ -15,7 +15,8 @@ export type AuditEventInput = {
   actor: AuditActor;
   action: string;
   target?: { type: string; id: string; label: string };
-  result?: "success" | "failure";
+  /** "partial": some of a bulk change went through and some did not (a token upload with failed rows) */
+  result?: "success" | "partial" | "failure";
   details?: Record<string, string | number | boolean | null>;
 };
 

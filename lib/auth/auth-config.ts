@@ -4,9 +4,14 @@ import { z } from "zod";
 import { loadKeys, splitSecretList } from "../crypto/key-file";
 import { getDb } from "../db/client";
 import { redeemSignInHandle } from "../signin/redeem-sign-in";
+import { openUserSession, revokeUserSession, sessionMaxHours } from "./user-session";
 
-/** Session lifetime; the DAL also re-checks the session version on every request. */
-const SESSION_HOURS = 8;
+/**
+ * The cookie never outlives the session's absolute lifetime (SESSION_MAX_HOURS); Auth.js re-issues
+ * it on use, so the jwt callback ends it at the end fixed at sign-in, and the data access layer
+ * checks the session's server-side record (revocation, the same end) on every request.
+ */
+const SESSION_HOURS = sessionMaxHours();
 
 // Auth.js signs and encrypts the JWT session cookie with these secrets: AUTH_SECRET when set
 // (required for several instances), otherwise keys generated under data/. A list, newest first:
@@ -39,26 +44,42 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
           name: identity.displayName,
           email: identity.upn,
           sessionVersion: identity.sessionVersion,
-          mfaAt: identity.mfaAt,
+          sessionId: identity.sessionId,
+          sessionExpiresAt: identity.sessionExpiresAt,
         };
       },
     }),
   ],
+  events: {
+    // Sign out (the portal's button or Auth.js's own endpoint) revokes the session itself, so a
+    // copy of the cookie taken before is refused too (A6).
+    async signOut(message) {
+      const sessionId = "token" in message ? message.token?.sid : undefined;
+      if (typeof sessionId === "string") await revokeUserSession({ db: getDb(), sessionId, now: new Date() });
+    },
+  },
   callbacks: {
-    jwt({ token, user }) {
+    async jwt({ token, user }) {
       if (user) {
-        const signedIn = user as { id: string; sessionVersion: number; mfaAt: number | null };
+        const signedIn = user as { id: string; sessionVersion: number; sessionId: string; sessionExpiresAt: number };
         token.uid = signedIn.id;
         token.sv = signedIn.sessionVersion;
-        token.mfaAt = signedIn.mfaAt;
+        token.sid = signedIn.sessionId;
+        token.end = signedIn.sessionExpiresAt;
       }
-      return token;
+      // Past its absolute end, signed out, or from before sessions had a record: the cookie is
+      // dropped, however often /api/auth/session re-issued it.
+      if (typeof token.sid !== "string" || typeof token.uid !== "string" || typeof token.end !== "number") return null;
+      if (user) return token;
+      const open = await openUserSession({ db: getDb(), sessionId: token.sid, userId: token.uid, now: new Date() });
+      return open ? token : null;
     },
     session({ session, token }) {
       return Object.assign(session, {
+        expires: new Date(token.end as number).toISOString(),
         userId: token.uid as string,
         sessionVersion: token.sv as number,
-        mfaAt: (token.mfaAt as number | null) ?? null,
+        sessionId: token.sid as string,
       });
     },
   },

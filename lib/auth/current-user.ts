@@ -1,62 +1,96 @@
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "./auth-config";
+import { enterResource, type ResourceEntry } from "../conditional-access/enter-resource";
 import { getDb } from "../db/client";
+import type { SignInResource } from "../signin/sign-in-log";
 import { rolesAllow, type Permission } from "./permissions";
+import { currentClientInfo } from "./request-context";
+import { openUserSession, type OpenUserSession } from "./user-session";
 
 export type CurrentUser = {
   id: string;
   upn: string;
   displayName: string;
   roles: string[];
-  /** when this session's sign-in completed MFA (epoch ms), or null */
+  /** this session's server-side record (its id is in the cookie) */
+  sessionId: string;
+  /** when this session last completed MFA — its sign-in or a step-up in it — (epoch ms), or null */
   sessionMfaAt: number | null;
-  lastMfaAt: Date | null;
-  /** an administrator set a temporary password (new account or reset): the console waits until it's changed */
-  mustChangePassword: boolean;
+  session: OpenUserSession;
 };
 
 /**
  * The data access layer's view of who is asking: the Auth.js session, re-checked against the
- * database on every request — a disabled user or a bumped session version (sign out
- * everywhere, reset, revoke) ends the session at once, on every instance.
+ * database on every request — a disabled user, a bumped session version (sign out everywhere,
+ * reset, revoke), a signed-out session or one past its absolute lifetime ends at once, on every
+ * instance (A3).
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const session = (await auth()) as { userId?: string; sessionVersion?: number; mfaAt?: number | null } | null;
-  if (!session?.userId) return null;
-  const user = await getDb().user.findUnique({
-    where: { id: session.userId },
-    include: { roles: { select: { role: true } } },
-  });
-  if (!user || !user.enabled || user.sessionVersion !== session.sessionVersion) return null;
+  const cookie = (await auth()) as { userId?: string; sessionVersion?: number; sessionId?: string } | null;
+  if (!cookie?.userId || !cookie.sessionId) return null;
+  const db = getDb();
+  const [user, session] = await Promise.all([
+    db.user.findUnique({ where: { id: cookie.userId }, include: { roles: { select: { role: true } } } }),
+    openUserSession({ db, sessionId: cookie.sessionId, userId: cookie.userId, now: new Date() }),
+  ]);
+  // A temporary password from an administrator is replaced inside the sign-in, before any session
+  // (lib/signin/password-change-step.ts); a session of a user who still holds one is no session.
+  if (!user || !session || !user.enabled || user.mustChangePassword || user.sessionVersion !== cookie.sessionVersion) return null;
   return {
     id: user.id,
     upn: user.upn,
     displayName: user.displayName,
     roles: user.roles.map((r) => r.role),
-    sessionMfaAt: session.mfaAt ?? null,
-    lastMfaAt: user.lastMfaAt,
-    mustChangePassword: user.mustChangePassword,
+    sessionId: session.id,
+    sessionMfaAt: session.mfaAt?.getTime() ?? null,
+    session,
   };
 });
 
-/** For pages and actions of a signed-in user: redirects to sign-in otherwise. */
-export async function requireUser(options: { returnTo?: string } = {}): Promise<CurrentUser> {
+/**
+ * Conditional Access for a resource this session's sign-in wasn't evaluated for (see
+ * enterResource). The request's cached user remembers the outcome, so a page and its layout
+ * evaluate (and log) once.
+ */
+export async function enterResourceAs(user: CurrentUser, resource: SignInResource): Promise<ResourceEntry> {
+  if (user.session.resources.includes(resource)) return { outcome: "allowed" };
+  const entry = await enterResource({ db: getDb(), session: user.session, upn: user.upn, resource, client: await currentClientInfo() });
+  if (entry.outcome === "allowed") user.session.resources.push(resource);
+  return entry;
+}
+
+/** Where a page sends a session that Conditional Access stops at a resource. */
+function leaveResource(entry: Exclude<ResourceEntry, { outcome: "allowed" }>, returnTo: string): never {
+  redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}&reason=${entry.outcome === "blocked" ? "blocked" : "mfa"}`);
+}
+
+async function signedInUser(returnTo: string): Promise<CurrentUser> {
   const user = await getCurrentUser();
-  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(options.returnTo ?? "/mysecurityinfo")}`);
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}`);
+  return user;
+}
+
+/** For pages of a signed-in user (Security info): redirects to sign-in otherwise, or when Conditional Access stops the session there. */
+export async function requireUser(options: { returnTo?: string } = {}): Promise<CurrentUser> {
+  const returnTo = options.returnTo ?? "/mysecurityinfo";
+  const user = await signedInUser(returnTo);
+  const entry = await enterResourceAs(user, "Security info");
+  if (entry.outcome !== "allowed") leaveResource(entry, returnTo);
   return user;
 }
 
 /**
- * For the admin console: a signed-in user whose roles grant `permission` (deny by default) and
- * whose session completed MFA. Refuses with 403 otherwise; sends a user who still has a temporary
- * password to Security info to change it.
+  * For the admin console: a signed-in user whose roles grant `permission` (deny by default),
+  * whose session completed MFA and whom Conditional Access lets into the admin console. Refuses
+  * with 403 otherwise.
  */
 export async function requirePermission(permission: Permission, options: { returnTo?: string } = {}): Promise<CurrentUser> {
-  const user = await requireUser({ returnTo: options.returnTo ?? "/admin" });
+  const returnTo = options.returnTo ?? "/admin";
+  const user = await signedInUser(returnTo);
   if (!rolesAllow(user.roles, permission)) forbidden();
-  if (user.sessionMfaAt === null) redirect(`/login?callbackUrl=${encodeURIComponent(options.returnTo ?? "/admin")}&reason=mfa`);
-  // A temporary password from an administrator is changed before anything else (Security info).
-  if (user.mustChangePassword) redirect("/mysecurityinfo?reason=changePassword");
+  if (user.sessionMfaAt === null) redirect(`/login?callbackUrl=${encodeURIComponent(returnTo)}&reason=mfa`);
+  const entry = await enterResourceAs(user, "Admin console");
+  if (entry.outcome !== "allowed") leaveResource(entry, returnTo);
   return user;
 }

@@ -1,7 +1,6 @@
-import { getCurrentUser, type CurrentUser } from "./current-user";
+import { enterResourceAs, getCurrentUser, type CurrentUser } from "./current-user";
 import { rolesAllow, type Permission } from "./permissions";
 import { isSameOrigin } from "./same-origin";
-import { TEMPORARY_PASSWORD_REASON } from "./validated-action";
 
 /**
  * The route-handler twin of requirePermission (W1): answers with a JSON 401/403 instead of a
@@ -20,6 +19,9 @@ export async function authorizeRoute(request: Request, permission: Permission): 
   if (user.sessionMfaAt === null) {
     return { ok: false, response: Response.json({ error: "This needs a sign-in with a second method." }, { status: 403 }) };
   }
-  if (user.mustChangePassword) return { ok: false, response: Response.json({ error: TEMPORARY_PASSWORD_REASON }, { status: 403 }) };
+  const entry = await enterResourceAs(user, "Admin console");
+  if (entry.outcome !== "allowed") {
+    return { ok: false, response: Response.json({ error: entry.outcome === "blocked" ? entry.message : "This needs a sign-in with a second method." }, { status: 403 }) };
+  }
   return { ok: true, user };
 }

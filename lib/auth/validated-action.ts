@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getCurrentUser, type CurrentUser } from "./current-user";
+import { enterResourceAs, getCurrentUser, type CurrentUser } from "./current-user";
 import { rolesAllow, type Permission } from "./permissions";
 
 /** What every form action returns to its `useActionState` form. */
@@ -9,18 +9,20 @@ export type ActionState = {
   success?: string;
 };
 
-export const TEMPORARY_PASSWORD_REASON = "Your password is a temporary one from an administrator. Change it in Security info first.";
+const NEEDS_MFA_REASON = "This needs a sign-in with a second method. Sign out and sign in again with your code.";
 
 type Access = "anyone" | "signedIn" | Permission;
 
 /**
  * The one wrapper for server actions: checks who is asking (W1) — anyone, a signed-in user, or
- * a permission from the table (with a completed MFA for admin permissions) — then parses the
- * FormData with the zod schema and hands typed input to `run`. Bad input comes back as field
- * errors; nothing runs before both checks pass.
+ * a permission from the table (with a completed MFA for admin permissions) — and whether
+ * Conditional Access lets the session into the resource (Security info for signed-in actions,
+ * the admin console for permissions; `resource: null` for Sign out, which is never refused) —
+ * then parses the FormData with the zod schema and hands typed input to `run`. Bad input comes
+ * back as field errors; nothing runs before the checks pass.
  */
 export function validatedAction<Schema extends z.ZodType, Result extends ActionState>(
-  options: { access: Access; schema: Schema },
+  options: { access: Access; schema: Schema; resource?: null },
   run: (input: z.infer<Schema>, context: { user: CurrentUser | null; formData: FormData }) => Promise<Result>,
 ) {
   return async (_previous: ActionState | Result | undefined, formData: FormData): Promise<Result | ActionState> => {
@@ -29,8 +31,12 @@ export function validatedAction<Schema extends z.ZodType, Result extends ActionS
       if (!user) return { error: "Your session has ended. Sign in again to continue." };
       if (options.access !== "signedIn") {
         if (!rolesAllow(user.roles, options.access)) return { error: "You don't have permission to do this. Ask a Global Administrator for the right role." };
-        if (user.sessionMfaAt === null) return { error: "This needs a sign-in with a second method. Sign out and sign in again with your code." };
-        if (user.mustChangePassword) return { error: TEMPORARY_PASSWORD_REASON };
+        if (user.sessionMfaAt === null) return { error: NEEDS_MFA_REASON };
+      }
+      if (options.resource !== null) {
+        const entry = await enterResourceAs(user, options.access === "signedIn" ? "Security info" : "Admin console");
+        if (entry.outcome === "blocked") return { error: entry.message };
+        if (entry.outcome === "mfaRequired") return { error: NEEDS_MFA_REASON };
       }
     }
     // Forms always send FormData; anything else is a hand-made request (an answer, not a 500).

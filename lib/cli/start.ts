@@ -1,8 +1,9 @@
 /**
  * `npm start`: makes the portal run from a fresh clone — generated clients, migrations, the demo
  * organisation on an empty database, a production build when the sources changed — then serves
- * it with `next start`, handing it the exact database and data folder it prepared, and says how to
- * sign in once the server reports that database healthy (or stops it with the reason).
+ * it (Next.js behind lib/cli/serve-portal.mjs), handing it the exact database and data folder it
+ * prepared, and says how to sign in once the server reports that database healthy (or stops it
+ * with the reason).
  */
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -70,10 +71,15 @@ async function main() {
     recordBuild();
   }
   const port = process.env.PORT ?? "3000";
-  console.log(`› Starting the server (next ${dev ? "dev" : "start"}, port ${port})`);
-  // Absolute paths, so the server opens exactly what was migrated and seeded above.
-  const env = { ...process.env, PORTAL_DATA_DIR: dataDirectory, DATABASE_URL: target.url };
-  const server = spawn(process.execPath, [nextCli, dev ? "dev" : "start", "-p", port], { cwd: projectRoot, stdio: "inherit", env });
+  console.log(`› Starting the server (${dev ? "development" : "production"}, port ${port})`);
+  // Next.js behind our own HTTP server (serve-portal.mjs): the only way the portal learns each
+  // request's socket address, which TRUSTED_PROXIES decides about. Absolute paths, so the server
+  // opens exactly what was migrated and seeded above.
+  const server = spawn(process.execPath, [path.join(projectRoot, "lib", "cli", "serve-portal.mjs"), ...(dev ? ["--dev"] : [])], {
+    cwd: projectRoot,
+    stdio: "inherit",
+    env: { ...process.env, PORTAL_DATA_DIR: dataDirectory, DATABASE_URL: target.url, PORT: port, NODE_ENV: dev ? "development" : "production" },
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   let stopping = false;
   server.on("exit", (code) => process.exit(stopping ? 1 : (code ?? 0)));

@@ -6,6 +6,7 @@ import { emailMethodId, parseEmailMethodId } from "../methods/email-method-id";
 import {
   TEMPORARY_ACCESS_PASS, describeTemporaryAccessPass, parseTemporaryAccessPassMethodId, temporaryAccessPassMethodId, temporaryAccessPassState,
 } from "../methods/temporary-access-pass";
+import { notifyUser, type SecurityNotice } from "../notify/notify-user";
 import { releaseToken } from "../tokens/unassign-hardware-token";
 import { createUser, normaliseUpn } from "../users/create-user";
 import { generateTemporaryPassword } from "./generate-password";
@@ -84,6 +85,7 @@ export async function resetUserPassword(options: { db: Database; userId: string;
       data: { passwordHash, passwordChangedAt: options.now ?? new Date(), mustChangePassword: true, sessionVersion: { increment: 1 } },
     });
     await succeed({ sessionsEnded: true });
+    await notifyUser({ db: tx, upn: target.upn, now: options.now, notice: { subject: "Your password was reset", what: "An administrator reset the password of your account, and every session was signed out. You will choose a new password when you sign in with the temporary one they give you." } });
     return { ok: true as const, upn: target.upn, temporaryPassword };
   });
 }
@@ -111,6 +113,7 @@ export function requireMfaReregistration(options: { db: Database; userId: string
     await tx.emailOneTimeCode.deleteMany({ where: { userId: target.id } });
     await tx.user.update({ where: { id: target.id }, data: { defaultMethod: null, sessionVersion: { increment: 1 } } });
     await succeed({ hardwareTokensReleased: tokens.length, authenticatorAppsDeleted: apps.count, emailMethodsDeleted: email.count });
+    await notifyUser({ db: tx, upn: target.upn, notice: { subject: "Register your sign-in methods again", what: "An administrator removed your hardware tokens, authenticator apps and email method, and every session was signed out. Register a sign-in method again in Security info at your next sign-in." } });
     return { ok: true as const, upn: target.upn, removed: tokens.length + apps.count + email.count };
   });
 }
@@ -130,12 +133,14 @@ export function deleteUserMethod(options: { db: Database; userId: string; method
       if (!label) return refuse(gone);
       await tx.user.updateMany({ where: { id: target.id, defaultMethod: options.methodId }, data: { defaultMethod: null } });
       await succeed({ method: label });
+      await notifyUser({ db: tx, upn: target.upn, notice: methodRemovedNotice(label) });
       return { ok: true as const, upn: target.upn, label };
     }
     if (!ref) {
       const tapId = parseTemporaryAccessPassMethodId(options.methodId);
       if (!tapId || (await tx.temporaryAccessPass.deleteMany({ where: { id: tapId, userId: target.id } })).count !== 1) return refuse(gone);
       await succeed({ method: TEMPORARY_ACCESS_PASS });
+      await notifyUser({ db: tx, upn: target.upn, notice: methodRemovedNotice(TEMPORARY_ACCESS_PASS) });
       return { ok: true as const, upn: target.upn, label: TEMPORARY_ACCESS_PASS };
     }
     let label: string;
@@ -150,8 +155,14 @@ export function deleteUserMethod(options: { db: Database; userId: string; method
       await tx.user.updateMany({ where: { id: target.id, defaultMethod: methodIdOf(ref) }, data: { defaultMethod: null } });
     }
     await succeed({ method: label });
+    await notifyUser({ db: tx, upn: target.upn, notice: methodRemovedNotice(label) });
     return { ok: true as const, upn: target.upn, label };
   });
+}
+
+/** What the user hears when an admin deletes one of their methods (A4). */
+function methodRemovedNotice(label: string): SecurityNotice {
+  return { subject: "A sign-in method was removed from your account", what: `An administrator removed ${label} from your sign-in methods.` };
 }
 
 export type AdminMethodView = {

@@ -4,11 +4,11 @@ import { encryptSecret } from "../crypto/secret-box";
 import type { Database } from "../db/client";
 import { encodeBase32 } from "../otp/base32";
 import { normaliseCodeInput } from "../otp/code-input";
-import { recordMfaSuccess } from "../otp/lockout";
+import { acceptMfaSuccess, activeMfaLock, lockAtThreshold } from "../otp/lockout";
 import { claimTimeStep, loadOathCredential } from "../otp/oath-credential";
 import { otpauthUri } from "../otp/otpauth-uri";
 import { matchingSteps, timeStepAt } from "../otp/totp";
-import { SIGN_IN_WINDOW_STEPS } from "../otp/verify-oath-code";
+import { SIGN_IN_WINDOW_STEPS, mfaLockedMessage } from "../otp/verify-oath-code";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
 import { refusalForMethodLimit } from "../tokens/assignment-rules";
 import { freshMfaRefusal } from "./fresh-mfa";
@@ -39,7 +39,7 @@ export async function startAuthenticatorAppSetup(options: {
 }): Promise<SecurityInfoResult<AppSetup>> {
   const { db, actor } = options;
   const now = options.now ?? new Date();
-  const gate = await freshMfaRefusal({ db, userId: actor.id, now });
+  const gate = await freshMfaRefusal({ db, actor, now });
   if (gate) return gate;
   if (!(await methodsAllowedForUser({ db, userId: actor.id })).allowed.has("softwareOath")) {
     return refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("softwareOath"));
@@ -80,6 +80,9 @@ export async function confirmAuthenticatorApp(options: {
   if (!(await methodsAllowedForUser({ db, userId: actor.id })).allowed.has("softwareOath")) {
     return refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("softwareOath"));
   }
+  // While MFA is locked no code is accepted, this one included (C7).
+  const lockedUntil = await activeMfaLock({ db, userId: actor.id, now });
+  if (lockedUntil) return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(lockedUntil));
   const ref = { kind: "authenticatorApp" as const, id: options.appId };
   const expiry = await db.authenticatorApp.findFirst({ where: { id: ref.id, userId: actor.id, status: "pending" }, select: { pendingExpiresAt: true } });
   const app = expiry && (!expiry.pendingExpiresAt || expiry.pendingExpiresAt > now) ? await loadOathCredential({ db, ref }) : null;
@@ -92,12 +95,14 @@ export async function confirmAuthenticatorApp(options: {
   for (let step = currentStep - SIGN_IN_WINDOW_STEPS; step <= currentStep + SIGN_IN_WINDOW_STEPS; step++) steps.push(step);
   const candidates = matchingSteps({ ...app, code: input.code, steps }).filter((step) => step > app.lastUsedStep);
 
-  return db.$transaction(async (tx) => {
+  const result = await db.$transaction(async (tx) => {
     for (const step of candidates) {
       const claimed = await claimTimeStep({ db: tx, ref, step, driftSteps: step - currentStep, now, appChanges: { status: "active", pendingExpiresAt: null } });
       if (!claimed) continue;
-      // A good code is a completed MFA (the fresh-MFA gate counts from it), as at sign-in.
-      await recordMfaSuccess({ db: tx, userId: actor.id, now });
+      // A good code is a completed MFA (the fresh-MFA gate counts from it), as at sign-in — and,
+      // as on every code path, accepted only while MFA is not locked: a lock that came since the
+      // check above rolls the confirmation back (the app stays pending) instead of being cleared.
+      if (await acceptMfaSuccess({ db: tx, userId: actor.id, now })) throw new LockedDuringConfirmation();
       await recordSecurityInfoChange({
         db: tx,
         actor,
@@ -111,5 +116,16 @@ export async function confirmAuthenticatorApp(options: {
     const reason = "That code didn't match. Enter the 6-digit code the app shows now for this account (it changes every 30 seconds).";
     await writeAuditEvent({ db: tx, actor, action: "Register authenticator app", target: { type: "authenticatorApp", id: app.id, label: app.label }, result: "failure", details: { reason } });
     return refuse(SecurityInfoFailure.WrongCode, reason);
+  }).catch((error: unknown) => {
+    if (error instanceof LockedDuringConfirmation) return error;
+    throw error;
   });
+  if (result instanceof LockedDuringConfirmation) {
+    // The rollback took a lock written inside the transaction with it: write it for good.
+    return refuse(SecurityInfoFailure.Locked, mfaLockedMessage(await lockAtThreshold({ db, userId: actor.id, now })));
+  }
+  return result;
 }
+
+/** Rolls back an app confirmation whose code was right but arrived while MFA was locked. */
+class LockedDuringConfirmation extends Error {}

@@ -16,7 +16,7 @@ export async function changeDefaultMethod(options: {
 }): Promise<SecurityInfoResult<{ label: string }>> {
   const { db, actor } = options;
   const now = options.now ?? new Date();
-  const gate = await freshMfaRefusal({ db, userId: actor.id, now });
+  const gate = await freshMfaRefusal({ db, actor, now });
   if (gate) return gate;
   return db.$transaction(async (tx) => {
     const { methods } = await listMfaMethods({ db: tx, userId: actor.id });

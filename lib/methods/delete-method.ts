@@ -33,7 +33,7 @@ export async function deleteAuthenticationMethod(options: {
   const emailId = parseEmailMethodId(options.methodId);
   const ref = tapId ? { kind: "temporaryAccessPass" as const, id: tapId } : emailId ? { kind: "emailMethod" as const, id: emailId } : parseMethodId(options.methodId);
   if (!ref) return refuse(SecurityInfoFailure.NotFound, METHOD_GONE);
-  const gate = await freshMfaRefusal({ db, userId: actor.id, now });
+  const gate = await freshMfaRefusal({ db, actor, now });
   if (gate) return gate;
 
   return db.$transaction(async (tx) => {

@@ -1,12 +1,13 @@
 import crypto from "node:crypto";
 import { writeAuditEvent } from "../audit/write-audit-event";
 import { keyedHash, keyedHashMatches } from "../crypto/secret-box";
-import type { DatabaseOrTransaction, Transaction } from "../db/client";
+import type { Database, DatabaseOrTransaction, Transaction } from "../db/client";
 import { queueMail, type MailMessage } from "../notify/queue-mail";
 import { normaliseCodeInput } from "../otp/code-input";
-import { acceptMfaSuccess, activeMfaLock, lockoutPolicy, recordMfaFailure } from "../otp/lockout";
+import { acceptMfaSuccess, activeMfaLock, lockedAfterFailuresAction, lockoutPolicy, recordMfaFailure, type LockoutCounter } from "../otp/lockout";
 import { CodeCheckFailure, mfaLockedMessage } from "../otp/verify-oath-code";
 import { methodsAllowedForUser } from "../policies/methods-policy";
+import { consumeRateLimit, tryAgainMessage, type RateLimit } from "../sspr/rate-limit";
 
 /**
  * What an email one-time code is for. Each purpose has its own live code, so a password-reset code
@@ -71,49 +72,81 @@ export async function emailCodeAddress(options: { db: DatabaseOrTransaction; use
   return { methodId: method.id, address: method.address };
 }
 
+/** Sign-in and confirmation code mails one account may ask for in a window (per account). */
+export const EMAIL_CODE_SENDS_PER_USER: RateLimit = { limit: 5, windowMinutes: 15 };
+/** The same, per address: several accounts can't together flood one outside address. */
+export const EMAIL_CODE_SENDS_PER_ADDRESS: RateLimit = { limit: 10, windowMinutes: 60 };
+
+export type EmailCodeSendResult = { ok: true; address: string } | { ok: false; reason: "noAddress" } | { ok: false; reason: "limited"; message: string };
+
 /**
- * Sends a new email one-time code: the code is made here, only its keyed hash is stored (with
- * its expiry, replacing any earlier code of this user and purpose), and the mail goes through the
- * outbox (queueMail) in the same transaction. Returns false — and writes nothing — when the user
- * has no address for this purpose; callers that must not reveal that (password reset) keep the
- * result to themselves. The code itself is never returned, logged or audited.
+ * Counts one sign-in or confirmation code mail against the per-account and per-address limits
+ * (database rows, so every instance shares them). Password reset mail isn't counted here: anyone
+ * may start a reset, so counting it would let a stranger use up an account's sign-in mail; a reset
+ * has its own limits (per account, per IP, per reset). Call it outside any transaction, so that
+ * concurrent requests see each other's hits at once.
+ */
+export async function countEmailCodeSend(options: { db: Database; userId: string; address: string; now: Date }): Promise<{ ok: true } | { ok: false; reason: "limited"; message: string }> {
+  const { db, now } = options;
+  const addressKey = crypto.createHash("sha256").update(options.address.trim().toLowerCase()).digest("base64url");
+  for (const [key, limit] of [[`emailCode:user:${options.userId}`, EMAIL_CODE_SENDS_PER_USER], [`emailCode:address:${addressKey}`, EMAIL_CODE_SENDS_PER_ADDRESS]] as const) {
+    const decision = await consumeRateLimit({ db, key, now, ...limit });
+    if (!decision.allowed) return { ok: false, reason: "limited", message: tryAgainMessage(decision.retryAfterMinutes, "Too many codes were mailed to you or to this address.") };
+  }
+  return { ok: true };
+}
+
+/**
+ * Sends a new email one-time code to the address for this purpose (emailCodeAddress): counted
+ * against the send limits first (sign-in and confirmation codes), then written (writeEmailOneTimeCode).
+ * Writes nothing when there is no address or a limit is reached; callers that must not reveal
+ * either (password reset) keep the result to themselves. The code itself is never returned,
+ * logged or audited.
  */
 export async function sendEmailOneTimeCode(options: {
-  db: DatabaseOrTransaction;
+  db: Database;
   userId: string;
   purpose: EmailCodePurpose;
   now?: Date;
-}): Promise<boolean> {
+}): Promise<EmailCodeSendResult> {
   const { db, userId, purpose } = options;
   const now = options.now ?? new Date();
   const target = await emailCodeAddress({ db, userId, purpose });
-  if (!target) return false;
+  if (!target) return { ok: false, reason: "noAddress" };
+  if (purpose !== "passwordReset") {
+    const counted = await countEmailCodeSend({ db, userId, address: target.address, now });
+    if (!counted.ok) return counted;
+  }
+  try {
+    await db.$transaction((tx) => writeEmailOneTimeCode({ db: tx, userId, purpose, address: target.address, now }));
+  } catch (error) {
+    // Two first codes at once: the other request created the row; this one replaces its code.
+    if ((error as { code?: string }).code !== "P2002") throw error;
+    await db.$transaction((tx) => writeEmailOneTimeCode({ db: tx, userId, purpose, address: target.address, now }));
+  }
+  return { ok: true, address: target.address };
+}
+
+/**
+ * Writes a new code in the caller's transaction: made here, only its keyed hash stored (with its
+ * expiry, replacing any earlier code of this user and purpose — one live code per user and
+ * purpose), and its mail queued in the outbox for this account, marked with the code's expiry so
+ * the code's text leaves the stored mail once it is sent or dead (outbox-retention.ts). For a
+ * caller that has chosen the address and counted the send itself (startEmailMethodSetup).
+ */
+export async function writeEmailOneTimeCode(options: { db: Transaction; userId: string; purpose: EmailCodePurpose; address: string; now: Date }): Promise<void> {
+  const { db, userId, purpose, address, now } = options;
   const code = generateEmailCode();
   const data = {
-    address: target.address,
+    address,
     codeHash: hashEmailCode({ userId, purpose, code }),
     expiresAt: new Date(now.getTime() + EMAIL_CODE_LIFETIME_MINUTES * 60_000),
     usedAt: null,
     createdAt: now,
   };
-  const write = async (tx: Transaction) => {
-    // A new code replaces the old one: one live code per user and purpose.
-    const replaced = await tx.emailOneTimeCode.updateMany({ where: { userId, purpose }, data });
-    if (replaced.count === 0) await tx.emailOneTimeCode.create({ data: { userId, purpose, ...data } });
-    await queueMail({ db: tx, message: emailCodeMessage({ purpose, code, address: target.address }) });
-  };
-  if (!("$transaction" in db)) {
-    await write(db);
-    return true;
-  }
-  try {
-    await db.$transaction(write);
-  } catch (error) {
-    // Two first codes at once: the other request created the row; this one replaces its code.
-    if ((error as { code?: string }).code !== "P2002") throw error;
-    await db.$transaction(write);
-  }
-  return true;
+  const replaced = await db.emailOneTimeCode.updateMany({ where: { userId, purpose }, data });
+  if (replaced.count === 0) await db.emailOneTimeCode.create({ data: { userId, purpose, ...data } });
+  await queueMail({ db, message: emailCodeMessage({ purpose, code, address }), forUserId: userId, codeExpiresAt: data.expiresAt });
 }
 
 /** The mail that carries a code. Says what it is for and what to do if it wasn't you. */
@@ -150,7 +183,8 @@ const NOTHING_TO_CHECK = "There is no email code waiting for this account. Selec
  * 8 digits (C4), constant-time comparison of keyed hashes (C5), the code claimed once by one
  * conditional UPDATE (`usedAt` still null and unexpired), so of N concurrent submissions of one
  * code exactly one succeeds (C6), and wrong codes counted towards the same per-user MFA lockout
- * as token and app codes, reset by a success (C7). Expired, used and replaced codes are refused
+ * as token and app codes, reset by a success (C7) — a password reset code towards the reset's own
+ * counter and lock instead. Expired, used and replaced codes are refused
  * with what to do next.
  */
 export async function verifyEmailOneTimeCode(options: {
@@ -159,11 +193,15 @@ export async function verifyEmailOneTimeCode(options: {
   purpose: EmailCodePurpose;
   code: unknown;
   now?: Date;
+  /** where the code came from, for the audit events of a replay or a lock */
+  ipAddress?: string;
 }): Promise<EmailCodeCheckResult> {
   const { db, userId, purpose } = options;
   const now = options.now ?? new Date();
+  // A password reset code counts towards the reset's own lock, never the sign-in MFA lockout.
+  const counter: LockoutCounter = purpose === "passwordReset" ? "passwordReset" : "mfa";
 
-  const lockedUntil = await activeMfaLock({ db, userId, now });
+  const lockedUntil = await activeMfaLock({ db, userId, now, counter });
   if (lockedUntil) return { ok: false, failure: CodeCheckFailure.Locked, lockedUntil, message: mfaLockedMessage(lockedUntil) };
 
   const target = await emailCodeAddress({ db, userId, purpose });
@@ -182,7 +220,7 @@ export async function verifyEmailOneTimeCode(options: {
   const audit = async (action: string, until?: Date) =>
     writeAuditEvent({
       db,
-      actor: { id: userId, upn: (await db.user.findUnique({ where: { id: userId }, select: { upn: true } }))?.upn ?? "" },
+      actor: { id: userId, upn: (await db.user.findUnique({ where: { id: userId }, select: { upn: true } }))?.upn ?? "", ipAddress: options.ipAddress },
       action,
       target: { type: "emailMethod", id: target.methodId, label },
       result: "failure",
@@ -197,7 +235,7 @@ export async function verifyEmailOneTimeCode(options: {
     if (claimed.count === 1) {
       // Accepted only while MFA is not locked (a right guess in a burst of wrong ones is refused);
       // the code stays used either way: a code is good once at most.
-      const locked = await acceptMfaSuccess({ db, userId, now });
+      const locked = await acceptMfaSuccess({ db, userId, now, counter });
       if (locked) return { ok: false, failure: CodeCheckFailure.Locked, lockedUntil: locked, label, message: mfaLockedMessage(locked) };
       return { ok: true, label };
     }
@@ -213,9 +251,9 @@ export async function verifyEmailOneTimeCode(options: {
     // Nothing can match an expired code: say what to do rather than count a guess.
     return { ok: false, failure: CodeCheckFailure.NotUsable, label, message: `The last code sent has expired (codes last ${EMAIL_CODE_LIFETIME_MINUTES} minutes). Select Send code to get a new one.` };
   }
-  const failure = await recordMfaFailure({ db, userId, now });
+  const failure = await recordMfaFailure({ db, userId, now, counter });
   if (failure.lockedUntil) {
-    if (failure.failedCount === lockoutPolicy().threshold) await audit("MFA locked after too many wrong codes", failure.lockedUntil);
+    if (failure.failedCount === lockoutPolicy().threshold) await audit(lockedAfterFailuresAction(counter), failure.lockedUntil);
     return { ok: false, failure: CodeCheckFailure.Locked, lockedUntil: failure.lockedUntil, label, message: mfaLockedMessage(failure.lockedUntil) };
   }
   return { ok: false, failure: CodeCheckFailure.WrongCode, label, message: `That code didn't work. Check the latest email sent to ${label} and try again.` };

@@ -1,4 +1,5 @@
 import { writeAuditEvent } from "../audit/write-audit-event";
+import { recordSessionStepUp } from "../auth/user-session";
 import type { DatabaseOrTransaction } from "../db/client";
 import { CodeCheckFailure } from "../otp/verify-oath-code";
 import { listMfaMethods } from "./authentication-methods";
@@ -10,29 +11,36 @@ export const FRESH_MFA_MINUTES = 10;
 
 export const FRESH_MFA_REASON = `For your security, enter a code from one of your sign-in methods first (your last verification was more than ${FRESH_MFA_MINUTES} minutes ago).`;
 
-/** Whether the user's last successful code (any session) is recent enough to change security info. */
-export function mfaIsFresh(options: { lastMfaAt: Date | null; now: Date }): boolean {
-  const { lastMfaAt, now } = options;
-  return lastMfaAt !== null && now.getTime() - lastMfaAt.getTime() <= FRESH_MFA_MINUTES * 60_000;
+/** Whether this session's own last MFA is recent enough to change security info. */
+export function mfaIsFresh(options: { sessionMfaAt: Date | null; now: Date }): boolean {
+  const { sessionMfaAt, now } = options;
+  return sessionMfaAt !== null && now.getTime() - sessionMfaAt.getTime() <= FRESH_MFA_MINUTES * 60_000;
+}
+
+/** When the actor's session last did MFA: its sign-in or a step-up in it. User.lastMfaAt doesn't count — a code checked for a gateway (/api/verify), a reset or another session refreshes that. */
+export async function sessionMfaTime(options: { db: DatabaseOrTransaction; actor: SecurityInfoActor }): Promise<Date | null> {
+  const session = await options.db.userSession.findFirst({
+    where: { id: options.actor.sessionId, userId: options.actor.id, revokedAt: null },
+    select: { mfaAt: true },
+  });
+  return session?.mfaAt ?? null;
 }
 
 /**
  * The fresh-MFA gate (A4): null when the change may go ahead, a refusal otherwise. A user with no
  * method that can answer a code passes — that is how they register their first one.
  */
-export async function freshMfaRefusal(options: { db: DatabaseOrTransaction; userId: string; now: Date }) {
-  const { db, userId, now } = options;
-  const [user, { methods }] = await Promise.all([
-    db.user.findUniqueOrThrow({ where: { id: userId }, select: { lastMfaAt: true } }),
-    listMfaMethods({ db, userId }),
-  ]);
-  if (methods.length === 0 || mfaIsFresh({ lastMfaAt: user.lastMfaAt, now })) return null;
+export async function freshMfaRefusal(options: { db: DatabaseOrTransaction; actor: SecurityInfoActor; now: Date }) {
+  const { db, actor, now } = options;
+  const [sessionMfaAt, { methods }] = await Promise.all([sessionMfaTime({ db, actor }), listMfaMethods({ db, userId: actor.id })]);
+  if (methods.length === 0 || mfaIsFresh({ sessionMfaAt, now })) return null;
   return refuse(SecurityInfoFailure.FreshMfaRequired, FRESH_MFA_REASON);
 }
 
 /**
  * Answers the gate: a code from one of the user's own methods, checked by the code engine
- * (replay, lockout, and lastMfaAt set on success). A method id of another user is "not yours".
+ * (replay, lockout), makes the actor's session's MFA recent — that session only. A method id of
+ * another user is "not yours".
  */
 export async function confirmFreshMfa(options: {
   db: DatabaseOrTransaction;
@@ -46,7 +54,7 @@ export async function confirmFreshMfa(options: {
   const { methods } = await listMfaMethods({ db, userId: actor.id });
   const method = methods.find((m) => m.methodId === options.methodId);
   if (!method) return refuse(SecurityInfoFailure.NotFound, "Choose one of your own sign-in methods.");
-  const result = await verifyMfaMethodCode({ db, userId: actor.id, method, code: options.code, now });
+  const result = await verifyMfaMethodCode({ db, userId: actor.id, method, code: options.code, now, ipAddress: actor.ipAddress });
   await writeAuditEvent({
     db,
     actor,
@@ -56,5 +64,6 @@ export async function confirmFreshMfa(options: {
     details: { method: method.type, detail: method.label, ...(result.ok ? {} : { reason: result.failure }) },
   });
   if (!result.ok) return refuse(result.failure === CodeCheckFailure.Locked ? SecurityInfoFailure.Locked : SecurityInfoFailure.WrongCode, result.message);
+  await recordSessionStepUp({ db, sessionId: actor.sessionId, userId: actor.id, now });
   return { ok: true };
 }

@@ -5,8 +5,14 @@ import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { DatabaseOrTransaction } from "../db/client";
 import { notifyUser, type SecurityNotice } from "../notify/notify-user";
 
-/** The signed-in user changing their own Security info; every query filters by `id`. */
-export type SecurityInfoActor = AuditActor & { id: string; upn: string };
+/**
+ * The signed-in user changing their own Security info; every query filters by `id`. `sessionId`
+ * is the session they act in: the fresh-MFA gate reads that session's own MFA time (A4).
+ */
+export type SecurityInfoActor = MethodOwner & { sessionId: string };
+
+/** The user whose own Security info changes, where no session exists yet (a sign-in step). */
+export type MethodOwner = AuditActor & { id: string; upn: string };
 
 /** Why a change was refused; the page reacts to some (e.g. asks for a code on FreshMfaRequired). */
 export enum SecurityInfoFailure {
@@ -20,6 +26,8 @@ export enum SecurityInfoFailure {
   Locked = "locked",
   /** the authentication methods policy doesn't let this user add the method */
   MethodDisabled = "methodDisabled",
+  /** too many requests of this kind for now (the message says when to try again) */
+  RateLimited = "rateLimited",
 }
 
 export type SecurityInfoRefusal = { ok: false; failure: SecurityInfoFailure; reason: string };
@@ -30,7 +38,7 @@ export function refuse(failure: SecurityInfoFailure, reason: string): SecurityIn
 }
 
 /** The user as the audit log names a change to their own account. */
-export function userTarget(actor: SecurityInfoActor) {
+export function userTarget(actor: MethodOwner) {
   return { type: "user", id: actor.id, label: actor.upn };
 }
 
@@ -41,7 +49,7 @@ export function userTarget(actor: SecurityInfoActor) {
  */
 export async function recordSecurityInfoChange(options: {
   db: DatabaseOrTransaction;
-  actor: SecurityInfoActor;
+  actor: MethodOwner;
   action: string;
   target?: { type: string; id: string; label: string };
   details?: Record<string, string | number | boolean | null>;

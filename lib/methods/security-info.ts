@@ -3,12 +3,14 @@ import { listMfaMethods, methodIdOf, type MfaMethod } from "./authentication-met
 import { methodsAllowedForUser } from "../policies/methods-policy";
 import { emailMethodId } from "./email-method-id";
 import { mfaIsFresh } from "./fresh-mfa";
-import { TEMPORARY_ACCESS_PASS, TEMPORARY_ACCESS_PASS_STATE_LABELS, currentTemporaryAccessPass, describeTemporaryAccessPass, temporaryAccessPassMethodId, temporaryAccessPassState } from "./temporary-access-pass";
+import { TEMPORARY_ACCESS_PASS, TEMPORARY_ACCESS_PASS_STATE_LABELS, currentTemporaryAccessPass, temporaryAccessPassUseText, temporaryAccessPassMethodId, temporaryAccessPassState } from "./temporary-access-pass";
 
 export type SecurityInfoEntry = {
   key: string;
   type: "Password" | "Hardware token" | "Authenticator app" | "Email" | typeof TEMPORARY_ACCESS_PASS;
   label: string;
+  /** times the row states, before its detail; the page shows them in the user's own time zone */
+  times?: { label: string; at: Date; dateOnly?: boolean }[];
   detail: string;
   /** e.g. "Not activated yet" for a token handed out but not activated */
   note?: string;
@@ -26,12 +28,15 @@ export function defaultMethodLabel(method: MfaMethod): string {
   return `${method.type} – code (${method.type === "Hardware token" ? method.detail.replace("Serial number ", "") : method.label})`;
 }
 
-/** Everything the user's Security info page shows, from the user's own rows only. */
-export async function getSecurityInfo(options: { db: DatabaseOrTransaction; userId: string; now?: Date }) {
+/**
+ * Everything the user's Security info page shows, from the user's own rows only. `sessionMfaAt`
+ * is the viewing session's own last MFA (none: a change would ask for a code first).
+ */
+export async function getSecurityInfo(options: { db: DatabaseOrTransaction; userId: string; sessionMfaAt?: Date | null; now?: Date }) {
   const { db, userId } = options;
   const now = options.now ?? new Date();
   const [user, { methods, defaultMethod }, tokens, { allowed, policy }, tap] = await Promise.all([
-    db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordChangedAt: true, lastMfaAt: true } }),
+    db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordChangedAt: true } }),
     listMfaMethods({ db, userId }),
     db.hardwareToken.findMany({
       where: { userId },
@@ -43,7 +48,7 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
   ]);
   const email = await db.emailMethod.findUnique({ where: { userId }, select: { id: true, address: true, confirmedAt: true } });
   const entries: SecurityInfoEntry[] = [
-    { key: "password", type: "Password", label: "Password", description: "your password", detail: `Last updated ${user.passwordChangedAt.toISOString().slice(0, 10)}` },
+    { key: "password", type: "Password", label: "Password", description: "your password", times: [{ label: "Last updated", at: user.passwordChangedAt, dateOnly: true }], detail: "" },
     ...tokens.map((token) => ({
       key: methodIdOf({ kind: "hardwareToken", id: token.id }),
       methodId: methodIdOf({ kind: "hardwareToken", id: token.id }),
@@ -73,7 +78,7 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
       ...(allowed.has("email") && !email?.confirmedAt ? ["email" as const] : []),
     ],
     /** false when a change would first ask for a code (the fresh-MFA gate, A4) */
-    mfaFresh: methods.length === 0 || mfaIsFresh({ lastMfaAt: user.lastMfaAt, now }),
+    mfaFresh: methods.length === 0 || mfaIsFresh({ sessionMfaAt: options.sessionMfaAt ?? null, now }),
   };
 }
 
@@ -84,7 +89,8 @@ function temporaryAccessPassEntry(tap: { id: string; oneTimeUse: boolean; starts
     methodId: temporaryAccessPassMethodId(tap.id),
     type: TEMPORARY_ACCESS_PASS,
     label: "Issued by your administrator",
-    detail: describeTemporaryAccessPass(tap),
+    times: [{ label: "Valid from", at: tap.startsAt }, { label: "until", at: tap.expiresAt }],
+    detail: temporaryAccessPassUseText(tap),
     note: state === "active" ? undefined : TEMPORARY_ACCESS_PASS_STATE_LABELS[state],
     description: "your Temporary Access Pass",
   };

@@ -35,7 +35,7 @@ export async function selfActivateHardwareToken(options: {
   const { db, actor } = options;
   const now = options.now ?? new Date();
   const serialNumber = options.serialNumber.trim();
-  const gate = await freshMfaRefusal({ db, userId: actor.id, now });
+  const gate = await freshMfaRefusal({ db, actor, now });
   if (gate) return gate;
   const { allowed, policy } = await methodsAllowedForUser({ db, userId: actor.id });
   if (!allowed.has("hardwareOath")) return refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("hardwareOath"));

@@ -16,6 +16,8 @@ export async function verifyMfaMethodCode(options: {
   method: MfaMethod;
   code: unknown;
   now?: Date;
+  /** where the code came from, for the audit log */
+  ipAddress?: string;
 }): Promise<EmailCodeCheckResult> {
   const { method, ...rest } = options;
   if (method.credential === null) return verifyEmailOneTimeCode({ ...rest, purpose: "signIn" });

@@ -1,6 +1,7 @@
 import nodemailer from "nodemailer";
 import { getDb, type Database } from "../db/client";
 import { mailFrom, smtpUrl } from "./mail-settings";
+import { withoutOneTimeCode } from "./outbox-retention";
 
 /** A claim older than this belongs to a sender that died mid-delivery: another may take the row. */
 export const OUTBOX_CLAIM_STALE_MS = 5 * 60_000;
@@ -47,10 +48,12 @@ export async function deliverOutbox(options: { db: Database; smtpUrl: string; fr
       });
       if (claim.count !== 1) continue; // another sender has it
       claimedAny = true;
-      const message = await db.outboxMessage.findUniqueOrThrow({ where: { id: candidate.id }, select: { to: true, subject: true, body: true } });
+      const message = await db.outboxMessage.findUniqueOrThrow({ where: { id: candidate.id }, select: { to: true, subject: true, body: true, codeExpiresAt: true } });
       try {
         await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.body });
-        await db.outboxMessage.update({ where: { id: candidate.id }, data: { sentAt: clock(), lastError: null } });
+        // Delivered: the recipient's mailbox holds the code now, the outbox keeps it masked.
+        const codeRemoved = message.codeExpiresAt ? { body: withoutOneTimeCode(message.body), codeExpiresAt: null } : {};
+        await db.outboxMessage.update({ where: { id: candidate.id }, data: { sentAt: clock(), lastError: null, ...codeRemoved } });
         result.sent++;
       } catch (error) {
         // The server's reply, never the message: the body may hold a one-time code.

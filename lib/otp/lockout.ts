@@ -12,92 +12,128 @@ export function lockoutPolicy(): { threshold: number; lockMinutes: number } {
 }
 
 /**
- * Returns the moment the user's MFA lock ends, or null when codes may be tried. A lock that has
- * run out is cleared here (counter back to 0) so the user gets a full set of tries again.
+ * Which run of failures a code counts towards (C7). `mfa`: every second factor of a session —
+ * sign-in, Security info, the verification API. `passwordReset`: self-service password reset's own
+ * counter and lock, per account. Anyone can start a reset for any account, so its wrong codes must
+ * never lock the account's sign-in (else one stranger's 10 guesses lock Alice out of MFA); a reset
+ * lock stops resets only, and a reset code never clears or refreshes the MFA state.
+ */
+export type LockoutCounter = "mfa" | "passwordReset";
+
+/** The audit log's name for the lock at the threshold of each counter. */
+export function lockedAfterFailuresAction(counter: LockoutCounter = "mfa"): string {
+  return counter === "mfa" ? "MFA locked after too many wrong codes" : "Password reset locked after too many wrong codes";
+}
+
+/** The user columns of each counter (fragments for Prisma's where/data). */
+function columns(counter: LockoutCounter) {
+  return counter === "mfa"
+    ? { failed: <V>(value: V) => ({ mfaFailedCount: value }), until: <V>(value: V) => ({ mfaLockedUntil: value }), onSuccess: (now: Date) => ({ lastMfaAt: now }) }
+    : { failed: <V>(value: V) => ({ passwordResetFailedCount: value }), until: <V>(value: V) => ({ passwordResetLockedUntil: value }), onSuccess: () => ({}) };
+}
+
+const counterSelect = { mfaFailedCount: true, mfaLockedUntil: true, passwordResetFailedCount: true, passwordResetLockedUntil: true } as const;
+type CounterRow = { mfaFailedCount: number; mfaLockedUntil: Date | null; passwordResetFailedCount: number; passwordResetLockedUntil: Date | null };
+const failedOf = (row: CounterRow, counter: LockoutCounter) => (counter === "mfa" ? row.mfaFailedCount : row.passwordResetFailedCount);
+const lockOf = (row: CounterRow, counter: LockoutCounter) => (counter === "mfa" ? row.mfaLockedUntil : row.passwordResetLockedUntil);
+
+/**
+ * Returns the moment the user's lock (of `counter`, MFA by default) ends, or null when codes may
+ * be tried. A lock that has run out is cleared here (counter back to 0) so the user gets a full
+ * set of tries again.
  */
 export async function activeMfaLock(options: {
   db: DatabaseOrTransaction;
   userId: string;
   now: Date;
-  /** the user's mfaLockedUntil when the caller read the user row in this request already */
+  /** the user's mfaLockedUntil when the caller read the user row in this request already (MFA only) */
   knownLock?: { mfaLockedUntil: Date | null };
+  counter?: LockoutCounter;
 }): Promise<Date | null> {
-  const user = options.knownLock ?? (await options.db.user.findUnique({ where: { id: options.userId }, select: { mfaLockedUntil: true } }));
-  const lockedUntil = user?.mfaLockedUntil ?? null;
+  const counter = options.counter ?? "mfa";
+  const column = columns(counter);
+  let lockedUntil: Date | null;
+  if (counter === "mfa" && options.knownLock) lockedUntil = options.knownLock.mfaLockedUntil;
+  else {
+    const user = await options.db.user.findUnique({ where: { id: options.userId }, select: counterSelect });
+    lockedUntil = user ? lockOf(user, counter) : null;
+  }
   if (!lockedUntil) return null;
   if (lockedUntil > options.now) return lockedUntil;
   // Conditional on the same lock value: a concurrent request that already cleared or renewed it wins.
   await options.db.user.updateMany({
-    where: { id: options.userId, mfaLockedUntil: lockedUntil },
-    data: { mfaLockedUntil: null, mfaFailedCount: 0 },
+    where: { id: options.userId, ...column.until(lockedUntil) },
+    data: { ...column.until(null), ...column.failed(0) },
   });
   return null;
 }
 
 /**
  * Counts one failed code for the user, atomically in the database (`count = count + 1`), so
- * concurrent wrong codes from any session or IP are all counted. Locks MFA at the threshold.
+ * concurrent wrong codes from any session or IP are all counted. Locks at the threshold.
  */
 export async function recordMfaFailure(options: {
   db: DatabaseOrTransaction;
   userId: string;
   now: Date;
+  counter?: LockoutCounter;
 }): Promise<{ failedCount: number; lockedUntil: Date | null }> {
+  const counter = options.counter ?? "mfa";
+  const column = columns(counter);
   const { threshold, lockMinutes } = lockoutPolicy();
-  const { mfaFailedCount } = await options.db.user.update({
+  const row = await options.db.user.update({
     where: { id: options.userId },
-    data: { mfaFailedCount: { increment: 1 } },
-    select: { mfaFailedCount: true },
+    data: column.failed({ increment: 1 }),
+    select: counterSelect,
   });
-  if (mfaFailedCount < threshold) return { failedCount: mfaFailedCount, lockedUntil: null };
+  const failedCount = failedOf(row, counter);
+  if (failedCount < threshold) return { failedCount, lockedUntil: null };
   const lockedUntil = new Date(options.now.getTime() + lockMinutes * 60_000);
   await options.db.user.updateMany({
-    where: { id: options.userId, OR: [{ mfaLockedUntil: null }, { mfaLockedUntil: { lt: options.now } }] },
-    data: { mfaLockedUntil: lockedUntil },
+    where: { id: options.userId, OR: [column.until(null), column.until({ lt: options.now })] },
+    data: column.until(lockedUntil),
   });
-  return { failedCount: mfaFailedCount, lockedUntil };
+  return { failedCount, lockedUntil };
 }
 
 /**
- * A good code ends the run of failures — but only while MFA is not locked (C7). Conditional
+ * A good code ends the run of failures — but only while not locked (C7). Conditional
  * UPDATE `WHERE count < threshold AND not locked`: wrong codes sent in parallel are compared
  * before any of them is counted, so without this condition a right guess in a burst of 100 would
  * be accepted (and clear the lock) even when it landed after the 10th wrong one. Returns null on
  * success, or the lock that refuses it (set here when the counter is at the threshold but the
- * request that reached it hasn't written the lock yet, or the threshold was lowered).
+ * request that reached it hasn't written the lock yet, or the threshold was lowered). An MFA
+ * success also records when MFA last succeeded; a password reset success touches only its own
+ * counter.
  */
-export async function acceptMfaSuccess(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<Date | null> {
+export async function acceptMfaSuccess(options: { db: DatabaseOrTransaction; userId: string; now: Date; counter?: LockoutCounter }): Promise<Date | null> {
   const { db, userId, now } = options;
+  const counter = options.counter ?? "mfa";
+  const column = columns(counter);
   const { threshold } = lockoutPolicy();
-  const notLocked = [{ mfaLockedUntil: null }, { mfaLockedUntil: { lte: now } }];
   const accepted = await updateIfMatches(() =>
     db.user.update({
-      where: { id: userId, mfaFailedCount: { lt: threshold }, OR: notLocked },
-      data: { mfaFailedCount: 0, mfaLockedUntil: null, lastMfaAt: now },
+      where: { id: userId, ...column.failed({ lt: threshold }), OR: [column.until(null), column.until({ lte: now })] },
+      data: { ...column.failed(0), ...column.until(null), ...column.onSuccess(now) },
       select: { id: true },
     }),
   );
   if (accepted) return null;
-  return lockAtThreshold({ db, userId, now });
+  return lockAtThreshold({ db, userId, now, counter });
 }
 
 /** The user's lock; written now when the run of failures is at the threshold without one. */
-export async function lockAtThreshold(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<Date> {
+export async function lockAtThreshold(options: { db: DatabaseOrTransaction; userId: string; now: Date; counter?: LockoutCounter }): Promise<Date> {
   const { db, userId, now } = options;
+  const counter = options.counter ?? "mfa";
+  const column = columns(counter);
   const { threshold, lockMinutes } = lockoutPolicy();
   const lockedUntil = new Date(now.getTime() + lockMinutes * 60_000);
   await db.user.updateMany({
-    where: { id: userId, mfaFailedCount: { gte: threshold }, OR: [{ mfaLockedUntil: null }, { mfaLockedUntil: { lte: now } }] },
-    data: { mfaLockedUntil: lockedUntil },
+    where: { id: userId, ...column.failed({ gte: threshold }), OR: [column.until(null), column.until({ lte: now })] },
+    data: column.until(lockedUntil),
   });
-  const user = await db.user.findUnique({ where: { id: userId }, select: { mfaLockedUntil: true } });
-  return user?.mfaLockedUntil && user.mfaLockedUntil > now ? user.mfaLockedUntil : lockedUntil;
-}
-
-/** A good code ends the run of failures and records when MFA last succeeded. */
-export async function recordMfaSuccess(options: { db: DatabaseOrTransaction; userId: string; now: Date }): Promise<void> {
-  await options.db.user.update({
-    where: { id: options.userId },
-    data: { mfaFailedCount: 0, mfaLockedUntil: null, lastMfaAt: options.now },
-  });
+  const user = await db.user.findUnique({ where: { id: userId }, select: counterSelect });
+  const current = user ? lockOf(user, counter) : null;
+  return current && current > now ? current : lockedUntil;
 }

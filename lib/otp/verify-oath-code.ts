@@ -1,7 +1,7 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { normaliseCodeInput } from "./code-input";
 import { writeAuditEvent } from "../audit/write-audit-event";
-import { acceptMfaSuccess, activeMfaLock, lockoutPolicy, recordMfaFailure } from "./lockout";
+import { acceptMfaSuccess, activeMfaLock, lockedAfterFailuresAction, lockoutPolicy, recordMfaFailure, type LockoutCounter } from "./lockout";
 import { claimTimeStep, loadOathCredential, type OathCredential, type OathCredentialRef } from "./oath-credential";
 import { matchingSteps, timeStepAt } from "./totp";
 import { countCodeCheck, type CodeCheckOutcome } from "../metrics/portal-metrics";
@@ -39,9 +39,33 @@ export async function verifyOathCode(options: {
   credential: OathCredentialRef;
   code: unknown;
   now?: Date;
+  /** where the code came from, for the audit events of a replay or a lock */
+  ipAddress?: string;
 }): Promise<CodeCheckResult> {
   return verifyOathCodeForAnyMethod({ ...options, credentials: [options.credential] });
 }
+
+type CodeCheckOptions = {
+  db: DatabaseOrTransaction;
+  userId: string;
+  credentials: (OathCredentialRef | OathCredential)[];
+  code: unknown;
+  now?: Date;
+  /** the user row as read in this request: its lock, and the UPN its audit events name */
+  user?: { upn: string; mfaLockedUntil: Date | null };
+  /** where the code came from, for the audit events of a replay or a lock */
+  ipAddress?: string;
+  /** the run of failures the code counts towards: MFA (default) or password reset's own */
+  counter?: LockoutCounter;
+};
+
+const METRIC_OUTCOME: Record<CodeCheckFailure, CodeCheckOutcome> = {
+  [CodeCheckFailure.InvalidFormat]: "invalidFormat",
+  [CodeCheckFailure.Locked]: "locked",
+  [CodeCheckFailure.NotUsable]: "notUsable",
+  [CodeCheckFailure.WrongCode]: "wrong",
+  [CodeCheckFailure.Replayed]: "replayed",
+};
 
 /**
  * The same engine when the caller doesn't say which method the code came from (the
@@ -54,24 +78,6 @@ export async function verifyOathCode(options: {
  * checks below apply to them all the same, and what makes a code good once and counts failures
  * is the conditional updates, not these reads.
  */
-type CodeCheckOptions = {
-  db: DatabaseOrTransaction;
-  userId: string;
-  credentials: (OathCredentialRef | OathCredential)[];
-  code: unknown;
-  now?: Date;
-  /** the user row as read in this request: its lock, and the UPN its audit events name */
-  user?: { upn: string; mfaLockedUntil: Date | null };
-};
-
-const METRIC_OUTCOME: Record<CodeCheckFailure, CodeCheckOutcome> = {
-  [CodeCheckFailure.InvalidFormat]: "invalidFormat",
-  [CodeCheckFailure.Locked]: "locked",
-  [CodeCheckFailure.NotUsable]: "notUsable",
-  [CodeCheckFailure.WrongCode]: "wrong",
-  [CodeCheckFailure.Replayed]: "replayed",
-};
-
 export async function verifyOathCodeForAnyMethod(options: CodeCheckOptions): Promise<CodeCheckResult> {
   const started = performance.now();
   const result = await checkOathCode(options);
@@ -80,10 +86,10 @@ export async function verifyOathCodeForAnyMethod(options: CodeCheckOptions): Pro
 }
 
 async function checkOathCode(options: CodeCheckOptions): Promise<CodeCheckResult> {
-  const { db, userId } = options;
+  const { db, userId, counter } = options;
   const now = options.now ?? new Date();
 
-  const lockedUntil = await activeMfaLock({ db, userId, now, knownLock: options.user });
+  const lockedUntil = await activeMfaLock({ db, userId, now, knownLock: options.user, counter });
   if (lockedUntil) return lockedResult(lockedUntil);
 
   const usable: OathCredential[] = [];
@@ -123,7 +129,7 @@ async function checkOathCode(options: CodeCheckOptions): Promise<CodeCheckResult
       const ref = { kind: credential.kind, id: credential.id };
       if (await claimTimeStep({ db, ref, step, driftSteps, now })) {
         // The step stays used even when the lock refuses it: a code is good once at most.
-        const locked = await acceptMfaSuccess({ db, userId, now });
+        const locked = await acceptMfaSuccess({ db, userId, now, counter });
         if (locked) return { ...lockedResult(locked), label: credential.label };
         return { ok: true, step, driftSteps, label: credential.label, credential: ref };
       }
@@ -134,7 +140,7 @@ async function checkOathCode(options: CodeCheckOptions): Promise<CodeCheckResult
   // A replayed code is a real code seen before, not a guess: it is refused and logged but does
   // not count towards the lockout (else a double-submitted form would lock a user out).
   if (replayedOn) {
-    await auditCodeEvent({ db, userId, upn: options.user?.upn, action: "Verification code replayed", credential: replayedOn });
+    await auditCodeEvent({ db, userId, upn: options.user?.upn, ipAddress: options.ipAddress, action: "Verification code replayed", credential: replayedOn });
     return {
       ok: false,
       failure: CodeCheckFailure.Replayed,
@@ -143,11 +149,11 @@ async function checkOathCode(options: CodeCheckOptions): Promise<CodeCheckResult
     };
   }
   const tried = candidates[0].credential;
-  const failure = await recordMfaFailure({ db, userId, now });
+  const failure = await recordMfaFailure({ db, userId, now, counter });
   if (failure.lockedUntil) {
     // Only the failure that reached the threshold records the lock (concurrent ones see it too).
     if (failure.failedCount === lockoutPolicy().threshold) {
-      await auditCodeEvent({ db, userId, upn: options.user?.upn, action: "MFA locked after too many wrong codes", credential: tried, until: failure.lockedUntil });
+      await auditCodeEvent({ db, userId, upn: options.user?.upn, ipAddress: options.ipAddress, action: lockedAfterFailuresAction(counter), credential: tried, until: failure.lockedUntil });
     }
     return { ...lockedResult(failure.lockedUntil), label: tried.label };
   }
@@ -160,11 +166,11 @@ async function checkOathCode(options: CodeCheckOptions): Promise<CodeCheckResult
 }
 
 /** Security events of the code engine go to the audit log (W5) — never the code itself. */
-async function auditCodeEvent(options: { db: DatabaseOrTransaction; userId: string; upn?: string; action: string; credential: { id: string; kind: string; label: string }; until?: Date }) {
+async function auditCodeEvent(options: { db: DatabaseOrTransaction; userId: string; upn?: string; ipAddress?: string; action: string; credential: { id: string; kind: string; label: string }; until?: Date }) {
   const upn = options.upn ?? (await options.db.user.findUnique({ where: { id: options.userId }, select: { upn: true } }))?.upn;
   await writeAuditEvent({
     db: options.db,
-    actor: { id: options.userId, upn: upn ?? "" },
+    actor: { id: options.userId, upn: upn ?? "", ipAddress: options.ipAddress },
     action: options.action,
     target: { type: options.credential.kind, id: options.credential.id, label: options.credential.label },
     result: "failure",

@@ -26,6 +26,8 @@ export async function checkCodeStep(options: {
   methodId: string;
   code: unknown;
   now?: Date;
+  /** the browser's address, for the audit events of a replay or a lock */
+  ipAddress?: string;
 }): Promise<CodeStepResult> {
   const { db } = options;
   const now = options.now ?? new Date();
@@ -35,7 +37,7 @@ export async function checkCodeStep(options: {
   const method = methods.find((m) => m.methodId === options.methodId);
   if (!method) return { outcome: "retry", message: "Choose one of your sign-in methods." };
 
-  const result = await verifyMfaMethodCode({ db, userId: pending.userId, method, code: options.code, now });
+  const result = await verifyMfaMethodCode({ db, userId: pending.userId, method, code: options.code, now, ipAddress: options.ipAddress });
   const step = { ...signInStepOf(method), requirement: "mfa" as const };
   if (!result.ok) {
     if (result.failure === CodeCheckFailure.InvalidFormat) return { outcome: "retry", message: result.message };

@@ -22,6 +22,6 @@ export async function sendSignInEmailCode(options: { db: Database; handle: strin
   const method = methods.find((m) => m.methodId === options.methodId);
   if (!method || method.credential !== null) return { outcome: "retry", message: "Choose one of your sign-in methods." };
   const sent = await sendEmailOneTimeCode({ db, userId: pending.userId, purpose: "signIn", now });
-  if (!sent) return { outcome: "retry", message: "Email codes can't be used for this account now. Choose another way to sign in." };
+  if (!sent.ok) return { outcome: "retry", message: sent.reason === "limited" ? sent.message : "Email codes can't be used for this account now. Choose another way to sign in." };
   return { outcome: "sent", message: `We sent a code to ${maskEmailAddress(method.label)}. It may take a minute to arrive.` };
 }

@@ -1,4 +1,5 @@
 import { verifyPassword } from "../auth/password";
+import { blockedMessage } from "../conditional-access/enter-resource";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
 import { policyResultsFor, type MfaProgress } from "../conditional-access/policy-results";
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
@@ -6,6 +7,8 @@ import type { Database } from "../db/client";
 import { listMfaMethods, type MfaMethod } from "../methods/authentication-methods";
 import { TEMPORARY_ACCESS_PASS, temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
+import { stageOnceVerified } from "./password-change-step";
+import { clearPasswordFailures, minutesUntil, recordPasswordFailure, passwordThrottleState, signInLockedMessage } from "./password-throttle";
 import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "./pending-sign-in";
 import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource } from "./sign-in-log";
 
@@ -17,10 +20,6 @@ export const ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE =
 export const NEEDS_METHOD_MESSAGE =
   "Your organisation requires a second sign-in method here, and you don't have one yet. Contact your helpdesk: they can give you a hardware token or a Temporary Access Pass so you can register one.";
 
-function blockedMessage(resource: SignInResource): string {
-  return `Your organisation's Conditional Access policy blocks you from signing in to ${resource}. Contact your helpdesk if you think this is wrong.`;
-}
-
 /** A way to answer the second step: one of the user's methods, or their Temporary Access Pass. */
 export type SignInChoice = Pick<MfaMethod, "methodId" | "prompt"> & { type: MfaMethod["type"] | typeof TEMPORARY_ACCESS_PASS };
 
@@ -30,9 +29,9 @@ export type PasswordStepResult =
   | { outcome: "complete"; handle: string };
 
 /**
- * First factor: checks the password (argon2id, decoy hash for unknown users so timing matches),
- * writes the sign-in record, and opens the server-side pending sign-in that the code step or
- * the session redeems. Conditional Access decides: a block refuses, an enforced require-MFA
+ * First factor: checks the password (argon2id, decoy hash for unknown users so timing matches)
+ * under the sign-in throttle (password-throttle.ts), writes the sign-in record, and opens the
+ * server-side pending sign-in that the code step or the session redeems. Conditional Access decides: a block refuses, an enforced require-MFA
  * policy (and the admin console, always) needs a usable method; otherwise MFA is still asked
  * when the user holds a usable method. Every policy's result is stored on the sign-in.
  */
@@ -48,20 +47,32 @@ export async function checkPasswordStep(options: {
   const now = options.now ?? new Date();
   const upn = normaliseUpn(options.upn);
   const resource = resourceFor(options.callbackUrl);
-  const user = await db.user.findUnique({
-    where: { upn },
-    omit: { passwordHash: false },
-  });
+  // The sign-in throttle first: while locked no password is checked (nor hashed), so the right
+  // one is refused like any other, for a real account and an unknown UPN alike.
+  const throttle = { db, upn, ipAddress: client.ipAddress, now };
+  const [user, { lockedUntil: passwordLockedUntil, counted }] = await Promise.all([
+    db.user.findUnique({ where: { upn }, omit: { passwordHash: false } }),
+    passwordThrottleState(throttle),
+  ]);
+  if (passwordLockedUntil) {
+    await createSignInRecord({
+      db, upn, userId: user?.id ?? null, resource, client, status: "failure", failureReason: "Sign-in locked after too many wrong passwords",
+      firstStep: { method: "Password", requirement: "primary", resultDetail: "Not checked: sign-in locked", succeeded: false },
+    });
+    return { outcome: "failed", message: signInLockedMessage(minutesUntil(passwordLockedUntil, now)) };
+  }
   const passwordOk = await verifyPassword({ passwordHash: user?.passwordHash ?? null, password: options.password });
 
   const failureReason = !user ? "User account not found" : !user.enabled ? "User account is disabled" : !passwordOk ? "Invalid password" : null;
   if (!user || failureReason) {
+    await recordPasswordFailure(throttle);
     await createSignInRecord({
       db, upn, userId: user?.id ?? null, resource, client, status: "failure", failureReason: failureReason ?? undefined,
       firstStep: { method: "Password", requirement: "primary", resultDetail: failureReason ?? "", succeeded: false },
     });
     return { outcome: "failed", message: BAD_CREDENTIALS_MESSAGE };
   }
+  if (counted) await clearPasswordFailures(throttle);
 
   const [{ methods }, decision, temporaryAccessPass] = await Promise.all([
     listMfaMethods({ db, userId: user.id }),
@@ -97,8 +108,12 @@ export async function checkPasswordStep(options: {
 
   // Without a mandatory requirement MFA is still asked of everyone who holds a usable method.
   const mfaRequired = firstChoice !== null;
+  // Without MFA to ask, a temporary password is still replaced before the session (Entra's order).
+  const verified = stageOnceVerified(user.mustChangePassword);
   const signInId = await record(
-    mfaRequired ? { status: "interrupted", failureReason: "Multi-factor authentication not completed yet", mfa: "pending" } : { status: "success", mfa: "pending" },
+    mfaRequired
+      ? { status: "interrupted", failureReason: "Multi-factor authentication not completed yet", mfa: "pending" }
+      : { status: verified.status, failureReason: verified.failureReason ?? undefined, mfa: "pending" },
   );
   const { handle, handleHash } = newSignInHandle();
   await db.pendingSignIn.create({
@@ -106,7 +121,7 @@ export async function checkPasswordStep(options: {
       handleHash,
       userId: user.id,
       signInId,
-      stage: mfaRequired ? "mfaRequired" : "complete",
+      stage: mfaRequired ? "mfaRequired" : verified.stage,
       resource,
       callbackUrl: options.callbackUrl,
       expiresAt: new Date(now.getTime() + PENDING_SIGN_IN_MINUTES * 60_000),

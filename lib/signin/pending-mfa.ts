@@ -1,5 +1,6 @@
 import { markSignInMfaSatisfied } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
+import { PASSWORD_CHANGE_STAGE, passwordChangeExpiry, stageOnceVerified } from "./password-change-step";
 import { hashSignInHandle } from "./pending-sign-in";
 import { addSignInStep, type SignInStepInput } from "./sign-in-log";
 
@@ -45,12 +46,20 @@ export async function completePendingMfa(options: {
   callbackUrl?: string;
 }): Promise<boolean> {
   const { db, pending, now } = options;
+  // A temporary password from an administrator is replaced next, before the session (password-change-step.ts).
+  const user = await db.user.findUnique({ where: { id: pending.userId }, select: { mustChangePassword: true } });
+  const verified = stageOnceVerified(user?.mustChangePassword ?? false);
   const moved = await db.pendingSignIn.updateMany({
     where: { id: pending.id, stage: "mfaRequired", consumedAt: null },
-    data: { stage: "complete", mfaAt: now, ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}) },
+    data: {
+      stage: verified.stage,
+      mfaAt: now,
+      ...(verified.stage === PASSWORD_CHANGE_STAGE ? { expiresAt: passwordChangeExpiry(now) } : {}),
+      ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
+    },
   });
   if (moved.count !== 1) return false;
-  await addSignInStep({ db, signInId: pending.signInId, step: options.step, status: "success", failureReason: null, authRequirement: "multiFactor" });
+  await addSignInStep({ db, signInId: pending.signInId, step: options.step, status: verified.status, failureReason: verified.failureReason, authRequirement: "multiFactor" });
   await markSignInMfaSatisfied({ db, signInId: pending.signInId });
   return true;
 }

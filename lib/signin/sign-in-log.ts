@@ -11,7 +11,8 @@ export function resourceFor(callbackUrl: string): SignInResource {
 }
 
 export type SignInStepInput = {
-  method: "Password" | "OATH verification code" | "Temporary Access Pass" | "Email code";
+  /** "Previously satisfied": an existing session entering another resource (no credential asked) */
+  method: "Password" | "OATH verification code" | "Temporary Access Pass" | "Email code" | "Previously satisfied";
   detail?: string;
   requirement: "primary" | "mfa";
   resultDetail: string;

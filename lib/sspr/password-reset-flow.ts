@@ -166,7 +166,7 @@ async function answerSendPasswordResetEmailCode(options: { db: Database; handle:
   const reset = await openReset({ db, handle: options.handle, now });
   if (!reset) return { outcome: "expired", message: RESET_EXPIRED_MESSAGE };
   const decision = await consumeRateLimit({ db, key: `passwordReset:email:${reset.id}`, now, ...EMAIL_SENDS });
-  if (!decision.allowed) return { outcome: "limited", message: `You've asked for several codes. Try again in ${decision.retryAfterMinutes} minute${decision.retryAfterMinutes === 1 ? "" : "s"}.` };
+  if (!decision.allowed) return { outcome: "limited", message: tryAgainMessage(decision.retryAfterMinutes, "You've asked for several codes.") };
   const policy = await getSsprPolicy({ db });
   if (reset.eligible && reset.userId && policy.methods.includes("email") && !verifiedMethodsOf(reset).includes("email")) {
     await sendEmailOneTimeCode({ db, userId: reset.userId, purpose: "passwordReset", now });
@@ -187,7 +187,9 @@ function codeLooksValid(code: unknown): code is string {
 /**
  * Step 2: a code from one method type the policy counts. For tokens and apps it is checked
  * against every credential of that kind the user holds, through the sign-in code engine (C6
- * replay, C7 lockout: a wrong code counts once). A reset that can't succeed (unknown, disabled,
+ * replay, shared with sign-in: a code used here can't sign in, and the other way round). A wrong
+ * code counts once towards the account's password reset lock (C7) — its own counter, so a
+ * stranger's reset attempts never lock the account's sign-in MFA. A reset that can't succeed (unknown, disabled,
  * out of scope, too few methods) does equivalent work and gets the same answer. Two steps must
  * use two different method types; nothing changes but the reset's own record until the last
  * one succeeds (R3).
@@ -226,7 +228,7 @@ async function answerVerifyPasswordResetCode(options: {
     return { outcome: "expired", message: "Too many codes were tried in this password reset. Start again." };
   }
 
-  const result = reset.eligible && reset.userId ? await checkCode({ db, userId: reset.userId, method, code: options.code, now }) : decoyCheck(options.code);
+  const result = reset.eligible && reset.userId ? await checkCode({ db, userId: reset.userId, method, code: options.code, now, ipAddress: client.ipAddress }) : decoyCheck(options.code);
   const audit = (result: "success" | "failure", details: Record<string, string | number>) =>
     writeAuditEvent({
       db,
@@ -251,17 +253,17 @@ async function answerVerifyPasswordResetCode(options: {
   return { outcome: "verified", next: nowVerified.length >= reset.methodsRequired ? "newPassword" : "anotherMethod" };
 }
 
-async function checkCode(options: { db: Database; userId: string; method: SsprMethod; code: string; now: Date }): Promise<{ ok: true } | { ok: false; reason: string }> {
-  const { db, userId, method, code, now } = options;
+async function checkCode(options: { db: Database; userId: string; method: SsprMethod; code: string; now: Date; ipAddress: string }): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const { db, userId, method, code, now, ipAddress } = options;
   if (method === "email") {
-    const result = await verifyEmailOneTimeCode({ db, userId, purpose: "passwordReset", code, now });
+    const result = await verifyEmailOneTimeCode({ db, userId, purpose: "passwordReset", code, now, ipAddress });
     return result.ok ? { ok: true } : { ok: false, reason: result.failure };
   }
   const policy = await getSsprPolicy({ db });
   const standing = await loadSsprStanding({ db, policy, userId });
   const credentials = standing.credentials[method];
   if (!credentials.length) return { ok: false, reason: "notHeld" };
-  const result = await verifyOathCodeForAnyMethod({ db, userId, credentials, code, now });
+  const result = await verifyOathCodeForAnyMethod({ db, userId, credentials, code, now, ipAddress, counter: "passwordReset" });
   return result.ok ? { ok: true } : { ok: false, reason: result.failure };
 }
 

@@ -44,7 +44,10 @@ export async function sweepRateLimitHits(options: { db: DatabaseOrTransaction; o
   await options.db.rateLimitHit.deleteMany({ where: { createdAt: { lt: options.olderThan } } });
 }
 
-/** "Try again in N minutes." — the one wording of a rate limit. */
-export function tryAgainMessage(minutes: number): string {
-  return `Too many password reset attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+/**
+ * "<what happened> Try again in N minutes." — the one wording of a rate limit; what happened is
+ * too many password reset attempts unless the caller says otherwise (e.g. too many email codes).
+ */
+export function tryAgainMessage(minutes: number, tooMany = "Too many password reset attempts."): string {
+  return `${tooMany} Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }

@@ -1,4 +1,5 @@
 import type { Database, DatabaseOrTransaction } from "../db/client";
+import { notifyUser } from "../notify/notify-user";
 import { activateHardwareToken } from "./activate-hardware-token";
 import { TOKEN_NOT_FOUND, loadTokenWithHolder, refusalForHolder, refuseTokenAction, type TokenActionResult, type TokenAdmin } from "./assignment-rules";
 
@@ -58,7 +59,18 @@ export async function activateHardwareTokenAsAdmin(options: {
   if (!limit.ok) return refuseTokenAction({ db, actor, action: "Activation rate limit reached", token, reason: limit.reason });
   const refusal = refusalForHolder({ actor, permission: "tokens.activate", holder: token.holder });
   if (refusal) return refuseTokenAction({ db, actor, action: ACTIVATE_ACTION, token, reason: refusal });
-  const result = await activateHardwareToken({ db, tokenId: token.id, code: options.code, actor, now });
+  const holder = token.holder;
+  const result = await activateHardwareToken({
+    db,
+    tokenId: token.id,
+    code: options.code,
+    actor,
+    now,
+    // The user hears of an activation an admin made as of one they made themselves (A4).
+    alsoOnSuccess: holder
+      ? (tx) => notifyUser({ db: tx, upn: holder.upn, now, notice: { subject: "A hardware token was activated on your account", what: `An administrator activated hardware token ${token.serialNumber} on your account; it is now one of your sign-in methods.` } })
+      : undefined,
+  });
   if (!result.ok) return { ok: false, reason: result.reason };
   return { ok: true, serialNumber: token.serialNumber, driftSteps: result.driftSteps, period: token.period };
 }

@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
-import { TOKEN_CHANGED, findUserByUpn, refusalForHolder, refusalForMethodLimit, runTokenAction, type TokenActionResult, type TokenAdmin } from "./assignment-rules";
+import { notifyUser } from "../notify/notify-user";
+import { TOKEN_CHANGED, findUserByUpn, refusalForHolder, refusalForMethodLimit, runTokenAction, tokenNotice, type TokenActionResult, type TokenAdmin } from "./assignment-rules";
 
 /**
  * Hands an unassigned (`available`) token to a user, who can then activate it: status becomes
@@ -34,6 +35,7 @@ export async function assignHardwareToken(options: {
     });
     if (moved.count !== 1) return { ok: false as const, reason: TOKEN_CHANGED };
     await succeed({ assignedTo: found.user.upn });
+    await notifyUser({ db: tx, upn: found.user.upn, now, notice: tokenNotice.assigned(token.serialNumber) });
     return { ok: true as const, serialNumber: token.serialNumber, upn: found.user.upn };
   });
 }

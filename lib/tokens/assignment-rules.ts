@@ -2,9 +2,10 @@
 // OATH methods a user may hold, and what "back to a fresh token" means. Assign, unassign,
 // reassign, resync, delete and admin activation all go through here so they judge alike.
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
-import { rolesAllowOnTarget, type Permission } from "../auth/permissions";
+import { isAdmin, rolesAllowOnTarget, type Permission } from "../auth/permissions";
 import type { Database, DatabaseOrTransaction, Transaction } from "../db/client";
 import { methodIdOf } from "../methods/authentication-methods";
+import type { SecurityNotice } from "../notify/notify-user";
 import { normaliseUpn } from "../users/create-user";
 
 /** Entra's limit: hardware tokens and authenticator apps together, per user. */
@@ -57,7 +58,24 @@ export async function findUserByUpn(options: { db: DatabaseOrTransaction; upn: s
 export function refusalForHolder(options: { actor: TokenAdmin; permission: Permission; holder: TokenHolder | null }): string | null {
   const { actor, permission, holder } = options;
   if (!holder || rolesAllowOnTarget(actor.roles, permission, holder.roles)) return null;
-  return `${holder.upn} holds an admin role; your role may manage hardware tokens of non-admin users only. Ask a Privileged Authentication Administrator or Global Administrator.`;
+  return adminHolderRefusal(holder.upn);
+}
+
+function adminHolderRefusal(upn: string): string {
+  return `${upn} holds an admin role; your role may manage hardware tokens of non-admin users only. Ask a Privileged Authentication Administrator or Global Administrator.`;
+}
+
+/**
+ * Whether a token upload may assign a row's token to its UPN. Uploading (tokens.upload) assigns
+ * tokens to non-admin users; a user who holds an admin role gets one only when the uploader may
+ * also assign tokens to admins (tokens.assign on an admin — as the console's Assign asks), else
+ * the row fails with the reason. `uploaderRoles` null: the command line, run by whoever holds the
+ * server's database, who may.
+ */
+export function refusalForUploadedHolder(options: { uploaderRoles: readonly string[] | null; holder: { upn: string; roles: readonly string[] } }): string | null {
+  const { uploaderRoles, holder } = options;
+  if (uploaderRoles === null || !isAdmin(holder.roles) || rolesAllowOnTarget(uploaderRoles, "tokens.assign", holder.roles)) return null;
+  return adminHolderRefusal(holder.upn);
 }
 
 /**
@@ -99,6 +117,21 @@ export async function clearDefaultMethodIfToken(options: { db: DatabaseOrTransac
 export function tokenTarget(token: { id: string; serialNumber: string }) {
   return { type: "hardwareToken", id: token.id, label: token.serialNumber };
 }
+
+/**
+ * What the user is told when an admin changes which tokens they hold (A4: a user hears about
+ * every change to their methods, whoever made it). Never a code or a seed.
+ */
+export const tokenNotice = {
+  assigned: (serialNumber: string): SecurityNotice => ({
+    subject: "A hardware token was assigned to you",
+    what: `An administrator assigned hardware token ${serialNumber} to your account. Activate it in Security info with the code it shows, or ask your helpdesk to.`,
+  }),
+  removed: (serialNumber: string): SecurityNotice => ({
+    subject: "A hardware token was removed from your account",
+    what: `An administrator removed hardware token ${serialNumber} from your account; it can no longer be used to sign in as you.`,
+  }),
+};
 
 /** Records a refused action in the audit log (W5) and returns the refusal for the form to show. */
 export async function refuseTokenAction(options: {

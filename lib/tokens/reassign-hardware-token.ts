@@ -1,5 +1,6 @@
 import type { Database } from "../db/client";
-import { TOKEN_CHANGED, findUserByUpn, refusalForHolder, refusalForMethodLimit, runTokenAction, type TokenActionResult, type TokenAdmin } from "./assignment-rules";
+import { notifyUser } from "../notify/notify-user";
+import { TOKEN_CHANGED, findUserByUpn, refusalForHolder, refusalForMethodLimit, runTokenAction, tokenNotice, type TokenActionResult, type TokenAdmin } from "./assignment-rules";
 import { releaseToken } from "./unassign-hardware-token";
 
 /**
@@ -32,6 +33,8 @@ export async function reassignHardwareToken(options: {
 
     if (!(await releaseToken({ db: tx, tokenId: token.id, from, to }))) return { ok: false as const, reason: TOKEN_CHANGED };
     await succeed({ previousUser: from.upn, assignedTo: to.upn });
+    await notifyUser({ db: tx, upn: from.upn, now, notice: tokenNotice.removed(token.serialNumber) });
+    await notifyUser({ db: tx, upn: to.upn, now, notice: tokenNotice.assigned(token.serialNumber) });
     return { ok: true as const, serialNumber: token.serialNumber, previousUpn: from.upn, upn: to.upn };
   });
 }

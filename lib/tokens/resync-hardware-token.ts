@@ -1,5 +1,6 @@
 import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
+import { notifyUser } from "../notify/notify-user";
 import { normaliseCodeInput } from "../otp/code-input";
 import { claimTimeStep, loadOathCredential } from "../otp/oath-credential";
 import { matchingSteps, timeStepAt } from "../otp/totp";
@@ -68,6 +69,9 @@ export async function resyncHardwareToken(options: {
       return refuseTokenAction({ db: tx, actor, action: ACTION, token, reason: "These codes have just been used. Wait for the token's next two codes and enter them." });
     }
     await writeAuditEvent({ db: tx, actor, action: ACTION, target: tokenTarget(token), details: { previousDriftSteps: credential.driftSteps, driftSteps } });
+    if (token.holder) {
+      await notifyUser({ db: tx, upn: token.holder.upn, now, notice: { subject: "Your hardware token was resynchronised", what: `An administrator resynchronised the clock of your hardware token ${token.serialNumber}.` } });
+    }
     return { ok: true as const, serialNumber: token.serialNumber, driftSteps, period: credential.period, previousDriftSteps: credential.driftSteps };
   });
 }

@@ -1,10 +1,12 @@
 import type { Database, DatabaseOrTransaction } from "../db/client";
+import { notifyUser } from "../notify/notify-user";
 import {
   FRESH_CODE_STATE,
   TOKEN_CHANGED,
   clearDefaultMethodIfToken,
   refusalForHolder,
   runTokenAction,
+  tokenNotice,
   type TokenActionResult,
   type TokenAdmin,
   type TokenHolder,
@@ -26,6 +28,7 @@ export async function unassignHardwareToken(options: {
     if (refusal) return refuse(refusal);
     if (!(await releaseToken({ db: tx, tokenId: token.id, from: token.holder, to: null }))) return { ok: false as const, reason: TOKEN_CHANGED };
     await succeed({ previousUser: token.holder.upn, previousStatus: token.status });
+    await notifyUser({ db: tx, upn: token.holder.upn, notice: tokenNotice.removed(token.serialNumber) });
     return { ok: true as const, serialNumber: token.serialNumber, previousUpn: token.holder.upn };
   });
 }

@@ -7,7 +7,8 @@ export type MySignIn = {
   createdAt: Date;
   status: string;
   failureReason: string | null;
-  method: string;
+  /** every authentication step in order, with its result (a wrong code shows as failed) */
+  steps: { position: number; method: string; detail: string; succeeded: boolean; resultDetail: string }[];
   resource: string;
   ipAddress: string;
   browser: string;
@@ -34,7 +35,7 @@ export async function listMySignIns(options: { db: DatabaseOrTransaction; userId
     createdAt: row.createdAt,
     status: row.status,
     failureReason: row.failureReason,
-    method: row.steps.map((step) => (step.detail ? `${step.method} (${step.detail})` : step.method)).join(", "),
+    steps: row.steps.map(({ position, method, detail, succeeded, resultDetail }) => ({ position, method, detail, succeeded, resultDetail })),
     resource: row.resource,
     ipAddress: row.ipAddress,
     browser: browserName(row.userAgent),

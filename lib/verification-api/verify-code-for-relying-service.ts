@@ -64,6 +64,7 @@ export async function verifyCodeForRelyingService(options: {
     code: options.code,
     now: options.now,
     user,
+    ipAddress: options.ipAddress,
   });
   if (result.ok) return { result: "accepted" };
   // The engine has already audited the replay.

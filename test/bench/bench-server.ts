@@ -1,6 +1,6 @@
 /**
  * What the HTTP benchmarks share: a fresh work folder, the build lock, a production server
- * (`npm start`'s own code path: migrations, build when the sources changed, `next start`) on a
+ * (`npm start`'s own code path: migrations, build when the sources changed, serve-portal.mjs) on a
  * database the benchmark prepared, a session cookie minted with the server's own key, and the
  * one output format (one JSON object per line).
  */
@@ -67,7 +67,7 @@ export type BenchServer = { base: string; stop: () => Promise<void> };
 
 /**
  * Starts the portal as `npm start` does (lib/cli/start.ts: migrations, a production build when
- * the sources changed, `next start`) on the prepared database with `env` added, and waits for
+ * the sources changed, serve-portal.mjs) on the prepared database with `env` added, and waits for
  * the liveness probe. Its output goes to `<dataDir>/server.log`, not into the figures.
  */
 export async function startProductionServer(options: { port: number; dataDir: string; env?: Record<string, string> }): Promise<BenchServer> {
@@ -76,7 +76,7 @@ export async function startProductionServer(options: { port: number; dataDir: st
     cwd: projectRoot,
     env: { ...process.env, ...options.env, PORT: String(options.port), NEXT_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", log, log],
-    // Its own process group: stopping it stops `next start` too.
+    // Its own process group: stopping it stops the portal server too.
     detached: true,
   });
   const base = `http://localhost:${options.port}`;

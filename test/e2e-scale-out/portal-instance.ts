@@ -1,11 +1,12 @@
-// A production portal server (`next start` on the current build) that a test starts, kills with
+// A production portal server (serve-portal.mjs on the current build, as `npm start` runs it) that a test starts, kills with
 // SIGKILL and restarts itself: the fault and scale-out specs need to own their server processes.
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import path from "node:path";
 
 const root = path.join(__dirname, "..", "..");
-const nextCli = path.join(root, "node_modules", "next", "dist", "bin", "next");
+// The portal's own server (Next.js behind it, as `npm start` serves it).
+const serveScript = path.join(root, "lib", "cli", "serve-portal.mjs");
 
 /** A TCP port nothing listens on right now. */
 export async function freePort(): Promise<number> {
@@ -19,7 +20,7 @@ export async function freePort(): Promise<number> {
 export type PortalInstance = {
   name: string;
   url: string;
-  /** pid of the running `next start` (it serves in this very process: SIGKILL leaves nothing behind) */
+  /** pid of the running server (it serves in this very process: SIGKILL leaves nothing behind) */
   pid: () => number;
   /** everything the server printed so far */
   log: () => string;
@@ -32,7 +33,7 @@ export type PortalInstance = {
 };
 
 /**
- * Starts `next start` on `port` with the test's environment (DATABASE_URL, PORTAL_DATA_DIR and the
+ * Starts the portal's server on `port` with the test's environment (DATABASE_URL, PORTAL_DATA_DIR and the
  * keys) plus `env`, and waits until it answers HTTP. The environment of the test runner's loader
  * (NODE_OPTIONS) is left out: the server is a plain production process.
  */
@@ -45,7 +46,7 @@ export async function startPortalInstance(options: { name: string; port?: number
   const start = async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(port), NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
     delete env.NODE_OPTIONS;
-    const started = spawn(process.execPath, [nextCli, "start", "-p", String(port)], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    const started = spawn(process.execPath, [serveScript], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     child = started;
     started.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     started.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));

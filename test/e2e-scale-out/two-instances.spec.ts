@@ -1,4 +1,4 @@
-// Two production instances (`next start` on two ports) sharing one PostgreSQL database and one
+// Two production instances (the portal server on two ports) sharing one PostgreSQL database and one
 // AUTH_SECRET, driven over real HTTP from Chromium: what one instance decides, the other honours.
 import crypto from "node:crypto";
 import { expect, test, type Browser, type Page } from "@playwright/test";

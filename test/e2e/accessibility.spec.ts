@@ -1,5 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { enterCode, enterPassword, expectOnSecurityInfo, makeActivatedToken, makeUser, wrongCode } from "./helpers";
+import { db, enterCode, enterPassword, expectOnSecurityInfo, makeActivatedToken, makeUser, updatePassword, wrongCode } from "./helpers";
 import { signInAs } from "./sign-in-as";
 
 // axe-core (the engine behind @axe-core/playwright, which needs Node 22) run in the page: no
@@ -40,6 +40,17 @@ test("sign-in: the account, password and code steps", async ({ page }) => {
   await enterCode(page, wrongCode(token, new Date()));
   await expect(page.getByText(/code/i).first()).toBeVisible();
   expect(await seriousViolations(page), "code step with an error").toEqual([]);
+});
+
+test("sign-in: Update your password, for a temporary password, with a refusal on screen", async ({ page }) => {
+  const user = await makeUser();
+  await db().user.update({ where: { id: user.id }, data: { mustChangePassword: true } });
+  await enterPassword(page, user.upn, user.password);
+  await expect(page.getByRole("heading", { name: "Update your password" })).toBeVisible();
+  expect(await seriousViolations(page), "update password step").toEqual([]);
+  await updatePassword(page, "not the current one", "a long enough new passphrase");
+  await expect(page.getByText("Your current password is incorrect")).toBeVisible();
+  expect(await seriousViolations(page), "update password step with an error").toEqual([]);
 });
 
 test("Security info, with the Add method dialog open", async ({ page }) => {

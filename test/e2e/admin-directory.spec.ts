@@ -1,12 +1,14 @@
 import { expect, test, type Page } from "@playwright/test";
-import { db, enterPassword, expectOnSecurityInfo, makeUser } from "./helpers";
+import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser, updatePassword } from "./helpers";
 import { signInAs } from "./sign-in-as";
 import { unique } from "../support/factories";
+
+const OWN_PASSWORD = "lantern orchard by the slow river";
 
 const detail = (page: Page, term: string) => page.getByTestId("user-details").locator(`dt:text-is("${term}") + dd`);
 
 test.describe("directory administration", () => {
-  test("a Global Administrator creates a user, who signs in with the password shown once; reset and disable take effect", async ({ page, browser }) => {
+  test("a Global Administrator creates a user, who signs in with the password shown once and updates it inside the sign-in; reset and disable take effect", async ({ page, browser }) => {
     await signInAs(page, "Global Administrator");
     const upn = `${unique("person")}@contoso.example`;
     await page.goto("/admin/users");
@@ -27,16 +29,29 @@ test.describe("directory administration", () => {
     await expect(page.getByRole("heading", { name: "Pat Person" })).toBeVisible();
     await expect(detail(page, "Password")).toHaveText("Must be changed at next sign-in");
 
-    // The person signs in with the handed-over password.
+    // The person signs in with the handed-over password and the code of the token that came with
+    // the laptop; before any session, the sign-in asks them to choose their own password.
+    const token = await makeActivatedToken(stored.id);
     const theirs = await (await browser.newContext({ baseURL: test.info().project.use.baseURL })).newPage();
-    await enterPassword(theirs, upn, password);
-    await expectOnSecurityInfo(theirs);
-    await expect(theirs.getByRole("alert").filter({ hasText: "Your password is a temporary one from an administrator" })).toBeVisible();
-    // Until they change it, every other page sends them back to Security info.
-    await theirs.goto("/mysignins");
-    await expect(theirs).toHaveURL(/\/mysecurityinfo\?reason=changePassword$/);
+    await enterPassword(theirs, upn, password, "/mysignins");
+    await enterCode(theirs, await freshCode(token));
+    await updatePassword(theirs, password, "password1234");
+    await expect(theirs.getByText("This password is one of the most common ones and easy to guess. Choose another.")).toBeVisible();
+    await expect(theirs.getByLabel("New password", { exact: true })).toHaveValue("");
+    expect((await db().user.findUniqueOrThrow({ where: { upn } })).mustChangePassword).toBe(true);
+    await updatePassword(theirs, password, OWN_PASSWORD);
+    // On to where they were going, with no banner or detour.
+    await expect(theirs).toHaveURL(/\/mysignins$/);
+    await expect(theirs.getByRole("heading", { name: "My sign-ins" })).toBeVisible();
+    await expect(theirs.getByRole("table")).toContainText("Temporary password change");
+    await page.reload();
+    await expect(detail(page, "Password")).toHaveText(/^Last changed \d{4}-\d{2}-\d{2}$/);
+    // The temporary password no longer works.
+    const again = await (await browser.newContext({ baseURL: test.info().project.use.baseURL })).newPage();
+    await enterPassword(again, upn, password);
+    await expect(again.getByText("Your account or password is incorrect")).toBeVisible();
 
-    // Reset: a new password, shown once; their session ends.
+    // Reset: a new password, shown once; their session ends; the next sign-in asks for a new one again.
     await page.getByRole("button", { name: "Reset password" }).click();
     await expect(page.getByRole("status").filter({ hasText: "was reset" })).toBeVisible();
     const newPassword = (await page.getByTestId("temporary-password").textContent())!.trim();
@@ -44,6 +59,8 @@ test.describe("directory administration", () => {
     await theirs.goto("/mysecurityinfo");
     await expect(theirs).toHaveURL(/\/login/);
     await enterPassword(theirs, upn, newPassword);
+    await enterCode(theirs, await freshCode(token));
+    await updatePassword(theirs, newPassword, `${OWN_PASSWORD} again`);
     await expectOnSecurityInfo(theirs);
 
     // Disable: the next request is signed out, and signing in fails.

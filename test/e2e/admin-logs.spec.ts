@@ -3,7 +3,8 @@ import { expect, test, type Download, type Page } from "@playwright/test";
 import { BAD_CREDENTIALS_MESSAGE } from "../../lib/signin/password-step";
 import { addSignInStep, createSignInRecord } from "../../lib/signin/sign-in-log";
 import { writeAuditEvent } from "../../lib/audit/write-audit-event";
-import { db, enterPassword, makeUser } from "./helpers";
+import { unique } from "../support/factories";
+import { db, enterCode, enterPassword, freshCode, makeActivatedToken, makeUser } from "./helpers";
 import { signInAs } from "./sign-in-as";
 
 /** A completed MFA sign-in to the admin console with two Conditional Access results. */
@@ -114,5 +115,44 @@ test.describe("sign-in and audit logs", () => {
     expect(denied?.status()).toBe(403);
     expect((await helpdesk.request.get("/api/audit/export?format=csv")).status()).toBe(403);
     await helpdeskContext.close();
+  });
+
+  test("the audit log says what an upload did, where a replayed code came from, and names targets as an admin reads them", async ({ page, browser }) => {
+    test.setTimeout(120_000);
+    await signInAs(page, "Global Administrator");
+    // An upload whose every row fails imported nothing: not a success.
+    const fileName = `${unique("tokens")}.csv`;
+    const csv = ["upn,serial number,secret key,time interval,manufacturer,model", `,${unique("SN")},ABCDEF,30,Feitian,c200`, `,${unique("SN")},ABCDEFGH,30,Feitian,c200`].join("\n");
+    await page.goto("/admin/tokens/upload");
+    await page.getByLabel("Token file (CSV or PSKC XML)").setInputFiles({ name: fileName, mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "Upload" }).click();
+    await expect(page.getByTestId("failed-count")).toHaveText("2");
+
+    // A code used twice: the second sign-in is refused and the replay logged with its address.
+    const user = await makeUser();
+    const token = await makeActivatedToken(user.id);
+    const code = await freshCode(token);
+    const first = await (await browser.newContext()).newPage();
+    await enterPassword(first, user.upn, user.password);
+    await enterCode(first, code);
+    await expect(first).toHaveURL(/\/mysecurityinfo$/);
+    const second = await (await browser.newContext()).newPage();
+    await enterPassword(second, user.upn, user.password);
+    await enterCode(second, code);
+    await expect(second.getByText("This code has already been used")).toBeVisible();
+
+    await page.goto(`/admin/audit?target=${encodeURIComponent(fileName)}&action=${encodeURIComponent("Import hardware tokens")}`);
+    const upload = page.getByRole("table").getByRole("row").nth(1);
+    await expect(upload).toContainText(`Upload ${fileName}`);
+    await expect(upload).toContainText("Failure");
+    await expect(upload).toContainText("rows: 2, imported: 0, alreadyPresent: 0, failed: 2");
+    await expect(upload).not.toContainText("tokenImport");
+
+    await page.goto(`/admin/audit?actor=${encodeURIComponent(user.upn)}&action=${encodeURIComponent("Verification code replayed")}`);
+    const replay = page.getByRole("table").getByRole("row");
+    await expect(replay).toHaveCount(2);
+    await expect(replay.nth(1)).toContainText(`Hardware token ${token.serialNumber}`);
+    await expect(replay.nth(1)).not.toContainText("hardwareToken");
+    await expect(replay.nth(1).getByRole("cell").nth(5)).toHaveText(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
   });
 });

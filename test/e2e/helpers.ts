@@ -89,6 +89,29 @@ export async function freshCode(token: TestToken): Promise<string> {
   }
 }
 
+/** Security info → Add sign-in method → the kind chosen; returns the dialog. */
+export async function openAdd(page: Page, kind: "Authenticator app" | "Hardware token") {
+  await page.getByRole("button", { name: "+ Add sign-in method" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: kind });
+  await dialog.getByRole("button", { name: "Next" }).click();
+  return dialog;
+}
+
+/** The sign-in's "Update your password" step, for a user holding a temporary password from an administrator. */
+export async function updatePassword(page: Page, currentPassword: string, newPassword: string) {
+  rememberSecret(currentPassword);
+  rememberSecret(newPassword);
+  await expect(page.getByRole("heading", { name: "Update your password" })).toBeVisible();
+  await page.getByLabel("Current password", { exact: true }).fill(currentPassword);
+  await page.getByLabel("New password", { exact: true }).fill(newPassword);
+  await page.getByLabel("Confirm new password", { exact: true }).fill(newPassword);
+  await Promise.all([
+    page.waitForResponse((response) => response.request().method() === "POST"),
+    page.getByRole("button", { name: "Sign in", exact: true }).click(),
+  ]);
+}
+
 export async function expectOnSecurityInfo(page: Page) {
   await expect(page).toHaveURL(/\/mysecurityinfo$/);
   await expect(page.getByRole("heading", { name: "Security info" })).toBeVisible();

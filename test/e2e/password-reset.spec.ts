@@ -72,6 +72,31 @@ test.describe("Self-service password reset", () => {
     await allowEmail(false);
   });
 
+  test("a refused code or password clears only the secret: the chosen method stays, the reason is shown", async ({ page }) => {
+    test.setTimeout(120_000);
+    await setPolicy({ methodsRequired: 1, methods: ["email", "hardwareOath"] });
+    await allowEmail(true);
+    const user = await makeUser();
+    const token = await makeActivatedToken(user.id);
+    await addConfirmedEmail(user.id);
+    await startReset(page, user.upn);
+    // A wrong code: the chosen method stays, the code is cleared.
+    await verifyWith(page, "Hardware token code", "000000");
+    await expect(page.getByText(RESET_CODE_FAILED_MESSAGE)).toBeVisible();
+    await expect(page.getByRole("radio", { name: "Hardware token code" })).toBeChecked();
+    await expect(page.getByLabel("Code", { exact: true })).toHaveValue("");
+    await verifyWith(page, "Hardware token code", await freshCode(token));
+
+    await expect(page.getByRole("heading", { name: "Choose a new password" })).toBeVisible();
+    await page.getByLabel("New password", { exact: true }).fill("password1234");
+    await page.getByLabel("Confirm new password").fill("password1234");
+    await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Finish" }).click()]);
+    await expect(page.getByText("one of the most common ones").first()).toBeVisible();
+    await expect(page.getByLabel("New password", { exact: true })).toHaveValue("");
+    await expect(page.getByLabel("Confirm new password")).toHaveValue("");
+    await chooseNewPassword(page);
+  });
+
   test("a user with only a hardware token resets with a token code, every session ends, and they sign in with the new password", async ({ page, browser }) => {
     test.setTimeout(150_000);
     await setPolicy({ methodsRequired: 1, methods: ["hardwareOath", "softwareOath"] });
@@ -88,7 +113,9 @@ test.describe("Self-service password reset", () => {
     await page.getByLabel("Email, phone or user name").fill(user.upn);
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("link", { name: "Forgot my password" }).click();
-    await expect(page).toHaveURL(/\/passwordreset$/);
+    // The account typed at sign-in comes along, filled in.
+    await expect(page).toHaveURL(/\/passwordreset\?upn=/);
+    await expect(page.getByLabel("Email or user ID")).toHaveValue(user.upn);
     const response = await page.request.get("/passwordreset");
     expect(response.headers()["referrer-policy"]).toBe("no-referrer");
 
@@ -132,7 +159,7 @@ test.describe("Self-service password reset", () => {
   test("an admin is held to two methods under a one-method policy", async ({ page }) => {
     test.setTimeout(90_000);
     await allowEmail(true);
-    await setPolicy({ methodsRequired: 1, methods: ["hardwareOath", "email"] });
+    await setPolicy({ methodsRequired: 1, methods: ["email", "hardwareOath"] });
     const admin = await makeUser({ roles: ["Helpdesk Administrator"] });
     const token = await makeActivatedToken(admin.id);
     const address = await addConfirmedEmail(admin.id);

@@ -2,7 +2,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { FRESH_MFA_MINUTES } from "../../lib/methods/fresh-mfa";
 import { normaliseBase32 } from "../../lib/otp/base32";
 import { codeAt } from "../../lib/otp/totp";
-import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeToken, makeUser, rememberSecret, tokenCode } from "./helpers";
+import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeToken, makeUser, openAdd, rememberSecret, tokenCode, wrongCode } from "./helpers";
 
 /** Signs in with password and (when the user has one) a fresh code from `token`. */
 async function signIn(page: Page, user: { upn: string; password: string }, token?: Parameters<typeof freshCode>[0]) {
@@ -17,14 +17,6 @@ async function submit(page: Page, button: string) {
     page.waitForResponse((response) => response.request().method() === "POST"),
     page.getByRole("dialog").getByRole("button", { name: button, exact: true }).click(),
   ]);
-}
-
-async function openAdd(page: Page, kind: "Authenticator app" | "Hardware token") {
-  await page.getByRole("button", { name: "+ Add sign-in method" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: kind });
-  await dialog.getByRole("button", { name: "Next" }).click();
-  return dialog;
 }
 
 test.describe("Security info", () => {
@@ -58,7 +50,8 @@ test.describe("Security info", () => {
     await dialog.getByLabel("Name").fill("Test phone");
     await submit(page, "Next");
     await expect(dialog.getByRole("img", { name: /QR code/ })).toBeVisible();
-    await expect(dialog.locator("svg")).toBeVisible();
+    // The QR code is an image of the server-made SVG (its alt text is the accessible name).
+    await expect(dialog.locator('img[src^="data:image/svg+xml"]')).toBeVisible();
     await dialog.getByText("Can't scan the QR code?").click();
     const shown = (await dialog.getByTestId("app-secret").innerText()).trim();
     expect(shown).toMatch(/^([A-Z2-7]{4} )+[A-Z2-7]{1,4}$/);
@@ -136,8 +129,8 @@ test.describe("Security info", () => {
     const token = await makeActivatedToken(user.id);
     await signIn(page, user, token);
 
-    // The page was loaded while MFA was fresh; it goes stale before the change is submitted.
-    await db().user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
+    // The page was loaded while the session's MFA was fresh; it goes stale before the change is submitted.
+    await db().userSession.updateMany({ where: { userId: user.id }, data: { mfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
     const dialog = await openAdd(page, "Authenticator app");
     await submit(page, "Next");
     await expect(dialog.getByRole("heading", { name: "Verify your identity" })).toBeVisible();
@@ -151,7 +144,7 @@ test.describe("Security info", () => {
     await expect(dialog.getByTestId("app-secret")).toBeAttached();
 
     // A page opened while stale asks before showing the form at all.
-    await db().user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
+    await db().userSession.updateMany({ where: { userId: user.id }, data: { mfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
     await page.reload();
     await page.getByRole("button", { name: "Change password" }).click();
     await expect(page.getByRole("dialog").getByRole("heading", { name: "Verify your identity" })).toBeVisible();
@@ -181,6 +174,24 @@ test.describe("Security info", () => {
     await signIn(page, { upn: user.upn, password: newPassword });
     const outbox = await db().outboxMessage.findMany({ where: { to: user.upn } });
     expect(outbox.map((m) => m.subject)).toContain("Your password was changed");
+  });
+
+  test("My sign-ins shows a wrong code as a failed step, as the admin's Authentication details do", async ({ page }) => {
+    const user = await makeUser();
+    const token = await makeActivatedToken(user.id);
+    await enterPassword(page, user.upn, user.password);
+    await enterCode(page, wrongCode(token, new Date()));
+    await expect(page.getByText("That code didn't work")).toBeVisible();
+    await enterCode(page, await freshCode(token));
+    await expectOnSecurityInfo(page);
+
+    await page.goto("/mysignins");
+    const steps = page.getByRole("table").locator("tbody tr").first().getByRole("listitem");
+    await expect(steps).toHaveCount(3);
+    await expect(steps.nth(0)).toHaveText(/^Password: Succeeded$/);
+    await expect(steps.nth(1)).toContainText(`OATH verification code (Serial number ${token.serialNumber}): Failed`);
+    await expect(steps.nth(1)).toContainText("Invalid verification code");
+    await expect(steps.nth(2)).toHaveText(`OATH verification code (Serial number ${token.serialNumber}): Succeeded`);
   });
 
   test("sign out everywhere ends the session in another browser; My sign-ins lists the user's own", async ({ page, browser }) => {

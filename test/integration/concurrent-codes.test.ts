@@ -10,7 +10,7 @@ import { checkCodeStep } from "../../lib/signin/code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
 import { activateHardwareTokenAsAdmin } from "../../lib/tokens/activation-rate-limit";
-import { makeToken, makeUser, tokenCode } from "../support/factories";
+import { makeSecurityInfoActor, makeToken, makeUser, tokenCode } from "../support/factories";
 
 const db = getDb();
 const PARALLEL = 50;
@@ -89,7 +89,7 @@ describe("50 concurrent submissions of one valid code → exactly one success", 
 
   it("self-activation: one activation and one notice; no wrong-code count, no lock", async () => {
     const user = await makeUser();
-    const actor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.51" };
+    const actor = await makeSecurityInfoActor(user, { ipAddress: "203.0.113.51" });
     const token = await makeToken({ userId: user.id, activate: false });
     const now = new Date();
     const code = tokenCode(token, now, -2);
@@ -109,7 +109,7 @@ describe("50 concurrent submissions of one valid code → exactly one success", 
 describe("a right code arriving after the lockout threshold (parallel guesses)", () => {
   it("self-activation: refused as locked and rolled back — the token stays waiting, nothing is notified", async () => {
     const user = await makeUser();
-    const actor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.52" };
+    const actor = await makeSecurityInfoActor(user, { ipAddress: "203.0.113.52" });
     const token = await makeToken({ userId: user.id, activate: false });
     const now = new Date();
     // The moment in a burst of wrong guesses over the ±1-day window when the 10th has been

@@ -14,8 +14,8 @@ import { checkCodeStep } from "../../lib/signin/code-step";
 import { sendSignInEmailCode } from "../../lib/signin/email-code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
-import { makeToken, makeUser, unique } from "../support/factories";
-import { enableEmailMethodFor, latestEmailCode } from "../support/email-codes";
+import { makeSecurityInfoActor, makeToken, makeUser, setSessionMfaAt, unique } from "../support/factories";
+import { emailUserWithFreshMfa, latestEmailCode } from "../support/email-codes";
 
 const db = getDb();
 const client = { ipAddress: "203.0.113.12", userAgent: "Vitest" };
@@ -24,14 +24,6 @@ afterAll(async () => {
   await db.authenticationMethodPolicy.deleteMany({ where: { method: "email" } });
 });
 
-/** A user allowed to use email codes, acting on their own Security info with a fresh MFA. */
-async function emailActor() {
-  const user = await makeUser();
-  await enableEmailMethodFor([user.id]);
-  await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
-  const actor: SecurityInfoActor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.13" };
-  return { user, actor };
-}
 
 /** Adds and confirms an email method through the product's own steps. */
 async function addEmail(actor: SecurityInfoActor, address = `${unique("box")}@mail.example`) {
@@ -44,12 +36,12 @@ async function addEmail(actor: SecurityInfoActor, address = `${unique("box")}@ma
 
 describe("email as an authentication method", () => {
   it("is added by confirming a code sent to the address, unusable until then; audited and notified", async () => {
-    const { user, actor } = await emailActor();
+    const { user, actor } = await emailUserWithFreshMfa();
     const address = `${unique("box")}@mail.example`;
     expect(await startEmailMethodSetup({ db, actor, address })).toEqual({ ok: true, address });
     // Not confirmed: it can't answer sign-in, and no sign-in code can be sent to it.
     expect((await listMfaMethods({ db, userId: user.id })).methods).toEqual([]);
-    expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toBe(false);
+    expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toMatchObject({ ok: false, reason: "noAddress" });
     const pending = await getSecurityInfo({ db, userId: user.id });
     expect(pending.entries.find((e) => e.type === "Email")).toMatchObject({ label: address, note: expect.stringContaining("Not confirmed") });
     expect(pending.addableMethods).toContain("email");
@@ -79,37 +71,37 @@ describe("email as an authentication method", () => {
   });
 
   it("is offered and usable only while the authentication methods policy allows it", async () => {
-    const { user, actor } = await emailActor();
+    const { user, actor } = await emailUserWithFreshMfa();
     await addEmail(actor);
     expect((await listMfaMethods({ db, userId: user.id })).methods).toHaveLength(1);
     const outsider = await makeUser();
-    const outsiderActor = { id: outsider.id, upn: outsider.upn };
+    const outsiderActor = await makeSecurityInfoActor(outsider);
     expect(await startEmailMethodSetup({ db, actor: outsiderActor, address: "x@mail.example" })).toMatchObject({ ok: false, failure: SecurityInfoFailure.MethodDisabled });
     expect((await getSecurityInfo({ db, userId: outsider.id })).addableMethods).not.toContain("email");
 
     await saveMethodPolicy({ db, method: "email", enabled: false, includeAllUsers: true, groupIds: [], settings: {}, actor: { id: null, upn: "system" } });
     try {
       expect((await listMfaMethods({ db, userId: user.id })).methods).toEqual([]);
-      expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toBe(false);
+      expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toMatchObject({ ok: false, reason: "noAddress" });
     } finally {
       await db.authenticationMethodPolicy.deleteMany({ where: { method: "email" } });
     }
   });
 
   it("is deleted with the usual rules (fresh MFA, which email can answer; the default promoted), never by another user", async () => {
-    const { user, actor } = await emailActor();
+    const { user, actor } = await emailUserWithFreshMfa();
     const address = await addEmail(actor);
     const emailId = (await listMfaMethods({ db, userId: user.id })).methods[0].methodId;
     const token = await makeToken({ userId: user.id, now: new Date(Date.now() - 60_000) });
     expect((await changeDefaultMethod({ db, actor, methodId: emailId })).ok).toBe(true);
 
     // Another user can't delete it (the id is theirs to guess, not to use).
-    const { actor: other } = await emailActor();
+    const { actor: other } = await emailUserWithFreshMfa();
     expect(await deleteAuthenticationMethod({ db, actor: other, methodId: emailId })).toMatchObject({ ok: false, failure: SecurityInfoFailure.NotFound });
     expect(await db.emailMethod.count({ where: { userId: user.id } })).toBe(1);
 
     // A stale MFA asks for a code first.
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000) } });
+    await setSessionMfaAt(actor, new Date(Date.now() - (FRESH_MFA_MINUTES + 1) * 60_000));
     expect(await deleteAuthenticationMethod({ db, actor, methodId: emailId })).toMatchObject({ ok: false, failure: SecurityInfoFailure.FreshMfaRequired });
     // … which the email method itself can answer.
     expect(await sendVerificationEmailCode({ db, actor })).toMatchObject({ ok: true });
@@ -123,7 +115,7 @@ describe("email as an authentication method", () => {
   });
 
   it("answers sign-in: Send code, then the code; the log says Email code with the address masked", async () => {
-    const { user, actor } = await emailActor();
+    const { user, actor } = await emailUserWithFreshMfa();
     const address = await addEmail(actor);
     const first = await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client });
     expect(first.outcome).toBe("mfaRequired");
@@ -133,7 +125,7 @@ describe("email as an authentication method", () => {
     expect(first.defaultMethodId).toBe(email?.methodId);
 
     // Another user's method id, or a made-up handle, sends nothing.
-    const { actor: otherActor } = await emailActor();
+    const { actor: otherActor } = await emailUserWithFreshMfa();
     await addEmail(otherActor);
     const otherId = (await listMfaMethods({ db, userId: otherActor.id })).methods[0].methodId;
     expect(await sendSignInEmailCode({ db, handle: first.handle, methodId: otherId })).toMatchObject({ outcome: "retry" });
@@ -154,7 +146,7 @@ describe("email as an authentication method", () => {
   it("shows in the admin console's user page; an admin deletes it (never from another user) or requires re-registration", async () => {
     const adminUser = await makeUser({ roles: ["Authentication Administrator"] });
     const admin = { id: adminUser.id, upn: adminUser.upn, roles: ["Authentication Administrator" as const], ipAddress: "198.51.100.8" };
-    const { user, actor } = await emailActor();
+    const { user, actor } = await emailUserWithFreshMfa();
     const address = await addEmail(actor);
     const methodId = (await listMfaMethods({ db, userId: user.id })).methods[0].methodId;
     expect((await getUserDetails({ db, userId: user.id }))!.methods).toMatchObject([{ methodId, type: "Email", name: address, status: "active", isDefault: true }]);

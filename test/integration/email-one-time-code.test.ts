@@ -29,7 +29,7 @@ const otherCode = (code: string) => String((Number(code) + 1) % 10 ** EMAIL_CODE
 describe("email one-time codes", () => {
   it("sends an 8-digit code by mail, keeps only its hash, and accepts it once", async () => {
     const { user, address } = await emailUser();
-    expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toBe(true);
+    expect(await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn" })).toMatchObject({ ok: true });
     const code = await latestEmailCode(address);
     expect(code).toMatch(/^\d{8}$/);
     const stored = await db.emailOneTimeCode.findUniqueOrThrow({ where: { userId_purpose: { userId: user.id, purpose: "signIn" } } });
@@ -89,14 +89,14 @@ describe("email one-time codes", () => {
     await givenConfirmedEmailMethod({ userId: notAllowed.id, address: `${notAllowed.id}@mail.example` });
 
     const outboxBefore = await db.outboxMessage.count();
-    expect(await sendEmailOneTimeCode({ db, userId: noMethod.id, purpose: "passwordReset" })).toBe(false);
-    expect(await sendEmailOneTimeCode({ db, userId: pending.id, purpose: "signIn" })).toBe(false);
-    expect(await sendEmailOneTimeCode({ db, userId: notAllowed.id, purpose: "signIn" })).toBe(false);
+    expect(await sendEmailOneTimeCode({ db, userId: noMethod.id, purpose: "passwordReset" })).toMatchObject({ ok: false, reason: "noAddress" });
+    expect(await sendEmailOneTimeCode({ db, userId: pending.id, purpose: "signIn" })).toMatchObject({ ok: false, reason: "noAddress" });
+    expect(await sendEmailOneTimeCode({ db, userId: notAllowed.id, purpose: "signIn" })).toMatchObject({ ok: false, reason: "noAddress" });
     expect(await db.outboxMessage.count()).toBe(outboxBefore);
     expect(await db.emailOneTimeCode.count({ where: { userId: { in: [noMethod.id, pending.id, notAllowed.id] } } })).toBe(0);
 
     // The unconfirmed address gets the confirmation code, and only that one.
-    expect(await sendEmailOneTimeCode({ db, userId: pending.id, purpose: "confirmEmail" })).toBe(true);
+    expect(await sendEmailOneTimeCode({ db, userId: pending.id, purpose: "confirmEmail" })).toMatchObject({ ok: true });
     expect(await latestEmailCode(`${pending.id}@mail.example`)).toMatch(/^\d{8}$/);
     expect(await verifyEmailOneTimeCode({ db, userId: noMethod.id, purpose: "signIn", code: "12345678" })).toMatchObject({ ok: false, failure: CodeCheckFailure.NotUsable });
   });

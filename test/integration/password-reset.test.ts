@@ -5,6 +5,7 @@ import { systemActor } from "../../lib/audit/write-audit-event";
 import { verifyPassword } from "../../lib/auth/password";
 import { getDb } from "../../lib/db/client";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
+import { sendEmailOneTimeCode, verifyEmailOneTimeCode } from "../../lib/methods/email-one-time-code";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { createCaptchaChallenge } from "../../lib/sspr/captcha";
 import {
@@ -13,23 +14,15 @@ import {
 import { confirmSsprMethods, ssprRegistrationStatus } from "../../lib/sspr/registration-interrupt";
 import { getSsprPolicy, saveSsprPolicy } from "../../lib/sspr/sspr-policy";
 import { SSPR_POLICY_DEFAULTS, type SsprPolicy } from "../../lib/sspr/sspr-policy-model";
+import { verifyCodeForRelyingService } from "../../lib/verification-api/verify-code-for-relying-service";
 import { makeToken, makeUser, tokenCode, unique, wrongCode } from "../support/factories";
-
-// A small puzzle keeps the tests quick; the server's checks are the same at any difficulty.
-process.env.PASSWORD_RESET_CAPTCHA_MAX_NUMBER = "200";
+import { latestEmailCode } from "../support/email-codes";
+import { solvedCaptcha } from "../support/password-reset";
 
 const db = getDb();
 const wide = { account: { limit: 1000, windowMinutes: 60 }, ip: { limit: 1000, windowMinutes: 60 } };
 const client = () => ({ ipAddress: `198.51.100.${Math.floor(Math.random() * 250)}`, userAgent: "Vitest" });
 const NEW_PASSWORD = "correct horse battery staple 42";
-
-async function solvedCaptcha(): Promise<string> {
-  const challenge = await createCaptchaChallenge();
-  const solution = await solveChallenge({ challenge, deriveKey });
-  if (!solution) throw new Error("the test CAPTCHA was not solved");
-  const payload = { challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution: { counter: solution.counter, derivedKey: solution.derivedKey } };
-  return Buffer.from(JSON.stringify(payload)).toString("base64");
-}
 
 async function setPolicy(changes: Partial<SsprPolicy>) {
   const result = await saveSsprPolicy({ db, policy: { ...SSPR_POLICY_DEFAULTS, enabledFor: "all", ...changes }, actor: systemActor });
@@ -54,9 +47,11 @@ async function userWithToken(options: Parameters<typeof makeUser>[0] = {}) {
 }
 
 /** Email as a second method: allowed by the methods policy and confirmed for the user. */
-async function withConfirmedEmail(userId: string) {
+async function withConfirmedEmail(userId: string): Promise<string> {
   await saveMethodPolicy({ db, method: "email", enabled: true, includeAllUsers: true, groupIds: [], settings: {}, actor: systemActor });
-  await db.emailMethod.create({ data: { userId, address: `${userId}@mail.example`, confirmedAt: new Date() } });
+  const address = `${userId}@mail.example`.toLowerCase();
+  await db.emailMethod.create({ data: { userId, address, confirmedAt: new Date(), confirmedAddress: address } });
+  return address;
 }
 
 /** The 8-digit code of the newest password reset mail to the address. */
@@ -244,7 +239,7 @@ describe("password reset: verification", () => {
     expect(await db.auditEvent.count({ where: { action: "Verification code replayed", actorId: user.id } })).toBeGreaterThan(0);
   });
 
-  it("counts wrong codes towards the MFA lockout, once per code however many tokens, and never locks the password (C7)", async () => {
+  it("counts wrong codes towards the reset's own lock, once per code however many tokens, never the sign-in MFA lockout or the password (C7)", async () => {
     const previous = process.env.MFA_LOCKOUT_THRESHOLD;
     process.env.MFA_LOCKOUT_THRESHOLD = "3";
     try {
@@ -257,19 +252,60 @@ describe("password reset: verification", () => {
       const wrong = wrongCode(token, now) === wrongCode(other, now) ? wrongCode(token, now) : "999999";
       for (let i = 1; i <= 3; i++) {
         await verifyPasswordResetCode({ db, handle, method: "hardwareOath", code: wrong, client: client(), now });
-        expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).mfaFailedCount).toBe(i);
+        expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordResetFailedCount: i, mfaFailedCount: 0, mfaLockedUntil: null });
       }
       const locked = await db.user.findUniqueOrThrow({ where: { id: user.id } });
-      expect(locked.mfaLockedUntil!.getTime()).toBeGreaterThan(now.getTime());
+      expect(locked.passwordResetLockedUntil!.getTime()).toBe(now.getTime() + 15 * 60_000);
+      expect(await db.auditEvent.count({ where: { action: "Password reset locked after too many wrong codes", actorId: user.id } })).toBe(1);
       // Locked: even the right code is refused, with the same answer as every other failure.
       expect(await verifyPasswordResetCode({ db, handle, method: "hardwareOath", code: tokenCode(token, now), client: client(), now })).toEqual({ outcome: "retry", message: RESET_CODE_FAILED_MESSAGE });
-      // The password itself still works.
+      // The password itself still works, and so does MFA: the code the reset refused signs in.
       const signIn = await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client: client() });
       expect(signIn.outcome).toBe("mfaRequired");
+      expect(await verifyCodeForRelyingService({ db, upn: user.upn, code: tokenCode(token, now), now })).toEqual({ result: "accepted" });
+      // The reset lock stays: a sign-in success doesn't clear it.
+      expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).passwordResetLockedUntil).toEqual(locked.passwordResetLockedUntil);
     } finally {
       if (previous === undefined) delete process.env.MFA_LOCKOUT_THRESHOLD;
       else process.env.MFA_LOCKOUT_THRESHOLD = previous;
     }
+  });
+
+  it("can't lock anyone out of sign-in: one anonymous reset with 10 wrong codes leaves the account's token and email codes working (finding 5)", async () => {
+    await setPolicy({ methods: ["hardwareOath", "email"] });
+    const { user, token } = await userWithToken();
+    const address = await withConfirmedEmail(user.id);
+    const handle = await startedHandle(user.upn);
+    const now = new Date();
+    for (let i = 0; i < 5; i++) await verifyPasswordResetCode({ db, handle, method: "hardwareOath", code: wrongCode(token, now), client: client(), now });
+    await sendPasswordResetEmailCode({ db, handle, now });
+    for (let i = 0; i < 5; i++) await verifyPasswordResetCode({ db, handle, method: "email", code: "00000000", client: client(), now });
+    // Before the fix these 10 codes locked MFA for 15 minutes: the right code failed at sign-in and at /api/verify.
+    expect(await verifyCodeForRelyingService({ db, upn: user.upn, code: tokenCode(token, now), now })).toEqual({ result: "accepted" });
+    await sendEmailOneTimeCode({ db, userId: user.id, purpose: "signIn", now });
+    expect(await verifyEmailOneTimeCode({ db, userId: user.id, purpose: "signIn", code: await latestEmailCode(address), now })).toMatchObject({ ok: true });
+    // The reset counted them on its own counter.
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordResetFailedCount: 10, mfaFailedCount: 0, mfaLockedUntil: null });
+  });
+
+  it("locks resets atomically: 30 concurrent wrong codes from three resets are all counted, one lock, and a right code after them is refused", async () => {
+    await setPolicy({});
+    const { user, token } = await userWithToken();
+    const handles = await Promise.all(Array.from({ length: 3 }, () => startedHandle(user.upn)));
+    const now = new Date();
+    const wrong = wrongCode(token, now);
+    const results = await Promise.all(handles.flatMap((handle) => Array.from({ length: 10 }, () => verifyPasswordResetCode({ db, handle, method: "hardwareOath", code: wrong, client: client(), now }))));
+    expect(results.every((r) => r.outcome === "retry" && r.message === RESET_CODE_FAILED_MESSAGE)).toBe(true);
+    const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(stored).toMatchObject({ passwordResetFailedCount: 30, mfaFailedCount: 0, mfaLockedUntil: null });
+    expect(stored.passwordResetLockedUntil!.getTime()).toBe(now.getTime() + 15 * 60_000);
+    expect(await db.auditEvent.count({ where: { action: "Password reset locked after too many wrong codes", actorId: user.id } })).toBe(1);
+    const fresh = await startedHandle(user.upn);
+    expect(await verifyPasswordResetCode({ db, handle: fresh, method: "hardwareOath", code: tokenCode(token, now), client: client(), now })).toEqual({ outcome: "retry", message: RESET_CODE_FAILED_MESSAGE });
+    // Once the lock has run out the right code (unused: the lock refused it before any check) verifies, and the run of failures starts anew.
+    await db.user.update({ where: { id: user.id }, data: { passwordResetLockedUntil: new Date(now.getTime() - 1) } });
+    expect(await verifyPasswordResetCode({ db, handle: fresh, method: "hardwareOath", code: tokenCode(token, now), client: client(), now })).toEqual({ outcome: "verified", next: "newPassword" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ passwordResetFailedCount: 0, passwordResetLockedUntil: null, lastMfaAt: null });
   });
 });
 

@@ -12,7 +12,7 @@ import { METHOD_POLICY_DEFAULTS, methodSettingsSchemas } from "../../lib/policie
 import { getAuthenticationMethodsPolicy, saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { checkCodeStep } from "../../lib/signin/code-step";
 import { ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE, NEEDS_METHOD_MESSAGE, checkPasswordStep } from "../../lib/signin/password-step";
-import { makeToken, makeUser, tokenCode, unique } from "../support/factories";
+import { makeSecurityInfoActor, makeToken, makeUser, tokenCode, unique } from "../support/factories";
 
 const db = getDb();
 const client = { ipAddress: "203.0.113.8", userAgent: "Vitest" };
@@ -160,8 +160,7 @@ describe("authentication methods policy", () => {
   it("a disabled method can't be used at sign-in or added in Security info", async () => {
     const user = await makeUser();
     await makeToken({ userId: user.id, now: new Date(Date.now() - 60_000) });
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
-    const actor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.9" };
+    const actor = await makeSecurityInfoActor(user);
     const onlyFor = await groupWith();
     expect(await saveMethodPolicy({ db, method: "hardwareOath", enabled: true, includeAllUsers: false, groupIds: [onlyFor], settings: { allowSelfActivation: true }, actor: systemActor })).toEqual({ ok: true });
     expect(await saveMethodPolicy({ db, method: "softwareOath", enabled: false, includeAllUsers: true, groupIds: [], settings: {}, actor: systemActor })).toEqual({ ok: true });
@@ -183,9 +182,9 @@ describe("authentication methods policy", () => {
   it("without self-activation a user can't activate their token; the admin still can", async () => {
     const user = await makeUser();
     const token = await makeToken({ userId: user.id, activate: false });
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
+    const actor = await makeSecurityInfoActor(user);
     await saveMethodPolicy({ db, method: "hardwareOath", enabled: true, includeAllUsers: true, groupIds: [], settings: { allowSelfActivation: false }, actor: systemActor });
-    const result = await selfActivateHardwareToken({ db, actor: { id: user.id, upn: user.upn }, serialNumber: token.serialNumber, friendlyName: "", code: tokenCode(token, new Date()) });
+    const result = await selfActivateHardwareToken({ db, actor, serialNumber: token.serialNumber, friendlyName: "", code: tokenCode(token, new Date()) });
     expect(result).toMatchObject({ ok: false, failure: SecurityInfoFailure.MethodDisabled, reason: expect.stringMatching(/helpdesk/) });
     expect((await db.hardwareToken.findUniqueOrThrow({ where: { id: token.id } })).status).toBe("assigned");
   });

@@ -17,7 +17,7 @@ import { MY_SIGN_INS_PAGE_SIZE, listMySignIns } from "../../lib/users/my-sign-in
 import { checkCodeStep } from "../../lib/signin/code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
-import { makeToken, makeUser, tokenCode, wrongCode } from "../support/factories";
+import { makeSecurityInfoActor, makeToken, makeUser, setSessionMfaAt, tokenCode, wrongCode } from "../support/factories";
 
 const db = getDb();
 const minutes = (n: number) => n * 60_000;
@@ -27,8 +27,7 @@ const appMethod = (id: string) => methodIdOf({ kind: "authenticatorApp", id });
 /** A user as the page's actions pass them: their own id and UPN. */
 async function makeActor(options: { freshMfa?: boolean } = {}) {
   const user = await makeUser();
-  if (options.freshMfa !== false) await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
-  const actor: SecurityInfoActor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.9" };
+  const actor: SecurityInfoActor = await makeSecurityInfoActor(user, { mfaAt: options.freshMfa === false ? null : new Date() });
   return { user, actor };
 }
 
@@ -49,7 +48,7 @@ describe("fresh-MFA gate (A4)", () => {
   it("asks for a code when the last MFA is older than 10 minutes, and lets the change through after one", async () => {
     const { user, actor } = await makeActor({ freshMfa: false });
     const [first, second] = [await activeToken(user.id), await activeToken(user.id)];
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(Date.now() - minutes(FRESH_MFA_MINUTES + 1)) } });
+    await setSessionMfaAt(actor, new Date(Date.now() - minutes(FRESH_MFA_MINUTES + 1)));
 
     const stale = await changeDefaultMethod({ db, actor, methodId: tokenMethod(second.id) });
     expect(stale).toMatchObject({ ok: false, failure: SecurityInfoFailure.FreshMfaRequired });
@@ -65,7 +64,7 @@ describe("fresh-MFA gate (A4)", () => {
     const now = new Date();
     expect(await confirmFreshMfa({ db, actor, methodId: tokenMethod(first.id), code: wrongCode(first, now), now })).toMatchObject({ ok: false, failure: SecurityInfoFailure.WrongCode });
     expect(await confirmFreshMfa({ db, actor, methodId: tokenMethod(first.id), code: tokenCode(first, now), now })).toEqual({ ok: true });
-    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).lastMfaAt).toEqual(now);
+    expect((await db.userSession.findUniqueOrThrow({ where: { id: actor.sessionId } })).mfaAt).toEqual(now);
     expect(await changeDefaultMethod({ db, actor, methodId: tokenMethod(second.id) })).toMatchObject({ ok: true });
     expect(await lastAudit(user.id, "Verify identity for Security info")).toMatchObject({ result: "success" });
   });
@@ -74,7 +73,7 @@ describe("fresh-MFA gate (A4)", () => {
     const { user, actor } = await makeActor({ freshMfa: false });
     const token = await activeToken(user.id);
     const now = new Date();
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(now.getTime() - minutes(10)) } });
+    await setSessionMfaAt(actor, new Date(now.getTime() - minutes(10)));
     expect(await changeDefaultMethod({ db, actor, methodId: tokenMethod(token.id), now })).toMatchObject({ ok: true });
     expect(await changeDefaultMethod({ db, actor, methodId: tokenMethod(token.id), now: new Date(now.getTime() + 1000) })).toMatchObject({ failure: SecurityInfoFailure.FreshMfaRequired });
   });
@@ -152,13 +151,37 @@ describe("authenticator app registration", () => {
     for (const message of mail) expect(message.body).not.toContain(setup.secret);
   });
 
+  it("is confirmed only while MFA is not locked, and never clears a lock (the rule of every code path)", async () => {
+    const { user, actor } = await makeActor();
+    const setup = await startAuthenticatorAppSetup({ db, actor, name: "Locked phone" });
+    if (!setup.ok) throw new Error(setup.reason);
+    const now = new Date();
+    const lockedUntil = new Date(now.getTime() + minutes(15));
+    // Locked by wrong codes elsewhere: the right app code is refused and the lock stays.
+    await db.user.update({ where: { id: user.id }, data: { mfaFailedCount: 10, mfaLockedUntil: lockedUntil } });
+    expect(await confirmAuthenticatorApp({ db, actor, appId: setup.appId, code: appCode(setup.secret, now), now })).toMatchObject({ ok: false, failure: SecurityInfoFailure.Locked });
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ mfaFailedCount: 10, mfaLockedUntil: lockedUntil });
+    expect((await db.authenticatorApp.findUniqueOrThrow({ where: { id: setup.appId } })).status).toBe("pending");
+    // The threshold-th wrong code counted, its lock not written yet (a burst in flight): still refused, and the lock is written.
+    await db.user.update({ where: { id: user.id }, data: { mfaFailedCount: 10, mfaLockedUntil: null } });
+    expect(await confirmAuthenticatorApp({ db, actor, appId: setup.appId, code: appCode(setup.secret, now), now })).toMatchObject({ ok: false, failure: SecurityInfoFailure.Locked });
+    const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(stored.mfaFailedCount).toBe(10);
+    expect(stored.mfaLockedUntil!.getTime()).toBe(lockedUntil.getTime());
+    expect((await db.authenticatorApp.findUniqueOrThrow({ where: { id: setup.appId } })).status).toBe("pending");
+    // Once the lock has run out the same code confirms the app (it wasn't used up by the refusals).
+    await db.user.update({ where: { id: user.id }, data: { mfaLockedUntil: new Date(now.getTime() - 1) } });
+    expect(await confirmAuthenticatorApp({ db, actor, appId: setup.appId, code: appCode(setup.secret, now), now })).toEqual({ ok: true, name: "Locked phone" });
+    expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ mfaFailedCount: 0, mfaLockedUntil: null });
+  });
+
   it("lets a pending app expire: after 15 minutes it can't be confirmed and a new setup clears it", async () => {
     const { user, actor } = await makeActor();
     const start = new Date();
     const setup = await startAuthenticatorAppSetup({ db, actor, name: "Old phone", now: start });
     if (!setup.ok) throw new Error(setup.reason);
     const late = new Date(start.getTime() + minutes(16));
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: late } });
+    await setSessionMfaAt(actor, late);
     expect(await confirmAuthenticatorApp({ db, actor, appId: setup.appId, code: appCode(setup.secret, late), now: late })).toMatchObject({ ok: false, failure: SecurityInfoFailure.Expired });
     expect((await db.authenticatorApp.findUniqueOrThrow({ where: { id: setup.appId } })).status).toBe("pending");
     expect(await startAuthenticatorAppSetup({ db, actor, name: "New phone", now: late })).toMatchObject({ ok: true });
@@ -346,7 +369,7 @@ describe("my sign-ins", () => {
     const first = await listMySignIns({ db, userId: user.id });
     expect(first).toMatchObject({ page: 1, pageCount: 2, total: MY_SIGN_INS_PAGE_SIZE + 3 });
     expect(first.signIns).toHaveLength(MY_SIGN_INS_PAGE_SIZE);
-    expect(first.signIns[0]).toMatchObject({ status: "success", method: "Password", resource: "Security info", ipAddress: "192.0.2.1", browser: "Chrome on Linux" });
+    expect(first.signIns[0]).toMatchObject({ status: "success", steps: [{ method: "Password", succeeded: true }], resource: "Security info", ipAddress: "192.0.2.1", browser: "Chrome on Linux" });
     expect(first.signIns[0].createdAt.getTime()).toBeGreaterThan(first.signIns[1].createdAt.getTime());
     const second = await listMySignIns({ db, userId: user.id, page: 2 });
     expect(second.signIns).toHaveLength(3);
@@ -354,5 +377,22 @@ describe("my sign-ins", () => {
     expect(ids.size).toBe(MY_SIGN_INS_PAGE_SIZE + 3);
     expect(await listMySignIns({ db, userId: other.user.id })).toMatchObject({ total: 1 });
     expect((await listMySignIns({ db, userId: user.id, page: 99 })).page).toBe(2);
+  });
+
+  it("shows each authentication step with its result: a wrong code then a right one", async () => {
+    const { user } = await makeActor();
+    const now = new Date(Date.now() - minutes(1));
+    const token = await activeToken(user.id);
+    const signIn = await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client: { ipAddress: "203.0.113.9", userAgent: "test" } });
+    if (signIn.outcome !== "mfaRequired") throw new Error(`expected an MFA step, got ${signIn.outcome}`);
+    expect(await checkCodeStep({ db, handle: signIn.handle, methodId: tokenMethod(token.id), code: wrongCode(token, now) })).toMatchObject({ outcome: "retry" });
+    expect(await checkCodeStep({ db, handle: signIn.handle, methodId: tokenMethod(token.id), code: tokenCode(token, new Date()) })).toEqual({ outcome: "complete" });
+    const [mine] = (await listMySignIns({ db, userId: user.id })).signIns;
+    expect(mine.status).toBe("success");
+    expect(mine.steps).toEqual([
+      { position: 1, method: "Password", detail: "", succeeded: true, resultDetail: "Correct password" },
+      { position: 2, method: "OATH verification code", detail: `Serial number ${token.serialNumber}`, succeeded: false, resultDetail: "Invalid verification code" },
+      { position: 3, method: "OATH verification code", detail: `Serial number ${token.serialNumber}`, succeeded: true, resultDetail: "MFA completed with a verification code" },
+    ]);
   });
 });

@@ -22,7 +22,7 @@ import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
 import { checkTemporaryAccessPassStep } from "../../lib/signin/temporary-access-pass-step";
-import { makeToken, makeUser, unique } from "../support/factories";
+import { makeSecurityInfoActor, makeToken, makeUser, setSessionMfaAt, unique } from "../support/factories";
 
 const db = getDb();
 const client = { ipAddress: "203.0.113.60", userAgent: "Vitest" };
@@ -143,7 +143,7 @@ describe("issuing a Temporary Access Pass", () => {
     expect(rows[0].id).not.toBe(firstRow.id);
     expect(await verifyTemporaryAccessPass({ db, userId: user.id, pass: first.pass })).toMatchObject({ ok: false, failure: TemporaryAccessPassFailure.WrongPass });
     // A form still naming the old pass finds nothing to delete; the new one stays.
-    const actor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.61" };
+    const actor = await makeSecurityInfoActor(user, { ipAddress: "203.0.113.61" });
     expect(await deleteAuthenticationMethod({ db, actor, methodId: temporaryAccessPassMethodId(firstRow.id) })).toMatchObject({ ok: false, failure: SecurityInfoFailure.NotFound });
     expect(await verifyTemporaryAccessPass({ db, userId: user.id, pass: second.pass })).toEqual({ ok: true, oneTimeUse: false });
   });
@@ -219,7 +219,8 @@ describe("signing in with a Temporary Access Pass", () => {
     const info = await getSecurityInfo({ db, userId: user.id });
     expect(info.mfaFresh).toBe(true);
     expect(info.entries.find((e) => e.type === "Temporary Access Pass")).toMatchObject({
-      methodId, detail: expect.stringMatching(/^Valid from .* UTC until .* UTC · one-time use$/), note: "Used (one-time use)",
+      methodId, detail: "one-time use", note: "Used (one-time use)",
+      times: [{ label: "Valid from", at: expect.any(Date) }, { label: "until", at: expect.any(Date) }],
     });
     // A one-time pass is not offered again.
     expect((await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client })).outcome).toBe("complete");
@@ -234,8 +235,7 @@ describe("signing in with a Temporary Access Pass", () => {
     expect(step.defaultMethodId).toBe(`hardwareToken:${token.id}`);
     expect(step.methods.map((m) => m.type)).toEqual(["Hardware token", "Temporary Access Pass"]);
 
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
-    const actor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.62" };
+    const actor = await makeSecurityInfoActor(user, { ipAddress: "203.0.113.62" });
     expect(await changeDefaultMethod({ db, actor, methodId: temporaryAccessPassMethodId(row.id) })).toMatchObject({ ok: false, failure: SecurityInfoFailure.NotFound });
     const info = await getSecurityInfo({ db, userId: user.id });
     expect(info.mfaMethods.map((m) => m.methodId)).toEqual([`hardwareToken:${token.id}`]);
@@ -354,16 +354,16 @@ describe("deleting a Temporary Access Pass", () => {
     await makeToken({ userId: user.id, now: minutes(new Date(), -5) });
     await issue(user.id);
     const row = await db.temporaryAccessPass.findUniqueOrThrow({ where: { userId: user.id } });
-    const actor = { id: user.id, upn: user.upn, ipAddress: "203.0.113.63" };
+    const actor = await makeSecurityInfoActor(user, { ipAddress: "203.0.113.63" });
     const methodId = temporaryAccessPassMethodId(row.id);
 
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: minutes(new Date(), -(FRESH_MFA_MINUTES + 1)) } });
+    await setSessionMfaAt(actor, minutes(new Date(), -(FRESH_MFA_MINUTES + 1)));
     expect(await deleteAuthenticationMethod({ db, actor, methodId })).toMatchObject({ ok: false, failure: SecurityInfoFailure.FreshMfaRequired });
     const stranger = await makeUser();
-    expect(await deleteAuthenticationMethod({ db, actor: { id: stranger.id, upn: stranger.upn }, methodId })).toMatchObject({ ok: false, failure: SecurityInfoFailure.NotFound });
+    expect(await deleteAuthenticationMethod({ db, actor: await makeSecurityInfoActor(stranger), methodId })).toMatchObject({ ok: false, failure: SecurityInfoFailure.NotFound });
     expect(await db.temporaryAccessPass.count({ where: { userId: user.id } })).toBe(1);
 
-    await db.user.update({ where: { id: user.id }, data: { lastMfaAt: new Date() } });
+    await setSessionMfaAt(actor, new Date());
     expect(await deleteAuthenticationMethod({ db, actor, methodId })).toMatchObject({ ok: true, label: "Temporary Access Pass" });
     expect(await db.temporaryAccessPass.count({ where: { userId: user.id } })).toBe(0);
     expect(await db.auditEvent.findFirstOrThrow({ where: { action: "Delete authentication method", targetId: row.id } })).toMatchObject({ actorId: user.id, targetType: "temporaryAccessPass" });

@@ -25,14 +25,14 @@ async function ensureUser(upn: string) {
   return (await db.user.findUnique({ where: { upn } })) ?? makeUser({ upn });
 }
 
-async function importText(options: { fileName: string; text: string | Buffer; preSharedKeyHex?: string; passphrase?: string; acceptExpired?: boolean; batchRows?: number }) {
+async function importText(options: { fileName: string; text: string | Buffer; preSharedKeyHex?: string; passphrase?: string; acceptExpired?: boolean; batchRows?: number; actor?: { id: string | null; upn: string } }) {
   const { importId } = await storeTokenUpload({
     db,
     fileName: options.fileName,
     body: (async function* () { yield Buffer.from(options.text); })(),
     keyMaterial: { preSharedKeyHex: options.preSharedKeyHex, passphrase: options.passphrase },
     acceptExpired: options.acceptExpired,
-    actor: systemActor,
+    actor: options.actor ?? systemActor,
   });
   const outcome = await runTokenImport({ db, importId, batchRows: options.batchRows });
   return { outcome, result: (await getTokenImport({ db, importId }))!, importId };
@@ -128,6 +128,34 @@ describe("token upload: Entra CSV", () => {
     expect(result).toMatchObject({ importedCount: 5, failedCount: 2 });
     expect(result.failures[0].reason).toMatch(/already has 5 hardware tokens and authenticator apps/);
     expect(await db.hardwareToken.count({ where: { userId: user.id } })).toBe(5);
+  });
+});
+
+describe("token upload: administrators' UPNs", () => {
+  it("assigns a token to an admin only when the uploader may assign tokens to admins; else the row fails with the reason", async () => {
+    const policyAdmin = await makeUser({ roles: ["Authentication Policy Administrator"] });
+    const globalAdmin = await makeUser({ roles: ["Global Administrator"] });
+    const admin = await makeUser({ roles: ["Helpdesk Administrator"] });
+    const plain = await makeUser();
+    const file = (rows: string[][]) => ["upn,serial number,secret key,time interval,manufacturer,model", ...rows.map((r) => r.join(","))].join("\n");
+    const row = (upn: string) => [upn, unique("ADM"), randomSecret(), "30", "Token2", "C302"];
+
+    // An Authentication Policy Administrator uploads: the plain user's row imports, the admin's fails.
+    const first = [row(plain.upn), row(admin.upn), row("")];
+    const asPolicyAdmin = await importText({ fileName: "admins.csv", text: file(first), actor: { id: policyAdmin.id, upn: policyAdmin.upn } });
+    expect(asPolicyAdmin.result).toMatchObject({ importedCount: 2, failedCount: 1 });
+    expect(asPolicyAdmin.result.failures).toEqual([
+      expect.objectContaining({ line: 3, serialNumber: first[1][1], reason: `${admin.upn} holds an admin role; your role may manage hardware tokens of non-admin users only. Ask a Privileged Authentication Administrator or Global Administrator.` }),
+    ]);
+    expect(await db.hardwareToken.count({ where: { userId: admin.id } })).toBe(0);
+    expect(await db.hardwareToken.findUniqueOrThrow({ where: { serialNumber: first[0][1] } })).toMatchObject({ userId: plain.id, status: "assigned" });
+
+    // A Global Administrator, and the command line, may assign to admins.
+    const asGlobalAdmin = await importText({ fileName: "admins.csv", text: file([row(admin.upn)]), actor: { id: globalAdmin.id, upn: globalAdmin.upn } });
+    expect(asGlobalAdmin.result).toMatchObject({ importedCount: 1, failedCount: 0 });
+    const fromCli = await importText({ fileName: "admins.csv", text: file([row(globalAdmin.upn)]), actor: { id: null, upn: "cli:test" } });
+    expect(fromCli.result).toMatchObject({ importedCount: 1, failedCount: 0 });
+    expect(await db.hardwareToken.count({ where: { userId: { in: [admin.id, globalAdmin.id] } } })).toBe(2);
   });
 });
 

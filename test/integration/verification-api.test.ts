@@ -7,13 +7,15 @@ import { makeToken, makeUser, tokenCode, unique, wrongCode, type TestToken } fro
 // called with real Requests against the real database (SQLite, or PostgreSQL with DATABASE_URL).
 const db = getDb();
 const KEY = "test-verify-key-0123456789abcdef";
+// The portal's server (lib/cli/serve-portal.mjs) stamps each request with its socket's address.
+process.env.PORTAL_PEER_STAMP ??= "verification-api-test-stamp";
 
 function verify(body: unknown, options: { key?: string | null; raw?: string } = {}) {
   const key = options.key === undefined ? KEY : options.key;
   return POST(
     new Request("http://portal.test/api/verify", {
       method: "POST",
-      headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}), "X-Forwarded-For": "203.0.113.9" },
+      headers: { "Content-Type": "application/json", ...(key ? { Authorization: `Bearer ${key}` } : {}), "X-Portal-Peer": `${process.env.PORTAL_PEER_STAMP} 203.0.113.9` },
       body: options.raw ?? JSON.stringify(body),
     }),
   );

@@ -1,6 +1,7 @@
 import { getDb } from "../../lib/db/client";
+import type { SecurityInfoActor } from "../../lib/methods/security-info-change";
 import { getAuthenticationMethodsPolicy, saveMethodPolicy } from "../../lib/policies/methods-policy";
-import { unique } from "./factories";
+import { makeSecurityInfoActor, makeUser, unique } from "./factories";
 
 /**
  * The code in the latest mail to `address` — read from the outbox, as a person reads their mail
@@ -35,4 +36,12 @@ export async function givenConfirmedEmailMethod(options: { userId: string; addre
   const address = (options.address ?? `${unique("mail")}@mail.example`).toLowerCase();
   await getDb().emailMethod.create({ data: { userId: options.userId, address, confirmedAt: new Date() } });
   return address;
+}
+
+/** A user allowed to use email codes, acting on their own Security info with a fresh MFA. */
+export async function emailUserWithFreshMfa() {
+  const user = await makeUser();
+  await enableEmailMethodFor([user.id]);
+  const actor: SecurityInfoActor = await makeSecurityInfoActor(user, { ipAddress: "203.0.113.13" });
+  return { user, actor };
 }

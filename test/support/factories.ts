@@ -73,3 +73,19 @@ export function wrongCode(token: TestToken, now: Date, reach = 3): string {
     if (!taken.has(candidate)) return candidate;
   }
 }
+
+/**
+ * A user acting on their own Security info in a session of their own: the session's record is
+ * created here with its MFA time (`mfaAt`, now by default; null for a session without MFA).
+ */
+export async function makeSecurityInfoActor(user: { id: string; upn: string }, options: { mfaAt?: Date | null; ipAddress?: string } = {}) {
+  const session = await getDb().userSession.create({
+    data: { userId: user.id, expiresAt: new Date(Date.now() + 12 * 3_600_000), mfaAt: options.mfaAt === undefined ? new Date() : options.mfaAt, resources: "Security info" },
+  });
+  return { id: user.id, upn: user.upn, ipAddress: options.ipAddress ?? "203.0.113.9", sessionId: session.id };
+}
+
+/** Sets when the actor's session last did MFA (the fresh-MFA gate reads this, A4). */
+export async function setSessionMfaAt(actor: { sessionId: string }, mfaAt: Date | null): Promise<void> {
+  await getDb().userSession.update({ where: { id: actor.sessionId }, data: { mfaAt } });
+}

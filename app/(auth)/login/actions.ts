@@ -11,17 +11,30 @@ import { parseTemporaryAccessPassMethodId } from "@/lib/methods/temporary-access
 import { destinationAfterSignIn } from "@/lib/signin/after-sign-in";
 import { checkCodeStep } from "@/lib/signin/code-step";
 import { sendSignInEmailCode } from "@/lib/signin/email-code-step";
+import { PASSWORD_CHANGE_EXPIRED_MESSAGE, awaitsPasswordChange, checkPasswordChangeStep } from "@/lib/signin/password-change-step";
 import { checkPasswordStep } from "@/lib/signin/password-step";
 import { PENDING_SIGN_IN_MINUTES } from "@/lib/signin/pending-sign-in";
 import { safeCallbackUrl } from "@/lib/signin/safe-callback-url";
 import { checkTemporaryAccessPassStep } from "@/lib/signin/temporary-access-pass-step";
+import { MAX_PASSWORD_LENGTH } from "@/lib/users/password-rules";
 
 // The browser keeps only a random handle to the server-side pending sign-in (A1).
 const PENDING_COOKIE = "portal.pending-sign-in";
 
+/** The browser keeps the handle (only) while the sign-in has a step left, for as long as the step may take. */
+async function keepPendingHandle(handle: string) {
+  (await cookies()).set(PENDING_COOKIE, handle, {
+    httpOnly: true,
+    sameSite: "strict",
+    secure: await requestIsHttps(),
+    path: "/login",
+    maxAge: PENDING_SIGN_IN_MINUTES * 60,
+  });
+}
+
 export type CodeChoice = { methodId: string; prompt: string; type: string };
 export type LoginState = ActionState & {
-  step?: "code";
+  step?: "code" | "passwordChange";
   methods?: CodeChoice[];
   defaultMethodId?: string;
 };
@@ -43,16 +56,14 @@ export const submitPassword = validatedAction({ access: "anyone", schema: passwo
   });
   if (result.outcome === "failed") return { error: result.message };
   if (result.outcome === "complete") {
+    if (await awaitsPasswordChange({ db: getDb(), handle: result.handle })) {
+      await keepPendingHandle(result.handle);
+      return { step: "passwordChange" };
+    }
     await signIn("pending-sign-in", { handle: result.handle, redirectTo: await destinationAfterSignIn({ db: getDb(), handle: result.handle, callbackUrl }) });
     return {};
   }
-  (await cookies()).set(PENDING_COOKIE, result.handle, {
-    httpOnly: true,
-    sameSite: "strict",
-    secure: await requestIsHttps(),
-    path: "/login",
-    maxAge: PENDING_SIGN_IN_MINUTES * 60,
-  });
+  await keepPendingHandle(result.handle);
   return {
     step: "code",
     methods: result.methods,
@@ -74,12 +85,17 @@ export const submitCode = validatedAction({ access: "anyone", schema: codeSchema
   // The same form answers with a code or, when that was the choice, a Temporary Access Pass.
   const result = parseTemporaryAccessPassMethodId(input.methodId)
     ? await checkTemporaryAccessPassStep({ db: getDb(), handle, pass: input.code })
-    : await checkCodeStep({ db: getDb(), handle, methodId: input.methodId, code: input.code });
+    : await checkCodeStep({ db: getDb(), handle, methodId: input.methodId, code: input.code, ipAddress: (await currentClientInfo()).ipAddress });
   if (result.outcome === "expired") {
     cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
     return { error: result.message };
   }
   if (result.outcome === "retry") return { step: "code", error: result.message };
+  // A temporary password is replaced before the session: the handle stays for that step.
+  if (await awaitsPasswordChange({ db: getDb(), handle })) {
+    await keepPendingHandle(handle);
+    return { step: "passwordChange" };
+  }
   cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
   // A TAP sign-in goes to Security info to register; other sign-ins may meet the registration interrupt.
   const redirectTo = result.redirectTo ?? (await destinationAfterSignIn({ db: getDb(), handle, callbackUrl: safeCallbackUrl(input.callbackUrl) }));
@@ -96,4 +112,37 @@ export const sendEmailCode = validatedAction({ access: "anyone", schema: z.objec
   if (result.outcome === "sent") return { step: "code", success: result.message };
   if (result.outcome === "expired") cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
   return { step: result.outcome === "retry" ? "code" : undefined, error: result.message };
+});
+
+const newPasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password").max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters`),
+    newPassword: z.string().min(1, "Enter a new password").max(MAX_PASSWORD_LENGTH, `Use at most ${MAX_PASSWORD_LENGTH} characters`),
+    confirmPassword: z.string().max(MAX_PASSWORD_LENGTH),
+  })
+  .refine((input) => input.newPassword === input.confirmPassword, { path: ["confirmPassword"], message: "The two new passwords don't match" });
+
+/**
+ * "Update your password": the step after MFA for a user with a temporary password. On success
+ * the session is issued and the user goes on to where they were going.
+ */
+export const submitNewPassword = validatedAction({ access: "anyone", schema: newPasswordSchema }, async (input): Promise<LoginState> => {
+  const cookieStore = await cookies();
+  const handle = cookieStore.get(PENDING_COOKIE)?.value;
+  if (!handle) return { error: PASSWORD_CHANGE_EXPIRED_MESSAGE };
+  const result = await checkPasswordChangeStep({
+    db: getDb(),
+    handle,
+    currentPassword: input.currentPassword,
+    newPassword: input.newPassword,
+    client: await currentClientInfo(),
+  });
+  if (result.outcome === "expired") {
+    cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
+    return { error: result.message };
+  }
+  if (result.outcome === "retry") return { step: "passwordChange", fieldErrors: { [result.field]: [result.message] } };
+  cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
+  await signIn("pending-sign-in", { handle, redirectTo: await destinationAfterSignIn({ db: getDb(), handle, callbackUrl: result.callbackUrl }) });
+  return {};
 });

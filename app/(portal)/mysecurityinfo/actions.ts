@@ -34,7 +34,7 @@ export type SecurityInfoState = ActionState & {
 /** The signed-in user acting on their own Security info (ids from forms are always filtered by this user's id). */
 async function actorOf(user: CurrentUser | null): Promise<SecurityInfoActor> {
   const { ipAddress } = await currentClientInfo();
-  return { id: user!.id, upn: user!.upn, ipAddress };
+  return { id: user!.id, upn: user!.upn, ipAddress, sessionId: user!.sessionId };
 }
 
 function stateOf(result: SecurityInfoResult, success: string): SecurityInfoState {

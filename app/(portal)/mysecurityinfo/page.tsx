@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Security info" };
 
 export default async function SecurityInfoPage() {
   const user = await requireUser({ returnTo: "/mysecurityinfo" });
-  const info = await getSecurityInfo({ db: getDb(), userId: user.id });
+  const info = await getSecurityInfo({ db: getDb(), userId: user.id, sessionMfaAt: user.sessionMfaAt === null ? null : new Date(user.sessionMfaAt) });
   return (
     <FreshMfaProvider initiallyFresh={info.mfaFresh} methods={info.mfaMethods}>
       <div className="space-y-6">
@@ -21,11 +21,6 @@ export default async function SecurityInfoPage() {
           <h1 className="text-2xl font-semibold">Security info</h1>
           <p className="text-sm text-slate-600">These are the methods you use to sign in to your account or reset your password.</p>
         </div>
-        {user.mustChangePassword ? (
-          <p role="alert" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-            Your password is a temporary one from an administrator. Choose your own with Change password below.
-          </p>
-        ) : null}
         <DefaultMethodCard label={info.defaultMethod} defaultMethodId={info.defaultMethodId} methods={info.mfaMethods} />
         <div><AddMethodDialog methods={info.addableMethods} /></div>
         <MethodList entries={info.entries} lastMfaMethodId={info.mfaMethods.length === 1 ? info.mfaMethods[0].methodId : null} minPasswordLength={minimumPasswordLength()} />

@@ -1,4 +1,3 @@
-import { redirect } from "next/navigation";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { MySignInsTable, SignInPagination } from "@/components/methods/my-sign-ins-table";
@@ -10,8 +9,6 @@ export const metadata: Metadata = { title: "My sign-ins" };
 
 export default async function MySignInsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser({ returnTo: "/mysignins" });
-  // A temporary password from an administrator is changed first (Security info says so).
-  if (user.mustChangePassword) redirect("/mysecurityinfo?reason=changePassword");
   const params = await searchParams;
   const page = Number(typeof params.page === "string" ? params.page : 1) || 1;
   const { signIns, page: shown, pageCount, total } = await listMySignIns({ db: getDb(), userId: user.id, page });

@@ -8,6 +8,7 @@ import { requirePermission } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { smtpUrl } from "@/lib/notify/mail-settings";
 import { listOutboxMessages, outboxQueryFromParams, type OutboxQuery } from "@/lib/notify/outbox-list";
+import { outboxRetentionDays } from "@/lib/notify/outbox-retention";
 
 export const metadata: Metadata = { title: "Outbox" };
 
@@ -16,7 +17,7 @@ const href = (query: OutboxQuery, page: number) => {
   return text ? `/admin/outbox?${text}` : "/admin/outbox";
 };
 
-/** Every mail the portal wrote (notices, one-time codes): Global Administrators only (outbox.read). */
+/** Every mail the portal wrote (notices, one-time codes masked): Global Administrators only (outbox.read). */
 export default async function OutboxPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   await requirePermission("outbox.read", { returnTo: "/admin/outbox" });
   const query = outboxQueryFromParams(await searchParams);
@@ -29,7 +30,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
         {smtpUrl()
           ? "Every mail the portal sends, newest first. Mail is delivered through the SMTP server in SMTP_URL; what hasn't gone yet shows why."
           : "Every mail the portal sends, newest first. No SMTP server is configured (SMTP_URL), so mail stays here: security notices and one-time codes."}{" "}
-        Codes in mail are live for 10 minutes: treat this page like the mailboxes it stands in for.
+        One-time codes show masked here; they are removed from stored mail once sent or expired, and mail is kept {outboxRetentionDays()} days.
       </p>
       <form method="get" action="/admin/outbox" role="search" aria-label="Filter the outbox" className="flex flex-wrap items-end gap-3 rounded border border-slate-200 bg-white p-4">
         <TextField label="Recipient" name="to" type="search" defaultValue={query.to ?? ""} placeholder="address or part of it" />

@@ -1,3 +1,4 @@
+import { clientIpAddress } from "@/lib/auth/request-context";
 import { authorizeRoute } from "@/lib/auth/route-access";
 import { getDb } from "@/lib/db/client";
 import { runTokenImport } from "@/lib/tokens/import/run-token-import";
@@ -29,7 +30,7 @@ export async function POST(request: Request) {
         passphrase: request.headers.get("x-pskc-passphrase") || undefined,
       },
       acceptExpired: request.headers.get("x-accept-expired") === "true",
-      actor: { id: access.user.id, upn: access.user.upn, ipAddress: request.headers.get("x-forwarded-for")?.split(",").at(-1)?.trim() ?? "" },
+      actor: { id: access.user.id, upn: access.user.upn, ipAddress: clientIpAddress(request.headers) },
     });
     if (stored.fileBytes <= INLINE_IMPORT_MAX_BYTES) {
       await runTokenImport({ db, importId: stored.importId });

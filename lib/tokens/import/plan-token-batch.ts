@@ -1,4 +1,4 @@
-import { MAX_OATH_METHODS_PER_USER, methodLimitReason } from "../assignment-rules";
+import { MAX_OATH_METHODS_PER_USER, methodLimitReason, refusalForUploadedHolder } from "../assignment-rules";
 import type { ParsedRow, RowFailure, TokenRow } from "../token-file-row";
 import type { SealedSeed } from "./seed-sealer";
 
@@ -25,6 +25,8 @@ export type BatchFacts = {
   userIdByUpn: Map<string, string>;
   /** user id → hardware tokens + authenticator apps held now */
   methodsHeld: Map<string, number>;
+  /** user id → the roles they hold (users without a role are absent) */
+  rolesByUserId: Map<string, string[]>;
 };
 
 export type BatchPlan = { inserts: TokenInsert[]; alreadyPresent: number; failures: RowFailure[] };
@@ -52,7 +54,8 @@ export function batchLookups(rows: ParsedRow[]): { serials: string[]; upns: stri
  * Decides, row by row, what a batch does — the import's rules in one place, whatever database
  * writes them: a repeated serial fails (the file's first row wins); a serial already in the
  * inventory with the same seed is "already present" (re-uploading changes nothing), with another
- * seed a failure (never overwritten); an unknown UPN fails; a user may hold 5 tokens and apps.
+ * seed a failure (never overwritten); an unknown UPN fails; so does an admin's UPN unless the
+ * uploader may assign tokens to admins; a user may hold 5 tokens and apps.
  */
 export function planTokenBatch(options: {
   rows: ParsedRow[];
@@ -60,6 +63,8 @@ export function planTokenBatch(options: {
   sealed: (SealedSeed | undefined)[];
   firstLineOfSerial: Map<string, number>;
   facts: BatchFacts;
+  /** the uploader's roles as the import runs; null for the command line */
+  uploaderRoles: readonly string[] | null;
 }): BatchPlan {
   const { facts } = options;
   const failures: RowFailure[] = [];
@@ -98,6 +103,11 @@ export function planTokenBatch(options: {
       userId = facts.userIdByUpn.get(row.upn) ?? null;
       if (!userId) {
         fail(row, unknownUserReason(row.upn));
+        continue;
+      }
+      const refusal = refusalForUploadedHolder({ uploaderRoles: options.uploaderRoles, holder: { upn: row.upn, roles: facts.rolesByUserId.get(userId) ?? [] } });
+      if (refusal) {
+        fail(row, refusal);
         continue;
       }
       const count = held.get(userId) ?? 0;

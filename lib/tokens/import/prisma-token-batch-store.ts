@@ -21,7 +21,7 @@ function prismaBatch(tx: Transaction, now: Date): TokenBatchTransaction {
     async facts({ serials, upns }) {
       const [existing, users] = await Promise.all([
         tx.hardwareToken.findMany({ where: { serialNumber: { in: serials } }, select: { serialNumber: true, secretFingerprint: true } }),
-        tx.user.findMany({ where: { upn: { in: upns } }, select: { id: true, upn: true } }),
+        tx.user.findMany({ where: { upn: { in: upns } }, select: { id: true, upn: true, roles: { select: { role: true } } } }),
       ]);
       const userIds = users.map((u) => u.id);
       const [tokens, apps] = await Promise.all([
@@ -34,6 +34,7 @@ function prismaBatch(tx: Transaction, now: Date): TokenBatchTransaction {
         existingFingerprints: new Map(existing.map((t) => [t.serialNumber, t.secretFingerprint])),
         userIdByUpn: new Map(users.map((u) => [u.upn, u.id])),
         methodsHeld,
+        rolesByUserId: new Map(users.filter((u) => u.roles.length > 0).map((u) => [u.id, u.roles.map((r) => r.role)])),
       };
     },
     async insertTokens(inserts) {

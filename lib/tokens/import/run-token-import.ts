@@ -56,6 +56,10 @@ export async function runTokenImport(options: {
   if (claimed.count !== 1) return "notClaimed";
   const upload = await db.tokenImport.findUniqueOrThrow({ where: { id: importId } });
   const actor = { id: upload.createdById, upn: upload.createdByUpn };
+  // The uploader's roles now, not at upload: a role taken away meanwhile no longer counts.
+  const uploaderRoles = upload.createdById
+    ? (await db.roleAssignment.findMany({ where: { userId: upload.createdById }, select: { role: true } })).map((r) => r.role)
+    : null;
   const store = openBatchStore(db);
   let sealer: SeedSealer | undefined;
 
@@ -82,7 +86,7 @@ export async function runTokenImport(options: {
       const { rows, seeds } = sealing.shift()!;
       const sealed = seeds.result();
       const before = processed;
-      processed = await commitBatch({ store, importId, runnerId, rows, sealed, firstLineOfSerial, processedBefore: processed, actor, now: now() });
+      processed = await commitBatch({ store, importId, runnerId, rows, sealed, firstLineOfSerial, processedBefore: processed, actor, uploaderRoles, now: now() });
       countImportedRows(processed - before);
     };
     const commit = async () => {
@@ -120,7 +124,9 @@ export async function runTokenImport(options: {
         actor,
         action: "Import hardware tokens",
         target: { type: "tokenImport", id: importId, label: upload.fileName },
+        result: importAuditResult(result),
         details: {
+          rows: result.totalRows,
           imported: result.importedCount,
           alreadyPresent: result.alreadyPresentCount,
           failed: result.failedCount,
@@ -161,6 +167,15 @@ export async function runTokenImport(options: {
 }
 
 /**
+ * How the audit log rates a finished upload: an upload whose every row failed changed nothing
+ * and is a failure; one with some failed rows is a partial success; the counts say the rest.
+ */
+export function importAuditResult(counts: { importedCount: number; alreadyPresentCount: number; failedCount: number }): "success" | "partial" | "failure" {
+  if (counts.failedCount === 0) return "success";
+  return counts.importedCount + counts.alreadyPresentCount === 0 ? "failure" : "partial";
+}
+
+/**
  * A copy of a string that doesn't keep the text it was sliced from alive: the serials kept for
  * the whole import would otherwise pin every megabyte-sized chunk of the file they came from.
  */
@@ -178,6 +193,7 @@ async function commitBatch(options: {
   firstLineOfSerial: Map<string, number>;
   processedBefore: number;
   actor: { id: string | null; upn: string };
+  uploaderRoles: readonly string[] | null;
   now: Date;
 }): Promise<number> {
   const { store, importId, runnerId, rows, processedBefore, now } = options;
@@ -185,7 +201,7 @@ async function commitBatch(options: {
     try {
       return await store.transaction(async (batch) => {
         const facts = await batch.facts(batchLookups(rows));
-        const plan = planTokenBatch({ rows, sealed: options.sealed, firstLineOfSerial: options.firstLineOfSerial, facts });
+        const plan = planTokenBatch({ rows, sealed: options.sealed, firstLineOfSerial: options.firstLineOfSerial, facts, uploaderRoles: options.uploaderRoles });
         await batch.insertTokens(plan.inserts, now);
         await batch.insertFailures(importId, plan.failures);
         // Conditional on this runner and on the rows committed so far: a second runner that

@@ -61,6 +61,7 @@ export function sqliteTokenBatchStore(filePath: string): TokenBatchStore {
       }
       const userIdByUpn = new Map<string, string>();
       const methodsHeld = new Map<string, number>();
+      const rolesByUserId = new Map<string, string[]>();
       for (const part of chunks(upns)) {
         const users = sqlite.prepare(`SELECT "id", "upn" FROM "User" WHERE "upn" IN (${inList(part.length)})`).all(...part) as { id: string; upn: string }[];
         for (const user of users) userIdByUpn.set(user.upn, user.id);
@@ -72,8 +73,10 @@ export function sqliteTokenBatchStore(filePath: string): TokenBatchStore {
           )
           .all(...ids, ...ids, sqliteTime(new Date())) as { userId: string; n: number }[];
         for (const row of held) methodsHeld.set(row.userId, row.n);
+        const roles = sqlite.prepare(`SELECT "userId", "role" FROM "RoleAssignment" WHERE "userId" IN (${inList(ids.length)})`).all(...ids) as { userId: string; role: string }[];
+        for (const row of roles) rolesByUserId.set(row.userId, [...(rolesByUserId.get(row.userId) ?? []), row.role]);
       }
-      return { existingFingerprints, userIdByUpn, methodsHeld };
+      return { existingFingerprints, userIdByUpn, methodsHeld, rolesByUserId };
     },
     async insertTokens(inserts, now) {
       const time = sqliteTime(now);

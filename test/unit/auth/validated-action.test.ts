@@ -3,7 +3,8 @@ import { z } from "zod";
 
 // The DAL needs a request: a stand-in signed-in user answers for it here.
 vi.mock("../../../lib/auth/current-user", () => ({
-  getCurrentUser: async () => ({ id: "u1", upn: "u1@contoso.example", displayName: "U", roles: [], sessionMfaAt: null, lastMfaAt: null, mustChangePassword: false }),
+  getCurrentUser: async () => ({ id: "u1", upn: "u1@contoso.example", displayName: "U", roles: [], sessionId: "s1", sessionMfaAt: null, session: { id: "s1", userId: "u1", expiresAt: new Date(Date.now() + 3_600_000), mfaAt: null, resources: ["Security info"] } }),
+  enterResourceAs: async () => ({ outcome: "allowed" }),
 }));
 const { validatedAction } = await import("../../../lib/auth/validated-action");
 

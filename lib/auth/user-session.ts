@@ -1,0 +1,69 @@
+import type { ConditionalAccessResource } from "../conditional-access/policy-model";
+import { formatResources, parseResources } from "../conditional-access/policy-model";
+import type { DatabaseOrTransaction } from "../db/client";
+
+/** A session ends this long after its sign-in, however often it is used (A6). */
+export const DEFAULT_SESSION_MAX_HOURS = 12;
+
+/** SESSION_MAX_HOURS: the absolute lifetime in hours (fractions allowed, at most 30 days; anything else: the default). */
+export function sessionMaxHours(): number {
+  const hours = Number(process.env.SESSION_MAX_HOURS ?? DEFAULT_SESSION_MAX_HOURS);
+  return Number.isFinite(hours) && hours > 0 ? Math.min(hours, 24 * 30) : DEFAULT_SESSION_MAX_HOURS;
+}
+
+/** A session as every request sees it: still open, with its own MFA time and evaluated resources. */
+export type OpenUserSession = {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+  mfaAt: Date | null;
+  resources: ConditionalAccessResource[];
+};
+
+/**
+ * Opens the server-side record of a new session at the end of a sign-in: the cookie carries
+ * only its id, so Sign out and the absolute lifetime are decided here, not by the cookie.
+ */
+export async function startUserSession(options: {
+  db: DatabaseOrTransaction;
+  userId: string;
+  mfaAt: Date | null;
+  resource: ConditionalAccessResource;
+  now: Date;
+}): Promise<{ id: string; expiresAt: Date }> {
+  const expiresAt = new Date(options.now.getTime() + sessionMaxHours() * 3_600_000);
+  return options.db.userSession.create({
+    data: { userId: options.userId, createdAt: options.now, expiresAt, mfaAt: options.mfaAt, resources: formatResources([options.resource]) },
+    select: { id: true, expiresAt: true },
+  });
+}
+
+/** The session behind a cookie while it is neither signed out nor past its absolute end; null otherwise. */
+export async function openUserSession(options: { db: DatabaseOrTransaction; sessionId: string; userId: string; now: Date }): Promise<OpenUserSession | null> {
+  const row = await options.db.userSession.findUnique({ where: { id: options.sessionId } });
+  if (!row || row.userId !== options.userId || row.revokedAt !== null || row.expiresAt <= options.now) return null;
+  return { id: row.id, userId: row.userId, expiresAt: row.expiresAt, mfaAt: row.mfaAt, resources: parseResources(row.resources) };
+}
+
+/** Sign out: this session's cookie is refused from now on, wherever a copy of it turns up (A6). */
+export async function revokeUserSession(options: { db: DatabaseOrTransaction; sessionId: string; now: Date }): Promise<void> {
+  await options.db.userSession.updateMany({ where: { id: options.sessionId, revokedAt: null }, data: { revokedAt: options.now } });
+}
+
+/** A step-up (a code entered in this session) makes this session's MFA recent — and only this session's (A4). */
+export async function recordSessionStepUp(options: { db: DatabaseOrTransaction; sessionId: string; userId: string; now: Date }): Promise<void> {
+  await options.db.userSession.updateMany({ where: { id: options.sessionId, userId: options.userId, revokedAt: null }, data: { mfaAt: options.now } });
+}
+
+/** Conditional Access allowed this session into one more resource. */
+export async function addSessionResource(options: { db: DatabaseOrTransaction; session: OpenUserSession; resource: ConditionalAccessResource }): Promise<void> {
+  const resources = formatResources([...options.session.resources, options.resource]);
+  await options.db.userSession.update({ where: { id: options.session.id }, data: { resources } });
+}
+
+/** Sessions ended (expired or signed out) more than a day ago are of no further use; their sign-ins stay in the log. */
+export async function deleteEndedUserSessions(options: { db: DatabaseOrTransaction; now: Date }): Promise<number> {
+  const dayAgo = new Date(options.now.getTime() - 24 * 3_600_000);
+  const { count } = await options.db.userSession.deleteMany({ where: { OR: [{ expiresAt: { lt: dayAgo } }, { revokedAt: { lt: dayAgo } }] } });
+  return count;
+}

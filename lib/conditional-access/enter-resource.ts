@@ -1,0 +1,66 @@
+import { addSessionResource, type OpenUserSession } from "../auth/user-session";
+import type { DatabaseOrTransaction, Database } from "../db/client";
+import { createSignInRecord, type ClientInfo, type SignInResource } from "../signin/sign-in-log";
+import { policyResultsFor } from "./policy-results";
+import { recordSignInPolicyResults } from "./sign-in-policy-results";
+import { evaluateConditionalAccessForUser } from "./policy-store";
+
+export type ResourceEntry =
+  | { outcome: "allowed" }
+  | { outcome: "blocked"; message: string }
+  | { outcome: "mfaRequired" };
+
+export function blockedMessage(resource: SignInResource): string {
+  return `Your organisation's Conditional Access policy blocks you from signing in to ${resource}. Contact your helpdesk if you think this is wrong.`;
+}
+
+/**
+ * A session entering a resource its sign-in wasn't evaluated for (signed in to Security info,
+ * then opening the admin console): Conditional Access is evaluated for that resource now, as a
+ * new sign-in would be. A block refuses; a required MFA the session hasn't done sends the user
+ * to sign in again; otherwise the session may use the resource from now on. Every evaluation
+ * is a row of the sign-in log with its policies' results; a resource already evaluated for this
+ * session costs nothing (A7).
+ */
+export async function enterResource(options: {
+  db: Database;
+  session: OpenUserSession;
+  upn: string;
+  resource: SignInResource;
+  client: ClientInfo;
+}): Promise<ResourceEntry> {
+  const { db, session, resource } = options;
+  if (session.resources.includes(resource)) return { outcome: "allowed" };
+  const decision = await evaluateConditionalAccessForUser({ db, userId: session.userId, resource });
+  const mfaDone = session.mfaAt !== null;
+  const entry: ResourceEntry =
+    decision.outcome === "block"
+      ? { outcome: "blocked", message: blockedMessage(resource) }
+      : decision.outcome === "requireMfa" && !mfaDone
+        ? { outcome: "mfaRequired" }
+        : { outcome: "allowed" };
+  await db.$transaction(async (tx: DatabaseOrTransaction) => {
+    const signInId = await createSignInRecord({
+      db: tx,
+      upn: options.upn,
+      userId: session.userId,
+      resource,
+      client: options.client,
+      status: entry.outcome === "allowed" ? "success" : entry.outcome === "blocked" ? "failure" : "interrupted",
+      failureReason:
+        entry.outcome === "blocked"
+          ? `Blocked by Conditional Access policy ${decision.blockedBy.join(", ")}`
+          : entry.outcome === "mfaRequired"
+            ? "Multi-factor authentication required for this resource; the session has none"
+            : undefined,
+      firstStep: { method: "Previously satisfied", requirement: "primary", resultDetail: "Existing session", succeeded: true },
+    });
+    await recordSignInPolicyResults({
+      db: tx,
+      signInId,
+      results: policyResultsFor(decision, entry.outcome === "blocked" ? "blocked" : mfaDone ? "satisfied" : "pending"),
+    });
+    if (entry.outcome === "allowed") await addSessionResource({ db: tx, session, resource });
+  });
+  return entry;
+}
