@@ -17,7 +17,7 @@ export type KeySource = { envName: string; fileName: string };
 export function loadKeys(options: KeySource): Buffer[] {
   const fromEnv = process.env[options.envName];
   if (fromEnv) {
-    return decodeKeyList(fromEnv, options.envName, ",", `${options.envName} must be 32-byte base64 keys (openssl rand -base64 32), newest first, separated by commas.`);
+    return decodeKeyList(splitSecretList(fromEnv), `${options.envName} must be 32-byte base64 keys (openssl rand -base64 32), newest first, separated by commas.`);
   }
   const filePath = keyFilePath(options);
   try {
@@ -67,11 +67,13 @@ export function keyId(key: Buffer): string {
 }
 
 function decodeKeyFile(filePath: string): Buffer[] {
-  return decodeKeyList(fs.readFileSync(filePath, "utf8"), filePath, "\n", `${filePath} must hold 32-byte base64 keys, one a line, newest first.`);
+  const lines = fs.readFileSync(filePath, "utf8").split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  return decodeKeyList(lines, `${filePath} must hold 32-byte base64 keys, one a line, newest first.`);
 }
 
-function decodeKeyList(text: string, where: string, separator: string, message: string): Buffer[] {
-  const keys = (separator === "," ? splitSecretList(text) : text.split(/\r?\n/).map((line) => line.trim()).filter(Boolean)).map((part) => Buffer.from(part, "base64"));
+/** Base64 keys (an environment variable's comma-separated list, or a key file's lines), each 32 bytes. */
+function decodeKeyList(parts: string[], message: string): Buffer[] {
+  const keys = parts.map((part) => Buffer.from(part, "base64"));
   if (keys.length === 0 || keys.some((key) => key.length !== 32)) throw new Error(message);
   return keys;
 }
