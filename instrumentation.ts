@@ -15,4 +15,7 @@ export async function register() {
   startOutboxSender();
   const { startOutboxSweeper } = await import("./lib/notify/outbox-retention");
   startOutboxSweeper();
+  // Sign-in logs and audit events past their retention are deleted (one instance at a time).
+  const { startRetentionSweeper } = await import("./lib/operations/retention");
+  startRetentionSweeper();
 }

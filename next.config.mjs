@@ -10,6 +10,8 @@ const nextConfig = {
     ".prisma/client-sqlite",
     ".prisma/client-postgresql",
     "@node-rs/argon2",
+    // One copy of prom-client's registry for the whole server (process metrics read Node internals).
+    "prom-client",
   ],
   poweredByHeader: false,
   // forbidden() answers 403 from the data access layer.

@@ -11,6 +11,8 @@ process.env.DATABASE_URL = `file:${path.join(dataDir, "portal.db")}`;
 process.env.VERIFY_API_KEY = "e2e-verification-api-key";
 // `npm start` starts its RADIUS server on this UDP port too (radius-clients.spec.ts talks to it with radclient).
 process.env.E2E_RADIUS_PORT ??= String(port + 16000);
+// Metrics are off without a token: the e2e server gets this one.
+process.env.METRICS_TOKEN = "e2e-metrics-token";
 
 export default defineConfig({
   testDir: "test/e2e",
@@ -43,6 +45,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
-    env: { PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1", VERIFY_API_KEY: process.env.VERIFY_API_KEY, RADIUS_PORT: process.env.E2E_RADIUS_PORT, RADIUS_HOST: "127.0.0.1" },
+    env: { PORT: String(port), PORTAL_DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "portal.db")}`, NEXT_TELEMETRY_DISABLED: "1", VERIFY_API_KEY: process.env.VERIFY_API_KEY, RADIUS_PORT: process.env.E2E_RADIUS_PORT, RADIUS_HOST: "127.0.0.1", METRICS_TOKEN: process.env.METRICS_TOKEN },
   },
 });

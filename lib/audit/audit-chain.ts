@@ -68,6 +68,8 @@ export type AuditChainBreak = {
 export type AuditChainVerification = {
   /** chained rows checked */
   checked: number;
+  /** rows removed by retention before the chain's anchor (0 when none were) */
+  removedBeforeAnchor?: number;
   /** rows written before the chain existed (no sequence) — not covered by it */
   unchained: number;
   firstBroken: AuditChainBreak | null;
@@ -83,9 +85,12 @@ const BATCH = 1000;
 export async function verifyAuditChain(options: { db: Database }): Promise<AuditChainVerification> {
   const { db } = options;
   const unchained = await db.auditEvent.count({ where: { sequence: null } });
+  // The chain starts at its anchor: rows before it were removed by retention (lib/operations/retention.ts),
+  // which records the last removed row's position and hash there in the same transaction.
+  const anchor = await db.auditChainHead.findUnique({ where: { id: AUDIT_CHAIN_HEAD_ID }, select: { anchorSequence: true, anchorHash: true } });
   let checked = 0;
-  let expectedSequence = 1;
-  let previousHash = "";
+  let expectedSequence = (anchor?.anchorSequence ?? 0) + 1;
+  let previousHash = anchor?.anchorHash ?? "";
   let last: { createdAt: Date } | null = null;
   for (;;) {
     const rows = await db.auditEvent.findMany({
@@ -114,19 +119,21 @@ export async function verifyAuditChain(options: { db: Database }): Promise<Audit
   }
   const head = await db.auditChainHead.findUnique({ where: { id: AUDIT_CHAIN_HEAD_ID } });
   const headSequence = head?.sequence ?? 0;
-  if (headSequence !== checked || (head?.hash ?? "") !== previousHash) {
-    const missing = checked + 1;
-    const reason = `row ${missing} is missing: the chain head records ${headSequence} rows, so rows after row ${checked} were removed`;
+  const lastChecked = (anchor?.anchorSequence ?? 0) + checked;
+  if (headSequence !== lastChecked || (head?.hash ?? "") !== previousHash) {
+    const missing = lastChecked + 1;
+    const reason = `row ${missing} is missing: the chain head records ${headSequence} rows, so rows after row ${lastChecked} were removed`;
     return { checked, unchained, firstBroken: { id: "", sequence: missing, createdAt: last?.createdAt ?? new Date(0), action: "", reason } };
   }
-  return { checked, unchained, firstBroken: null };
+  return { checked, unchained, firstBroken: null, removedBeforeAnchor: anchor?.anchorSequence ?? 0 };
 }
 
 /** One line for people (the CLI): intact, or the first broken row and why. */
 export function describeAuditChainVerification(result: AuditChainVerification): string {
   const before = result.unchained > 0 ? ` (${result.unchained} older rows predate the chain and aren't covered)` : "";
   const broken = result.firstBroken;
-  if (!broken) return `Audit chain intact: ${result.checked} rows checked${before}.`;
+  const anchored = result.removedBeforeAnchor ? ` from row ${result.removedBeforeAnchor + 1} (older rows removed by retention)` : "";
+  if (!broken) return `Audit chain intact: ${result.checked} rows checked${anchored}${before}.`;
   const row = broken.id ? `row ${broken.sequence} (id ${broken.id}, ${broken.createdAt.toISOString()}, ${broken.action})` : `row ${broken.sequence}`;
   return `Audit chain broken at ${row}: ${broken.reason}.`;
 }

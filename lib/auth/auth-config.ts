@@ -1,7 +1,7 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { loadKey } from "../crypto/key-file";
+import { loadKeys, splitSecretList } from "../crypto/key-file";
 import { getDb } from "../db/client";
 import { redeemSignInHandle } from "../signin/redeem-sign-in";
 import { openUserSession, revokeUserSession, sessionMaxHours } from "./user-session";
@@ -13,9 +13,12 @@ import { openUserSession, revokeUserSession, sessionMaxHours } from "./user-sess
  */
 const SESSION_HOURS = sessionMaxHours();
 
-// Auth.js signs and encrypts the JWT session cookie with this secret: AUTH_SECRET when set
-// (required for several instances), otherwise a key generated under data/.
-const secret = process.env.AUTH_SECRET ?? loadKey({ envName: "PORTAL_AUTH_KEY", fileName: "auth.key" }).toString("base64");
+// Auth.js signs and encrypts the JWT session cookie with these secrets: AUTH_SECRET when set
+// (required for several instances), otherwise keys generated under data/. A list, newest first:
+// the newest seals new cookies, every one opens existing ones, so sessions survive a rotation.
+const secret = process.env.AUTH_SECRET
+  ? splitSecretList(process.env.AUTH_SECRET)
+  : loadKeys({ envName: "PORTAL_AUTH_KEY", fileName: "auth.key" }).map((key) => key.toString("base64"));
 
 /**
  * Auth.js holds the session only. The sign-in steps (password, code) run in lib/signin and end

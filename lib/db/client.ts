@@ -23,8 +23,13 @@ const transactionOptions = { maxWait: 10_000, timeout: 15_000 };
 /** PORTAL_COUNT_QUERIES=1 (benchmarks only): every SQL statement is emitted as a "query" event. */
 const queryLog: object = process.env.PORTAL_COUNT_QUERIES === "1" ? { log: [{ emit: "event", level: "query" }] } : {};
 
-function createClient() {
-  const target = resolveDatabaseTarget();
+/** A client of its own for another database than the configured one (restore checks the restored copy). */
+export function createDatabaseClient(databaseUrl: string) {
+  return createClient(databaseUrl);
+}
+
+function createClient(databaseUrl?: string) {
+  const target = resolveDatabaseTarget(databaseUrl);
   if (target.provider === "postgresql") {
     // Both generated clients have the same models (checked by a test), so the PostgreSQL client
     // is typed as the SQLite one.

@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import { writeAuditEvent } from "../audit/write-audit-event";
-import { keyedHash } from "../crypto/secret-box";
+import { keyedHash, keyedHashMatches } from "../crypto/secret-box";
 import type { Database, DatabaseOrTransaction, Transaction } from "../db/client";
 import { queueMail, type MailMessage } from "../notify/queue-mail";
 import { normaliseCodeInput } from "../otp/code-input";
@@ -40,7 +40,12 @@ export function generateEmailCode(): string {
  * database alone can't be searched for the code and a code can't be moved to another user/purpose.
  */
 export function hashEmailCode(options: { userId: string; purpose: EmailCodePurpose; code: string }): string {
-  return keyedHash({ purpose: "email-one-time-code", value: `${options.userId}\n${options.purpose}\n${options.code}` });
+  return keyedHash({ purpose: EMAIL_CODE_HASH_PURPOSE, value: emailCodeHashInput(options) });
+}
+
+const EMAIL_CODE_HASH_PURPOSE = "email-one-time-code";
+function emailCodeHashInput(options: { userId: string; purpose: EmailCodePurpose; code: string }): string {
+  return `${options.userId}\n${options.purpose}\n${options.code}`;
 }
 
 /** "alice@contoso.example" → "a•••@contoso.example": enough to recognise, not to harvest. */
@@ -210,7 +215,8 @@ export async function verifyEmailOneTimeCode(options: {
   if (!input.ok) {
     return { ok: false, failure: CodeCheckFailure.InvalidFormat, label, message: `The code must be exactly ${EMAIL_CODE_DIGITS} digits (0–9). Enter the code from the email sent to ${label}.` };
   }
-  const matches = crypto.timingSafeEqual(Buffer.from(hashEmailCode({ userId, purpose, code: input.code })), Buffer.from(row.codeHash));
+  // Under any configured seed key: a code mailed just before a key rotation still works.
+  const matches = keyedHashMatches({ purpose: EMAIL_CODE_HASH_PURPOSE, value: emailCodeHashInput({ userId, purpose, code: input.code }), stored: row.codeHash });
   const audit = async (action: string, until?: Date) =>
     writeAuditEvent({
       db,

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { keyedHash } from "../crypto/secret-box";
+import { keyedHash, keyedHashMatches } from "../crypto/secret-box";
 import type { DatabaseOrTransaction } from "../db/client";
 import { methodsAllowedForUser } from "../policies/methods-policy";
 
@@ -38,16 +38,17 @@ export function normaliseTemporaryAccessPassInput(input: unknown): string | null
   return pass.length >= 8 && pass.length <= 48 ? pass : null;
 }
 
+const TEMPORARY_ACCESS_PASS_PURPOSE = "temporary-access-pass";
+
 /** Only this keyed hash is stored: a copy of the database alone can't be used to find or guess a pass. */
 export function hashTemporaryAccessPass(pass: string): string {
-  return keyedHash({ purpose: "temporary-access-pass", value: pass });
+  return keyedHash({ purpose: TEMPORARY_ACCESS_PASS_PURPOSE, value: pass });
 }
 
 /** Compares a typed pass with the stored hash in constant time. */
 export function temporaryAccessPassMatches(options: { pass: string; passHash: string }): boolean {
-  const typed = Buffer.from(hashTemporaryAccessPass(options.pass));
-  const stored = Buffer.from(options.passHash);
-  return typed.length === stored.length && crypto.timingSafeEqual(typed, stored);
+  // Under any configured seed key: a pass issued before a key rotation keeps working.
+  return keyedHashMatches({ purpose: TEMPORARY_ACCESS_PASS_PURPOSE, value: options.pass, stored: options.passHash });
 }
 
 export type TemporaryAccessPassTimes = { oneTimeUse: boolean; startsAt: Date; expiresAt: Date; usedAt: Date | null };

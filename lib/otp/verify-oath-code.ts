@@ -4,6 +4,7 @@ import { writeAuditEvent } from "../audit/write-audit-event";
 import { acceptMfaSuccess, activeMfaLock, lockedAfterFailuresAction, lockoutPolicy, recordMfaFailure, type LockoutCounter } from "./lockout";
 import { claimTimeStep, loadOathCredential, type OathCredential, type OathCredentialRef } from "./oath-credential";
 import { matchingSteps, timeStepAt } from "./totp";
+import { countCodeCheck, type CodeCheckOutcome } from "../metrics/portal-metrics";
 
 /** Why a code was not accepted; each maps to a message a person can act on. */
 export enum CodeCheckFailure {
@@ -44,18 +45,7 @@ export async function verifyOathCode(options: {
   return verifyOathCodeForAnyMethod({ ...options, credentials: [options.credential] });
 }
 
-/**
- * The same engine when the caller doesn't say which method the code came from (the
- * verification API of relying services): the code is tried against each of the user's
- * credentials in the order given (default first), and a wrong code counts as ONE failure
- * towards the lockout (C7), however many credentials it was tried against.
- *
- * A caller that has just read the credentials with their seeds (listUsableOathCredentials) or
- * the user row passes them instead of references and `user`, so nothing is read twice: the
- * checks below apply to them all the same, and what makes a code good once and counts failures
- * is the conditional updates, not these reads.
- */
-export async function verifyOathCodeForAnyMethod(options: {
+type CodeCheckOptions = {
   db: DatabaseOrTransaction;
   userId: string;
   credentials: (OathCredentialRef | OathCredential)[];
@@ -67,7 +57,35 @@ export async function verifyOathCodeForAnyMethod(options: {
   ipAddress?: string;
   /** the run of failures the code counts towards: MFA (default) or password reset's own */
   counter?: LockoutCounter;
-}): Promise<CodeCheckResult> {
+};
+
+const METRIC_OUTCOME: Record<CodeCheckFailure, CodeCheckOutcome> = {
+  [CodeCheckFailure.InvalidFormat]: "invalidFormat",
+  [CodeCheckFailure.Locked]: "locked",
+  [CodeCheckFailure.NotUsable]: "notUsable",
+  [CodeCheckFailure.WrongCode]: "wrong",
+  [CodeCheckFailure.Replayed]: "replayed",
+};
+
+/**
+ * The same engine when the caller doesn't say which method the code came from (the
+ * verification API of relying services): the code is tried against each of the user's
+ * credentials in the order given (default first), and a wrong code counts as ONE failure
+ * towards the lockout (C7), however many credentials it was tried against.
+ *
+ * A caller that has just read the credentials with their seeds (listUsableOathCredentials) or
+ * the user row passes them instead of references and `user`, so nothing is read twice: the
+ * checks below apply to them all the same, and what makes a code good once and counts failures
+ * is the conditional updates, not these reads.
+ */
+export async function verifyOathCodeForAnyMethod(options: CodeCheckOptions): Promise<CodeCheckResult> {
+  const started = performance.now();
+  const result = await checkOathCode(options);
+  countCodeCheck({ outcome: result.ok ? "accepted" : METRIC_OUTCOME[result.failure], seconds: (performance.now() - started) / 1000 });
+  return result;
+}
+
+async function checkOathCode(options: CodeCheckOptions): Promise<CodeCheckResult> {
   const { db, userId, counter } = options;
   const now = options.now ?? new Date();
 

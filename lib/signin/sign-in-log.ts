@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { DatabaseOrTransaction } from "../db/client";
+import { countSignIn } from "../metrics/portal-metrics";
 
 export type SignInResource = "Security info" | "Admin console";
 /** Who asked: the browser, or a RADIUS client (clientApp "RADIUS", the NAS address as ipAddress). */
@@ -45,6 +46,7 @@ export async function createSignInRecord(options: {
       steps: { create: [{ position: 1, ...options.firstStep }] },
     },
   });
+  if (options.status !== "interrupted") countSignIn({ result: options.status, method: options.firstStep.method });
   return record.id;
 }
 
@@ -67,4 +69,5 @@ export async function addSignInStep(options: {
       steps: { create: [{ position, ...options.step }] },
     },
   });
+  if (options.status === "success" || options.status === "failure") countSignIn({ result: options.status, method: options.step.method });
 }

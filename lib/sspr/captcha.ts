@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import { createChallenge, randomInt, verifySolution, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/sha";
 import { z } from "zod";
-import { loadKey } from "../crypto/key-file";
+import { loadKeys } from "../crypto/key-file";
 import type { DatabaseOrTransaction } from "../db/client";
 
 /**
@@ -23,21 +23,27 @@ export function captchaMaxNumber(): number {
   return Number.isInteger(configured) && configured >= 10 ? Math.min(configured, 10_000_000) : DEFAULT_MAX_NUMBER;
 }
 
-let cachedSecrets: { challenge: string; key: string } | null = null;
+type CaptchaSecrets = { challenge: string; key: string };
+let cachedSecrets: CaptchaSecrets[] | null = null;
 
-/** Two HMAC secrets derived from one key (PASSWORD_RESET_CAPTCHA_KEY, or a generated data/captcha.key). */
-function captchaSecrets(): { challenge: string; key: string } {
+/**
+ * Two HMAC secrets derived from each key of PASSWORD_RESET_CAPTCHA_KEY (a list, newest first) or a
+ * generated data/captcha.key: the newest signs new challenges, every one verifies, so a challenge
+ * handed out just before a key rotation can still be answered.
+ */
+function captchaSecrets(): CaptchaSecrets[] {
   if (cachedSecrets) return cachedSecrets;
-  const key = loadKey({ envName: "PASSWORD_RESET_CAPTCHA_KEY", fileName: "captcha.key" });
-  const derive = (purpose: string) => crypto.createHmac("sha256", key).update(purpose).digest("base64url");
-  cachedSecrets = { challenge: derive("altcha-challenge"), key: derive("altcha-key-signature") };
+  cachedSecrets = loadKeys({ envName: "PASSWORD_RESET_CAPTCHA_KEY", fileName: "captcha.key" }).map((key) => {
+    const derive = (purpose: string) => crypto.createHmac("sha256", key).update(purpose).digest("base64url");
+    return { challenge: derive("altcha-challenge"), key: derive("altcha-key-signature") };
+  });
   return cachedSecrets;
 }
 
 /** A new signed challenge for the browser to solve. */
 export async function createCaptchaChallenge(options: { now?: Date } = {}): Promise<Challenge> {
   const now = options.now ?? new Date();
-  const secrets = captchaSecrets();
+  const secrets = captchaSecrets()[0];
   return createChallenge({
     algorithm: "SHA-256",
     cost: 1,
@@ -73,15 +79,18 @@ export async function verifyCaptcha(options: { db: DatabaseOrTransaction; payloa
   const parsed = payloadSchema.safeParse(decoded);
   if (!parsed.success) return false;
   const challenge = parsed.data.challenge as unknown as Challenge;
-  const secrets = captchaSecrets();
-  let result;
-  try {
-    result = await verifySolution({ challenge, solution: parsed.data.solution, deriveKey, hmacSignatureSecret: secrets.challenge, hmacKeySignatureSecret: secrets.key });
-  } catch {
-    return false;
+  let verified = false;
+  for (const secrets of captchaSecrets()) {
+    try {
+      const result = await verifySolution({ challenge, solution: parsed.data.solution, deriveKey, hmacSignatureSecret: secrets.challenge, hmacKeySignatureSecret: secrets.key });
+      verified = result.verified;
+    } catch {
+      verified = false;
+    }
+    if (verified) break;
   }
   const expiresAt = Number(challenge.parameters.expiresAt);
-  if (!result.verified || !Number.isFinite(expiresAt) || expiresAt * 1000 <= now.getTime()) return false;
+  if (!verified || !Number.isFinite(expiresAt) || expiresAt * 1000 <= now.getTime()) return false;
   const id = crypto.createHash("sha256").update(parsed.data.challenge.signature).digest("base64url");
   try {
     await options.db.captchaSolution.create({ data: { id, expiresAt: new Date(expiresAt * 1000) } });

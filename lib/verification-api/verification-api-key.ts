@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { presentsBearerToken } from "../auth/bearer-token";
 
 /**
  * The key relying services (VPN and RADIUS gateways) present to the verification API, from
@@ -9,14 +9,7 @@ export function verificationApiKey(): string | null {
   return key ? key : null;
 }
 
-/**
- * Whether an `Authorization: Bearer <key>` header carries the configured key. Both sides are
- * hashed first so the comparison is constant-time whatever the lengths (timingSafeEqual needs
- * equal lengths, and an early length check would tell the key's length).
- */
+/** Whether an `Authorization: Bearer <key>` header carries the configured key (constant-time). */
 export function presentsVerificationApiKey(authorization: string | null, key: string): boolean {
-  const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "")?.[1];
-  if (!presented) return false;
-  const digest = (value: string) => crypto.createHash("sha256").update(value).digest();
-  return crypto.timingSafeEqual(digest(presented), digest(key));
+  return presentsBearerToken(authorization, key);
 }

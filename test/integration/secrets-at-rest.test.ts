@@ -18,7 +18,7 @@ describe("seeds and passwords at rest (S4, A3)", () => {
     expect(await db.user.findUniqueOrThrow({ where: { id: user.id } })).not.toHaveProperty("passwordHash");
 
     const sealed = await db.hardwareToken.findUniqueOrThrow({ where: { id: token.id }, select: { encryptedSecret: true } });
-    expect(sealed.encryptedSecret).toMatch(/^v1:/);
+    expect(sealed.encryptedSecret).toMatch(/^v2:[0-9a-f]{8}:/);
     expect(decryptSecret(sealed.encryptedSecret).equals(token.secret)).toBe(true);
   });
 

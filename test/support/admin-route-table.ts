@@ -118,6 +118,8 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "route", file: "app/api/sign-ins/export/route.ts", method: "GET", path: "/api/sign-ins/export?format=csv", allow: SIGN_IN_READERS },
   { kind: "route", file: "app/api/audit/export/route.ts", method: "GET", path: "/api/audit/export?format=json", allow: AUDIT_READERS },
   { kind: "route", file: "app/api/verify/route.ts", method: "POST", path: "/api/verify", allow: "verificationApiKey" },
+  // A machine endpoint too: only METRICS_TOKEN opens it, no session does.
+  { kind: "route", file: "app/api/metrics/route.ts", method: "GET", path: "/api/metrics", allow: "verificationApiKey" },
 
   // ── Server actions ───────────────────────────────────────────────────────────────────────
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "assignTokenAction", allow: METHOD_MANAGERS },

@@ -12,7 +12,8 @@ export async function* readTokenUpload(options: { db: DatabaseOrTransaction; imp
     where: { id: options.importId },
     select: { fileIv: true, fileAuthTag: true },
   });
-  const decipher = createUploadDecipher({ iv: Buffer.from(upload.fileIv, "hex"), authTag: Buffer.from(upload.fileAuthTag, "hex") });
+  const [keyId, ivHex] = upload.fileIv.includes(":") ? upload.fileIv.split(":") : [undefined, upload.fileIv];
+  const decipher = createUploadDecipher({ iv: Buffer.from(ivHex, "hex"), authTag: Buffer.from(upload.fileAuthTag, "hex"), keyId });
   const chunks = openUploadChunkReader(options.db, options.importId);
   try {
     for (let position = 0; ; position++) {

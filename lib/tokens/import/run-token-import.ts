@@ -13,6 +13,7 @@ import { prismaTokenBatchStore } from "./prisma-token-batch-store";
 import { sqliteTokenBatchStore } from "./sqlite-token-batch-store";
 import { openSeedSealer, type SealedSeed, type SealingBatch, type SeedSealer } from "./seed-sealer";
 import { isUniqueViolation, type TokenBatchStore } from "./token-batch-store";
+import { countImportedRows } from "../../metrics/portal-metrics";
 
 /** Identifies this process as the runner of the jobs it claims. */
 export const thisRunner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
@@ -84,7 +85,9 @@ export async function runTokenImport(options: {
     const commitOldest = async () => {
       const { rows, seeds } = sealing.shift()!;
       const sealed = seeds.result();
+      const before = processed;
       processed = await commitBatch({ store, importId, runnerId, rows, sealed, firstLineOfSerial, processedBefore: processed, actor, uploaderRoles, now: now() });
+      countImportedRows(processed - before);
     };
     const commit = async () => {
       const rows = batch;

@@ -39,7 +39,7 @@ export async function storeTokenUpload(options: {
   const limits = uploadLimits();
   const fileName = options.fileName.replace(/^.*[\\/]/, "").slice(0, 200) || "upload.csv";
   const keyMaterial = options.keyMaterial?.preSharedKeyHex || options.keyMaterial?.passphrase ? options.keyMaterial : undefined;
-  const { iv, cipher } = createUploadCipher();
+  const { iv, keyId, cipher } = createUploadCipher();
   const upload = await db.tokenImport.create({
     data: {
       fileName,
@@ -47,7 +47,8 @@ export async function storeTokenUpload(options: {
       status: "receiving",
       createdById: actor.id,
       createdByUpn: actor.upn,
-      fileIv: iv.toString("hex"),
+      // "<key id>:<iv>": which seed key sealed the file (see readTokenUpload).
+      fileIv: `${keyId}:${iv.toString("hex")}`,
       encryptedKeyMaterial: keyMaterial ? encryptSecret(Buffer.from(JSON.stringify(keyMaterial))) : null,
       acceptExpired: options.acceptExpired ?? false,
       expiresAt: new Date(now.getTime() + UPLOAD_RESULT_DAYS * 86_400_000),

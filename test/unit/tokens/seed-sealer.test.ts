@@ -44,9 +44,9 @@ function expectSealedLike(rows: ParsedRow[], sealed: (SealedSeed | undefined)[])
     const seal = sealed[at]!;
     expect(decryptSecret(seal.encryptedSecret)).toEqual(parsed.row.secret);
     expect(seal.secretFingerprint).toBe(secretFingerprint(parsed.row.secret));
-    // encryptSecret's format: version, then base64 of a 12-byte IV, a 16-byte tag, the ciphertext.
-    expect(seal.encryptedSecret).toMatch(/^v1:[A-Za-z0-9+/]+=*$/);
-    const raw = Buffer.from(seal.encryptedSecret.slice(3), "base64");
+    // encryptSecret's format: version and key id, then base64 of a 12-byte IV, a 16-byte tag, the ciphertext.
+    expect(seal.encryptedSecret).toMatch(/^v2:[0-9a-f]{8}:[A-Za-z0-9+/]+=*$/);
+    const raw = Buffer.from(seal.encryptedSecret.split(":")[2], "base64");
     expect(raw).toHaveLength(12 + 16 + parsed.row.secret.length);
     expect(raw.includes(parsed.row.secret)).toBe(false);
     ivs.add(raw.subarray(0, 12).toString("hex"));
