@@ -3,8 +3,8 @@
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { signOut } from "@/auth";
-import { currentClientInfo } from "@/lib/auth/request-context";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { currentClientInfo } from "@/lib/server/request-context";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { revokeUserSessions } from "@/lib/users/revoke-sessions";
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { tokenStatusLabel } from "@/components/tokens/token-words";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getAdminOverview } from "@/lib/admin/overview";
 import { getDb } from "@/lib/db/client";
 

@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { useFormAction } from "@/components/ui/use-form-action";
-import type { DirectoryActionState } from "@/lib/directory/console-actor";
+import type { DirectoryActionState } from "@/lib/server/console-actor";
 import { IssuedTemporaryAccessPass } from "./issued-temporary-access-pass";
 
 type DirectoryAction = (previous: DirectoryActionState | undefined, formData: FormData) => Promise<DirectoryActionState>;

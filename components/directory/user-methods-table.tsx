@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { tokenStatusLabel } from "@/components/tokens/token-words";
-import type { DirectoryActionState } from "@/lib/directory/console-actor";
+import type { DirectoryActionState } from "@/lib/server/console-actor";
 import type { AdminMethodView } from "@/lib/directory/users";
 import { TEMPORARY_ACCESS_PASS_STATE_LABELS, type TemporaryAccessPassState } from "@/lib/methods/temporary-access-pass";
 import { ActionForm } from "./action-form";

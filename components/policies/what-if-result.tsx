@@ -1,4 +1,4 @@
-import type { WhatIfResult } from "@/lib/conditional-access/what-if";
+import type { WhatIfResult } from "@/lib/signin/what-if";
 import { stateLabel } from "./policy-words";
 
 /** The What if answer: the outcome sentence, then each policy's result. */

@@ -12,7 +12,7 @@ import { getSecurityInfo } from "../../lib/methods/security-info";
 import { normaliseBase32 } from "../../lib/otp/base32";
 import { codeAt } from "../../lib/otp/totp";
 import { CodeCheckFailure, verifyOathCode } from "../../lib/otp/verify-oath-code";
-import { changeOwnPassword } from "../../lib/users/change-password";
+import { changeOwnPassword } from "../../lib/methods/change-password";
 import { MY_SIGN_INS_PAGE_SIZE, listMySignIns } from "../../lib/users/my-sign-ins";
 import { checkCodeStep } from "../../lib/signin/code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";

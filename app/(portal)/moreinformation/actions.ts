@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
+import { validatedAction, type ActionState } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { safeCallbackUrl } from "@/lib/signin/safe-callback-url";
 import { confirmSsprMethods } from "@/lib/sspr/registration-interrupt";

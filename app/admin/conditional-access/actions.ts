@@ -2,11 +2,11 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
 import { deleteConditionalAccessPolicy, saveConditionalAccessPolicy } from "@/lib/conditional-access/policy-store";
 import { CONDITIONAL_ACCESS_RESOURCES, POLICY_GRANTS, POLICY_STATES } from "@/lib/conditional-access/policy-model";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { consoleActor, type DirectoryActionState } from "@/lib/server/console-actor";
 
 const policySchema = z.object({
   policyId: z.string().max(64).optional(),

@@ -2,9 +2,9 @@
 
 import { refresh } from "next/cache";
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { consoleActor, type DirectoryActionState } from "@/lib/server/console-actor";
 import { POLICY_METHODS, POLICY_METHOD_LABELS, methodSettingsSchemas, type MethodSettings, type PolicyMethod } from "@/lib/policies/method-policy-model";
 import { saveMethodPolicy } from "@/lib/policies/methods-policy";
 

@@ -1,9 +1,9 @@
 "use server";
 
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, directoryAnswer, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { consoleActor, directoryAnswer, type DirectoryActionState } from "@/lib/server/console-actor";
 import { saveSsprPolicy } from "@/lib/sspr/sspr-policy";
 import { ssprPolicySchema } from "@/lib/sspr/sspr-policy-model";
 

@@ -1,8 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { currentClientInfo } from "@/lib/auth/request-context";
-import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
+import { currentClientInfo } from "@/lib/server/request-context";
+import { validatedAction, type ActionState } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { findTokenByCode, type FoundToken } from "@/lib/tokens/find-token-by-code";
 

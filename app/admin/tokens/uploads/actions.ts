@@ -2,8 +2,8 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { currentClientInfo } from "@/lib/auth/request-context";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { currentClientInfo } from "@/lib/server/request-context";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { deleteTokenImport } from "@/lib/tokens/import/token-import-results";
 

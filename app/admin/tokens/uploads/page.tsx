@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { DeleteUploadButton } from "@/components/token-imports/delete-upload-button";
 import { uploadStatusLabel } from "@/components/token-imports/upload-status";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { listTokenImports } from "@/lib/tokens/import/token-import-results";
 

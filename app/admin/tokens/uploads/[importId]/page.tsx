@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ImportProgress } from "@/components/token-imports/import-progress";
 import { uploadStatusLabel } from "@/components/token-imports/upload-status";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { getTokenImport } from "@/lib/tokens/import/token-import-results";
 

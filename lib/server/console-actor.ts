@@ -1,7 +1,7 @@
 import { refresh } from "next/cache";
-import type { CurrentUser } from "../auth/current-user";
-import { currentClientInfo } from "../auth/request-context";
-import type { DirectoryAdmin } from "./user-action";
+import type { CurrentUser } from "./current-user";
+import { currentClientInfo } from "./request-context";
+import type { DirectoryAdmin } from "../directory/user-action";
 
 /** The signed-in admin as the directory functions audit and judge them, with the request's IP. */
 export async function consoleActor(user: CurrentUser | null): Promise<DirectoryAdmin> {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { enterResourceAs, getCurrentUser, type CurrentUser } from "./current-user";
-import { rolesAllow, type Permission } from "./permissions";
+import { rolesAllow, type Permission } from "../auth/permissions";
 
 /** What every form action returns to its `useActionState` form. */
 export type ActionState = {
