@@ -1,3 +1,4 @@
+import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
@@ -58,11 +59,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   callbacks: {
     async jwt({ token, user }) {
       if (user) {
-        const signedIn = user as { id: string; sessionVersion: number; sessionId: string; sessionExpiresAt: number };
-        token.uid = signedIn.id;
-        token.sv = signedIn.sessionVersion;
-        token.sid = signedIn.sessionId;
-        token.end = signedIn.sessionExpiresAt;
+        token.uid = user.id;
+        token.sv = user.sessionVersion;
+        token.sid = user.sessionId;
+        token.end = user.sessionExpiresAt;
       }
       // Past its absolute end, signed out, or from before sessions had a record: the cookie is
       // dropped, however often /api/auth/session re-issued it.
@@ -73,10 +73,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     },
     session({ session, token }) {
       return Object.assign(session, {
-        expires: new Date(token.end as number).toISOString(),
-        userId: token.uid as string,
-        sessionVersion: token.sv as number,
-        sessionId: token.sid as string,
+        // jwt() returned null for a token without these, so none reaches here.
+        expires: new Date(token.end ?? 0).toISOString(),
+        userId: token.uid,
+        sessionVersion: token.sv,
+        sessionId: token.sid,
       });
     },
   },

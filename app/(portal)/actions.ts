@@ -17,7 +17,7 @@ export async function signOutAction() {
 /** Ends every session of the signed-in user, this one included. */
 export const signOutEverywhere = validatedAction({ access: "signedIn", schema: z.object({}), resource: null }, async (_input, { user }) => {
   const { ipAddress } = await currentClientInfo();
-  await revokeUserSessions({ db: getDb(), userId: user!.id, actor: { id: user!.id, upn: user!.upn, ipAddress }, reason: "Sign out everywhere" });
+  await revokeUserSessions({ db: getDb(), userId: user.id, actor: { id: user.id, upn: user.upn, ipAddress }, reason: "Sign out everywhere" });
   await signOut({ redirect: false });
   redirect("/login?reason=signedOut");
 });

@@ -1,3 +1,4 @@
+import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { auth } from "../../auth";
@@ -27,7 +28,7 @@ export type CurrentUser = {
  * instance (A3).
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const cookie = (await auth()) as { userId?: string; sessionVersion?: number; sessionId?: string } | null;
+  const cookie = await auth();
   if (!cookie?.userId || !cookie.sessionId) return null;
   const db = getDb();
   const [user, session] = await Promise.all([

@@ -1,3 +1,4 @@
+import "server-only";
 import { BlockList, isIP } from "node:net";
 import { headers } from "next/headers";
 import type { ClientInfo } from "../audit/sign-in-log";

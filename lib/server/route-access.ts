@@ -1,3 +1,4 @@
+import "server-only";
 import { enterResourceAs, getCurrentUser, type CurrentUser } from "./current-user";
 import { rolesAllow, type Permission } from "../auth/permissions";
 import { isSameOrigin } from "../auth/same-origin";

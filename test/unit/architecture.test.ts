@@ -2,7 +2,9 @@
 // TypeScript compiler reads them (static, type-only, re-exports and dynamic import() alike):
 // - only lib/server/ may import Next.js or Auth.js (framework glue stays apart from the domains);
 // - nothing under lib/ imports app/ or components/;
-// - no import cycle between lib/ folders (each pair of domains depends one way at most).
+// - no import cycle between lib/ folders (each pair of domains depends one way at most);
+// - the command-line tools (lib/cli) never import the glue: it is marked `server-only`, which
+//   throws outside Next.js's server bundles, and the CLIs run in plain Node.
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
@@ -41,6 +43,7 @@ export function architectureViolations(modules: Module[]): string[] {
         }
         continue;
       }
+      if (from === "cli" && (libFolder(target) === "server" || target === "auth")) violations.push(`${module.file} imports ${specifier}: the CLIs never import the server-only glue`);
       if (/^(app|components)(\/|$)/.test(target)) violations.push(`${module.file} imports ${specifier}: lib/ never imports app/ or components/`);
       const to = libFolder(target);
       if (!to || to === from) continue;
@@ -92,13 +95,16 @@ describe("architecture", () => {
       { file: "lib/methods/b.ts", imports: ["next-auth", "@/lib/signin/c"] },
       { file: "lib/signin/c.ts", imports: ["../tokens/a", "@/app/admin/page"] },
       { file: "lib/server/glue.ts", imports: ["next/cache", "next-auth", "../tokens/a"] },
+      { file: "lib/cli/tool.ts", imports: ["../server/glue", "../../auth", "../tokens/a"] },
     ]);
     expect(violations).toEqual([
       "lib/tokens/a.ts imports next/headers: Next.js and Auth.js glue belongs in lib/server/",
       "lib/tokens/a.ts imports @/components/tokens/words: lib/ never imports app/ or components/",
       "lib/methods/b.ts imports next-auth: Next.js and Auth.js glue belongs in lib/server/",
       "lib/signin/c.ts imports @/app/admin/page: lib/ never imports app/ or components/",
-      "import cycle lib/methods → lib/signin → lib/tokens → lib/methods (lib/methods/b.ts imports @/lib/signin/c; lib/signin/c.ts imports ../tokens/a; lib/tokens/a.ts imports ../methods/b)",
+      "lib/cli/tool.ts imports ../server/glue: the CLIs never import the server-only glue",
+      "lib/cli/tool.ts imports ../../auth: the CLIs never import the server-only glue",
+      "import cycle lib/tokens → lib/methods → lib/signin → lib/tokens (lib/tokens/a.ts imports ../methods/b; lib/methods/b.ts imports @/lib/signin/c; lib/signin/c.ts imports ../tokens/a)",
     ]);
     expect(
       architectureViolations([

@@ -32,9 +32,9 @@ export type SecurityInfoState = ActionState & {
 };
 
 /** The signed-in user acting on their own Security info (ids from forms are always filtered by this user's id). */
-async function actorOf(user: CurrentUser | null): Promise<SecurityInfoActor> {
+async function actorOf(user: CurrentUser): Promise<SecurityInfoActor> {
   const { ipAddress } = await currentClientInfo();
-  return { id: user!.id, upn: user!.upn, ipAddress, sessionId: user!.sessionId };
+  return { id: user.id, upn: user.upn, ipAddress, sessionId: user.sessionId };
 }
 
 function stateOf(result: SecurityInfoResult, success: string): SecurityInfoState {

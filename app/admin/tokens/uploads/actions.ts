@@ -12,7 +12,7 @@ export const deleteUploadResult = validatedAction(
   { access: "tokens.upload", schema: z.object({ importId: z.string().min(1).max(64) }) },
   async ({ importId }, { user }) => {
     const { ipAddress } = await currentClientInfo();
-    const result = await deleteTokenImport({ db: getDb(), importId, actor: { id: user!.id, upn: user!.upn, ipAddress } });
+    const result = await deleteTokenImport({ db: getDb(), importId, actor: { id: user.id, upn: user.upn, ipAddress } });
     if (!result.ok) return { error: result.reason };
     revalidatePath("/admin/tokens/uploads");
     return { success: "Upload result deleted. The tokens it imported stay in the inventory." };
