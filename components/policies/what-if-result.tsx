@@ -10,7 +10,7 @@ export function WhatIfResultPanel({ result }: { result: Extract<WhatIfResult, { 
       {result.lines.length ? (
         <div className="overflow-x-auto rounded border border-slate-200">
           <table className="min-w-full bg-white text-sm">
-            <caption className="sr-only">Each policy's result</caption>
+            <caption className="sr-only">Each policy&apos;s result</caption>
             <thead className="bg-slate-100 text-left">
               <tr>{["Policy name", "State", "Result"].map((label) => <th key={label} scope="col" className="px-3 py-2">{label}</th>)}</tr>
             </thead>

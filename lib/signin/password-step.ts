@@ -10,7 +10,7 @@ import { normaliseUpn } from "../users/create-user";
 import { stageOnceVerified } from "./password-change-step";
 import { clearPasswordFailures, minutesUntil, recordPasswordFailure, passwordThrottleState, signInLockedMessage } from "./password-throttle";
 import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "../auth/pending-sign-in";
-import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource } from "../audit/sign-in-log";
+import { createSignInRecord, resourceFor, type ClientInfo } from "../audit/sign-in-log";
 
 /** The one message for unknown UPN, disabled account and wrong password (A2). */
 export const BAD_CREDENTIALS_MESSAGE = "Your account or password is incorrect. Check both and try again.";

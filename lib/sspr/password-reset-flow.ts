@@ -119,8 +119,6 @@ function resetActor(userId: string | null, upn: string, client: ClientInfo): Aud
   return { id: userId, upn, ipAddress: client.ipAddress };
 }
 
-type OpenReset = NonNullable<Awaited<ReturnType<typeof openReset>>>;
-
 async function openReset(options: { db: DatabaseOrTransaction; handle: string; now: Date }) {
   const reset = await options.db.passwordReset.findUnique({ where: { handleHash: hashSignInHandle(options.handle) } });
   return reset && !reset.completedAt && reset.expiresAt > options.now ? reset : null;

@@ -15,7 +15,7 @@ import { deleteStalePasswordCounters, lockMinutesAfter, passwordThrottlePolicy, 
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
 import { changeOwnPassword } from "../../lib/methods/change-password";
 import { verifyCodeForRelyingService } from "../../lib/verification-api/verify-code-for-relying-service";
-import { makeSecurityInfoActor, makeToken, makeUser, setSessionMfaAt, tokenCode, unique } from "../support/factories";
+import { makeSecurityInfoActor, makeToken, makeUser, tokenCode, unique } from "../support/factories";
 
 const db = getDb();
 const minutes = (n: number) => n * 60_000;

@@ -176,7 +176,7 @@ describe("authenticator app registration", () => {
   });
 
   it("lets a pending app expire: after 15 minutes it can't be confirmed and a new setup clears it", async () => {
-    const { user, actor } = await makeActor();
+    const { actor } = await makeActor();
     const start = new Date();
     const setup = await startAuthenticatorAppSetup({ db, actor, name: "Old phone", now: start });
     if (!setup.ok) throw new Error(setup.reason);

@@ -1,4 +1,4 @@
-// The layout rules of lib/ (docs/architecture.md), checked on every module's real imports as the
+// The layout rules of lib/ (README "Layout"), checked on every module's real imports as the
 // TypeScript compiler reads them (static, type-only, re-exports and dynamic import() alike):
 // - only lib/server/ may import Next.js or Auth.js (framework glue stays apart from the domains);
 // - nothing under lib/ imports app/ or components/;
@@ -32,23 +32,23 @@ function libFolder(repoFile: string): string | null {
 export function architectureViolations(modules: Module[]): string[] {
   const violations: string[] = [];
   const edges = new Map<string, Map<string, string>>(); // folder → folder → an example "file imports spec"
-  for (const module of modules) {
-    const from = libFolder(module.file);
+  for (const entry of modules) {
+    const from = libFolder(entry.file);
     if (!from) continue;
-    for (const specifier of module.imports) {
-      const target = repoPath(module.file, specifier);
+    for (const specifier of entry.imports) {
+      const target = repoPath(entry.file, specifier);
       if (target === null) {
         if (FRAMEWORK.test(specifier) && from !== "server") {
-          violations.push(`${module.file} imports ${specifier}: Next.js and Auth.js glue belongs in lib/server/`);
+          violations.push(`${entry.file} imports ${specifier}: Next.js and Auth.js glue belongs in lib/server/`);
         }
         continue;
       }
-      if (from === "cli" && (libFolder(target) === "server" || target === "auth")) violations.push(`${module.file} imports ${specifier}: the CLIs never import the server-only glue`);
-      if (/^(app|components)(\/|$)/.test(target)) violations.push(`${module.file} imports ${specifier}: lib/ never imports app/ or components/`);
+      if (from === "cli" && (libFolder(target) === "server" || target === "auth")) violations.push(`${entry.file} imports ${specifier}: the CLIs never import the server-only glue`);
+      if (/^(app|components)(\/|$)/.test(target)) violations.push(`${entry.file} imports ${specifier}: lib/ never imports app/ or components/`);
       const to = libFolder(target);
       if (!to || to === from) continue;
       if (!edges.has(from)) edges.set(from, new Map());
-      if (!edges.get(from)!.has(to)) edges.get(from)!.set(to, `${module.file} imports ${specifier}`);
+      if (!edges.get(from)!.has(to)) edges.get(from)!.set(to, `${entry.file} imports ${specifier}`);
     }
   }
   // A depth-first walk; an edge back into the current path closes a cycle.
@@ -119,7 +119,7 @@ describe("architecture", () => {
     const modules = sourceFiles("lib").map(readModule);
     expect(modules.length).toBeGreaterThan(100);
     // The parser sees dynamic and type-only imports too (a check that read nothing would pass).
-    expect(modules.find((module) => module.file === "lib/server/current-user.ts")?.imports).toContain("next/navigation");
+    expect(modules.find((entry) => entry.file === "lib/server/current-user.ts")?.imports).toContain("next/navigation");
     expect(architectureViolations(modules)).toEqual([]);
   });
 });
