@@ -9,7 +9,7 @@ export async function register() {
   startImportSweeper();
   const { startTemporaryAccessPassSweeper } = await import("./lib/methods/temporary-access-pass-sweeper");
   startTemporaryAccessPassSweeper();
-  const { startSessionSweeper } = await import("./lib/auth/session-sweeper");
+  const { startSessionSweeper } = await import("./lib/signin/session-sweeper");
   startSessionSweeper();
   const { startOutboxSender } = await import("./lib/notify/outbox-sender");
   startOutboxSender();

@@ -3,7 +3,14 @@ import { defineConfig } from "vitest/config";
 import PathOrderSequencer from "./test/support/sequencer";
 
 export default defineConfig({
-  resolve: { alias: { "@": path.resolve(__dirname) } },
+  resolve: {
+    alias: {
+      "@": path.resolve(__dirname),
+      // `server-only` throws unless resolved under React's server condition, as Next.js does for
+      // server code; tests import that code directly, so they get the package's own empty module.
+      "server-only": path.resolve(__dirname, "node_modules/server-only/empty.js"),
+    },
+  },
   test: {
     include: ["test/unit/**/*.test.ts", "test/integration/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],

@@ -23,6 +23,8 @@ export function AdminNav({ groups }: { groups: AdminNavGroup[] }) {
   const [open, setOpen] = useState(false);
   const listId = useId();
   const current = currentHref(pathname, groups);
+  // Following a link closes the phone menu: the page it was opened on is gone.
+  // eslint-disable-next-line react-hooks/set-state-in-effect
   useEffect(() => setOpen(false), [pathname]);
   return (
     <nav aria-label="Admin console" className="md:w-56 md:shrink-0 md:border-r md:border-slate-200 md:pr-4">

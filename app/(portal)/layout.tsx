@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { PortalHeader } from "@/components/portal-header";
-import { requireUser } from "@/lib/auth/current-user";
+import { requireUser } from "@/lib/server/current-user";
 import { isAdmin } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { isDemoOrganisation } from "@/lib/demo/demo-mailbox";

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { AdminNav } from "@/components/admin-nav";
 import { PortalHeader } from "@/components/portal-header";
 import { adminSectionsFor } from "@/lib/admin/admin-sections";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 
 /** The admin console needs an admin role and a session that completed MFA. */
 export default async function AdminLayout({ children }: { children: ReactNode }) {

@@ -3,7 +3,7 @@ import { tokenStatusLabel } from "@/components/tokens/token-words";
 import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getAdminOverview } from "@/lib/admin/overview";
 import { getDb } from "@/lib/db/client";
 

@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { FormMessage } from "@/components/ui/form-message";
 import { useFormAction } from "@/components/ui/use-form-action";
-import type { DirectoryActionState } from "@/lib/directory/console-actor";
+import type { DirectoryActionState } from "@/lib/server/console-actor";
 import { IssuedTemporaryAccessPass } from "./issued-temporary-access-pass";
 
 type DirectoryAction = (previous: DirectoryActionState | undefined, formData: FormData) => Promise<DirectoryActionState>;

@@ -1,6 +1,6 @@
 import { CheckboxField } from "@/components/ui/checkbox-field";
 import { TextField } from "@/components/ui/text-field";
-import type { DirectoryActionState } from "@/lib/directory/console-actor";
+import type { DirectoryActionState } from "@/lib/server/console-actor";
 import type { MethodSettings } from "@/lib/policies/method-policy-model";
 import { ActionForm } from "./action-form";
 

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { MethodIcon } from "@/components/methods/method-icon";
 import { tokenStatusLabel } from "@/components/tokens/token-words";
 import { DataTable } from "@/components/ui/data-table";
-import type { DirectoryActionState } from "@/lib/directory/console-actor";
+import type { DirectoryActionState } from "@/lib/server/console-actor";
 import type { AdminMethodView } from "@/lib/directory/users";
 import { TEMPORARY_ACCESS_PASS_STATE_LABELS, type TemporaryAccessPassState } from "@/lib/methods/temporary-access-pass";
 import { ActionForm } from "./action-form";

@@ -1,4 +1,4 @@
-import { LOG_EXPORT_LIMIT } from "@/lib/audit/log-filters";
+import { LOG_EXPORT_LIMIT } from "@/lib/shared/search-params";
 
 /** The two download links of a log: the filtered set as CSV and as JSON (newest LOG_EXPORT_LIMIT). */
 export function LogExportLinks({ exportPath, queryString, total }: { exportPath: string; queryString: string; total: number }) {

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
-import { LOG_PAGE_SIZES } from "@/lib/audit/log-filters";
+import { LOG_PAGE_SIZES } from "@/lib/shared/search-params";
 
 /** The fields both logs share: the date range (whole UTC days) and the page size. */
 export function LogDateAndPageSizeFields({ from, to, pageSize }: { from?: string; to?: string; pageSize?: number }) {

@@ -1,5 +1,5 @@
 import { DataTable } from "@/components/ui/data-table";
-import type { WhatIfResult } from "@/lib/conditional-access/what-if";
+import type { WhatIfResult } from "@/lib/signin/what-if";
 import { stateLabel } from "./policy-words";
 
 /** The What if answer: the outcome sentence, then each policy's result. */

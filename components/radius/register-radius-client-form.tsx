@@ -45,7 +45,7 @@ export function RegisterRadiusClientForm(props: {
       <FormMessage error={state.error} success={state.success} />
       {state.sharedSecret ? (
         <div className="rounded border border-amber-300 bg-amber-50 p-3 text-sm">
-          <p className="font-medium">Shared secret (shown only now — enter it in the VPN's RADIUS settings):</p>
+          <p className="font-medium">Shared secret (shown only now — enter it in the VPN&apos;s RADIUS settings):</p>
           <p className="mt-1 select-all break-all font-mono text-base" data-testid="radius-shared-secret">{state.sharedSecret}</p>
         </div>
       ) : null}

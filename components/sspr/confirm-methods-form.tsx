@@ -4,7 +4,7 @@ import { confirmSsprMethodsAction } from "@/app/(portal)/moreinformation/actions
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { useFormAction } from "@/components/ui/use-form-action";
-import type { ActionState } from "@/lib/auth/validated-action";
+import type { ActionState } from "@/lib/server/validated-action";
 
 /** The "Looks good" button of "More information required". */
 export function ConfirmMethodsForm({ callbackUrl }: { callbackUrl: string }) {

@@ -15,6 +15,8 @@ export function ProofOfWorkCaptcha({ challenge, onSolved }: { challenge: Challen
   const [status, setStatus] = useState<Status>({ state: "solving" });
   useEffect(() => {
     const controller = new AbortController();
+    // A new challenge starts a new solve: the status shown must be reset with it.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     setStatus({ state: "solving" });
     onSolved(false);
     solveChallenge({ challenge, deriveKey, controller, timeout: 120_000 })

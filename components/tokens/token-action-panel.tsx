@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
 import { useFormAction } from "@/components/ui/use-form-action";
-import type { ActionState } from "@/lib/auth/validated-action";
+import type { ActionState } from "@/lib/server/validated-action";
 
 type TokenAction = (previous: ActionState | undefined, formData: FormData) => Promise<ActionState>;
 export type TokenActions = Record<"assign" | "unassign" | "reassign" | "activate" | "resync" | "delete", TokenAction>;

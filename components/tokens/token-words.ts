@@ -1,4 +1,6 @@
-// How token facts read in the console: statuses as words, a clock offset in steps and time.
+// How token facts read in the console: statuses as words, dates in UTC (the clock offset
+// wording is the domain's, lib/tokens/clock-offset.ts, as server actions answer with it too).
+export { describeClockOffset } from "@/lib/tokens/clock-offset";
 
 const STATUS_LABELS: Record<string, string> = {
   available: "Available",
@@ -9,15 +11,6 @@ const STATUS_LABELS: Record<string, string> = {
 
 export function tokenStatusLabel(status: string): string {
   return STATUS_LABELS[status] ?? status;
-}
-
-/** "2 steps (60 s) ahead", "40 steps (1200 s, about 20 min) behind", "in step with the server's clock". */
-export function describeClockOffset(driftSteps: number, period: number): string {
-  if (driftSteps === 0) return "in step with the server's clock";
-  const steps = Math.abs(driftSteps);
-  const seconds = steps * period;
-  const about = seconds < 120 ? "" : seconds < 7200 ? `, about ${Math.round(seconds / 60)} min` : `, about ${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
-  return `${steps} ${steps === 1 ? "step" : "steps"} (${seconds} s${about}) ${driftSteps > 0 ? "ahead" : "behind"}`;
 }
 
 /** Dates in the console are UTC, to the minute, like the sign-in log. */

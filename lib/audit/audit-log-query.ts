@@ -1,6 +1,6 @@
 import type { DatabaseOrTransaction } from "../db/client";
-import { csvCell } from "../tokens/csv/write-failures-csv";
-import { dayParam, dayRangeWhere, LOG_EXPORT_LIMIT, oneOfParam, pageWindow, pagingParams, textParam, type LogPaging, type SearchParams } from "./log-filters";
+import { csvCell } from "../shared/csv-cell";
+import { dayParam, dayRangeWhere, LOG_EXPORT_LIMIT, oneOfParam, pageWindow, pagingParams, textParam, type LogPaging, type SearchParams } from "../shared/search-params";
 
 export const AUDIT_RESULTS = ["success", "partial", "failure"] as const;
 

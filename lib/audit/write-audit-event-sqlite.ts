@@ -1,12 +1,9 @@
 import crypto from "node:crypto";
 import type Sqlite from "better-sqlite3";
+import { sqliteTime } from "../shared/sqlite-time";
 import { AUDIT_CHAIN_HEAD_ID, auditChainSql } from "./audit-chain";
 import { auditEventColumns, chainedAuditRow, type AuditEventInput } from "./write-audit-event";
 
-/** Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset. */
-function sqliteTime(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}
 
 /**
  * writeAuditEvent for a raw better-sqlite3 connection (the bulk import's): the same chained row,

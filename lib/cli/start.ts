@@ -1,7 +1,7 @@
 /**
  * `npm start`: makes the portal run from a fresh clone — generated clients, migrations, the demo
  * organisation on an empty database, a production build when the sources changed — then serves
- * it (Next.js behind lib/cli/serve-portal.mjs), handing it the exact database and data folder it
+ * it (Next.js behind lib/server/serve-portal.mjs), handing it the exact database and data folder it
  * prepared, and says how to sign in once the server reports that database healthy (or stops it
  * with the reason).
  */
@@ -76,7 +76,7 @@ async function main() {
   // request's socket address, which TRUSTED_PROXIES decides about. Absolute paths, so the server
   // opens exactly what was migrated and seeded above.
   const env = { ...process.env, PORTAL_DATA_DIR: dataDirectory, DATABASE_URL: target.url };
-  const server = spawn(process.execPath, [path.join(projectRoot, "lib", "cli", "serve-portal.mjs"), ...(dev ? ["--dev"] : [])], {
+  const server = spawn(process.execPath, [path.join(projectRoot, "lib", "server", "serve-portal.mjs"), ...(dev ? ["--dev"] : [])], {
     cwd: projectRoot,
     stdio: "inherit",
     env: { ...env, PORT: port, NODE_ENV: dev ? "development" : "production" },

@@ -1,5 +1,9 @@
 import type { DatabaseOrTransaction } from "../db/client";
-import { authenticatorAppCredential, hardwareTokenCredential, type OathCredential, type OathCredentialRef } from "../otp/oath-credential";
+import { authenticatorAppCredential, hardwareTokenCredential, methodIdOf, type OathCredential, type OathCredentialRef } from "../otp/oath-credential";
+
+// The method id of an OATH credential lives with the credential (tokens use it too); re-exported
+// here because callers think of it as a method.
+export { methodIdOf, parseMethodId } from "../otp/oath-credential";
 import { allowedMethodsForUser } from "../policies/methods-policy";
 import { emailMethodId, emailMethodPrompt } from "./email-method-id";
 
@@ -21,15 +25,6 @@ export type MfaMethod =
   | (MfaMethodCommon & { type: "Hardware token" | "Authenticator app"; credential: OathCredentialRef })
   | (MfaMethodCommon & { type: "Email"; credential: null });
 
-export function methodIdOf(ref: OathCredentialRef): string {
-  return `${ref.kind}:${ref.id}`;
-}
-
-export function parseMethodId(methodId: unknown): OathCredentialRef | null {
-  if (typeof methodId !== "string") return null;
-  const match = /^(hardwareToken|authenticatorApp):([A-Za-z0-9_-]{1,64})$/.exec(methodId);
-  return match ? { kind: match[1] as OathCredentialRef["kind"], id: match[2] } : null;
-}
 
 /**
  * Which of a user's OATH credentials can answer an MFA prompt, and in which order: activated

@@ -3,7 +3,8 @@ import { writeAuditEvent } from "../audit/write-audit-event";
 import { encryptSecret } from "../crypto/secret-box";
 import type { Database } from "../db/client";
 import { encodeBase32 } from "../otp/base32";
-import { normaliseCodeInput } from "../otp/code-input";
+import { normaliseCodeInput } from "../shared/code-input";
+import { stepWindow } from "../shared/step-window";
 import { acceptMfaSuccess, activeMfaLock, lockAtThreshold } from "../otp/lockout";
 import { claimTimeStep, loadOathCredential } from "../otp/oath-credential";
 import { otpauthUri } from "../otp/otpauth-uri";
@@ -91,8 +92,7 @@ export async function confirmAuthenticatorApp(options: {
   const input = normaliseCodeInput({ input: options.code, digits: app.digits });
   if (!input.ok) return refuse(SecurityInfoFailure.Invalid, input.message);
   const currentStep = timeStepAt({ now, period: app.period, t0: app.t0 });
-  const steps = [];
-  for (let step = currentStep - SIGN_IN_WINDOW_STEPS; step <= currentStep + SIGN_IN_WINDOW_STEPS; step++) steps.push(step);
+  const steps = stepWindow(currentStep, SIGN_IN_WINDOW_STEPS);
   const candidates = matchingSteps({ ...app, code: input.code, steps }).filter((step) => step > app.lastUsedStep);
 
   const result = await db.$transaction(async (tx) => {

@@ -3,11 +3,11 @@ import { writeAuditEvent } from "../audit/write-audit-event";
 import { keyedHash, keyedHashMatches } from "../crypto/secret-box";
 import type { Database, DatabaseOrTransaction, Transaction } from "../db/client";
 import { queueMail, type MailMessage } from "../notify/queue-mail";
-import { normaliseCodeInput } from "../otp/code-input";
+import { normaliseCodeInput } from "../shared/code-input";
 import { acceptMfaSuccess, activeMfaLock, lockedAfterFailuresAction, lockoutPolicy, recordMfaFailure, type LockoutCounter } from "../otp/lockout";
 import { CodeCheckFailure, mfaLockedMessage } from "../otp/verify-oath-code";
 import { methodsAllowedForUser } from "../policies/methods-policy";
-import { consumeRateLimit, tryAgainMessage, type RateLimit } from "../sspr/rate-limit";
+import { consumeRateLimit, tryAgainMessage, type RateLimit } from "../shared/rate-limit";
 
 /**
  * What an email one-time code is for. Each purpose has its own live code, so a password-reset code

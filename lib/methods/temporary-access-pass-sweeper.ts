@@ -1,12 +1,15 @@
 import { getDb } from "../db/client";
+import { startPeriodicJob } from "../shared/periodic-job";
 import { deleteExpiredTemporaryAccessPasses } from "./temporary-access-pass";
 
 const SWEEP_EVERY_MS = 10 * 60_000;
 
 /** Every 10 minutes (and soon after start), deletes expired Temporary Access Passes: an expired pass is never usable again. */
 export function startTemporaryAccessPassSweeper(): void {
-  const sweep = () =>
-    deleteExpiredTemporaryAccessPasses({ db: getDb() }).catch((error: Error) => console.error("Deleting expired Temporary Access Passes failed:", error.message));
-  setTimeout(sweep, 15_000).unref();
-  setInterval(sweep, SWEEP_EVERY_MS).unref();
+  startPeriodicJob({
+    firstAfterMs: 15_000,
+    everyMs: SWEEP_EVERY_MS,
+    failure: "Deleting expired Temporary Access Passes failed:",
+    job: () => deleteExpiredTemporaryAccessPasses({ db: getDb() }),
+  });
 }

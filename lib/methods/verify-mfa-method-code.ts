@@ -1,5 +1,5 @@
 import type { DatabaseOrTransaction } from "../db/client";
-import type { SignInStepInput } from "../signin/sign-in-log";
+import type { SignInStepInput } from "../audit/sign-in-log";
 import { verifyOathCode } from "../otp/verify-oath-code";
 import type { MfaMethod } from "./authentication-methods";
 import { EMAIL_CODE_METHOD, maskEmailAddress, verifyEmailOneTimeCode, type EmailCodeCheckResult } from "./email-one-time-code";

@@ -1,4 +1,4 @@
-import { presentsBearerToken } from "../auth/bearer-token";
+import { presentsBearerToken } from "../shared/bearer-token";
 import type { Database } from "../db/client";
 import { portalMetrics } from "./portal-metrics";
 

@@ -1,4 +1,4 @@
-import { pageWindow, pagingParams, textParam, type LogPaging, type SearchParams } from "../audit/log-filters";
+import { pageWindow, pagingParams, textParam, type LogPaging, type SearchParams } from "../shared/search-params";
 import type { DatabaseOrTransaction } from "../db/client";
 import { maskedBody } from "./outbox-retention";
 

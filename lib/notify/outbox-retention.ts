@@ -1,5 +1,6 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { getDb } from "../db/client";
+import { startPeriodicJob } from "../shared/periodic-job";
 
 /**
  * How long one-time codes and old mail stay readable in the outbox.
@@ -74,7 +75,5 @@ export async function sweepOutbox(options: { db: DatabaseOrTransaction; now?: Da
 
 /** Started once per server instance (instrumentation.ts): sweeps the outbox every 5 minutes. */
 export function startOutboxSweeper(): void {
-  const sweep = () => sweepOutbox({ db: getDb() }).catch((error: Error) => console.error("Sweeping the outbox failed:", error.message));
-  setTimeout(sweep, 20_000).unref();
-  setInterval(sweep, SWEEP_EVERY_MS).unref();
+  startPeriodicJob({ firstAfterMs: 20_000, everyMs: SWEEP_EVERY_MS, failure: "Sweeping the outbox failed:", job: () => sweepOutbox({ db: getDb() }) });
 }

@@ -1,5 +1,6 @@
 import nodemailer from "nodemailer";
 import { getDb, type Database } from "../db/client";
+import { startPeriodicJob } from "../shared/periodic-job";
 import { mailFrom, smtpUrl } from "./mail-settings";
 import { withoutOneTimeCode } from "./outbox-retention";
 
@@ -122,6 +123,6 @@ export function startOutboxSender(): void {
     console.error("SMTP_URL is not an smtp:// or smtps:// URL: mail stays in the outbox until it is fixed.");
   }
   if (!smtpUrl()) return;
-  setTimeout(() => void runDelivery(), 3_000).unref();
-  setInterval(() => void runDelivery(), SWEEP_EVERY_MS).unref();
+  // runDelivery logs its own failures (it is also run on request), so the job never rejects.
+  startPeriodicJob({ firstAfterMs: 3_000, everyMs: SWEEP_EVERY_MS, failure: "Delivering the outbox failed:", job: runDelivery });
 }

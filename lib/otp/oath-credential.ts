@@ -103,3 +103,14 @@ export async function claimTimeStep(options: {
       : db.authenticatorApp.update({ where, data: { ...data, ...options.appChanges }, select }),
   );
 }
+
+/** The id a credential has as an authentication method (`<kind>:<id>`): default-method and form values. */
+export function methodIdOf(ref: OathCredentialRef): string {
+  return `${ref.kind}:${ref.id}`;
+}
+
+export function parseMethodId(methodId: unknown): OathCredentialRef | null {
+  if (typeof methodId !== "string") return null;
+  const match = /^(hardwareToken|authenticatorApp):([A-Za-z0-9_-]{1,64})$/.exec(methodId);
+  return match ? { kind: match[1] as OathCredentialRef["kind"], id: match[2] } : null;
+}

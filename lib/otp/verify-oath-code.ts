@@ -1,5 +1,6 @@
 import type { DatabaseOrTransaction } from "../db/client";
-import { normaliseCodeInput } from "./code-input";
+import { normaliseCodeInput } from "../shared/code-input";
+import { stepWindow } from "../shared/step-window";
 import { writeAuditEvent } from "../audit/write-audit-event";
 import { acceptMfaSuccess, activeMfaLock, lockedAfterFailuresAction, lockoutPolicy, recordMfaFailure, type LockoutCounter } from "./lockout";
 import { claimTimeStep, loadOathCredential, type OathCredential, type OathCredentialRef } from "./oath-credential";
@@ -118,8 +119,7 @@ async function checkOathCode(options: CodeCheckOptions): Promise<CodeCheckResult
   for (const { credential, code } of candidates) {
     const currentStep = timeStepAt({ now, period: credential.period, t0: credential.t0 });
     const centre = currentStep + credential.driftSteps;
-    const steps = [];
-    for (let step = centre - SIGN_IN_WINDOW_STEPS; step <= centre + SIGN_IN_WINDOW_STEPS; step++) steps.push(step);
+    const steps = stepWindow(centre, SIGN_IN_WINDOW_STEPS);
     const matches = matchingSteps({ ...credential, code, steps });
     const fresh = matches.filter((step) => step > credential.lastUsedStep);
 

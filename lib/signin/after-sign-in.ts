@@ -1,6 +1,6 @@
 import type { Database } from "../db/client";
 import { ssprRegistrationStatus } from "../sspr/registration-interrupt";
-import { hashSignInHandle } from "./pending-sign-in";
+import { hashSignInHandle } from "../auth/pending-sign-in";
 
 /**
  * Where a completed sign-in goes: its callback URL, unless password reset wants the user to

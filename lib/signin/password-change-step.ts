@@ -1,8 +1,8 @@
 import { verifyPassword } from "../auth/password";
 import type { Database } from "../db/client";
-import { setOwnPassword } from "../users/change-password";
-import { PENDING_SIGN_IN_MINUTES, hashSignInHandle } from "./pending-sign-in";
-import { addSignInStep, type ClientInfo, type SignInStepInput } from "./sign-in-log";
+import { setOwnPassword } from "../methods/change-password";
+import { PENDING_SIGN_IN_MINUTES, hashSignInHandle } from "../auth/pending-sign-in";
+import { addSignInStep, type ClientInfo, type SignInStepInput } from "../audit/sign-in-log";
 
 /**
  * The stage of a pending sign-in whose factors are checked but whose password is a temporary

@@ -1,5 +1,5 @@
 import { verifyPassword } from "../auth/password";
-import { blockedMessage } from "../conditional-access/enter-resource";
+import { blockedMessage } from "./enter-resource";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
 import { policyResultsFor, type MfaProgress } from "../conditional-access/policy-results";
 import type { ConditionalAccessResource } from "../conditional-access/policy-model";
@@ -10,8 +10,8 @@ import { TEMPORARY_ACCESS_PASS, temporaryAccessPassSignInChoice } from "../metho
 import { normaliseUpn } from "../users/create-user";
 import { stageOnceVerified } from "./password-change-step";
 import { clearPasswordFailures, minutesUntil, recordPasswordFailure, passwordThrottleState, signInLockedMessage } from "./password-throttle";
-import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "./pending-sign-in";
-import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource } from "./sign-in-log";
+import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "../auth/pending-sign-in";
+import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource } from "../audit/sign-in-log";
 
 /** The one message for unknown UPN, disabled account and wrong password (A2). */
 export const BAD_CREDENTIALS_MESSAGE = "Your account or password is incorrect. Check both and try again.";

@@ -1,8 +1,8 @@
 import { markSignInMfaSatisfied } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import { PASSWORD_CHANGE_STAGE, passwordChangeExpiry, stageOnceVerified } from "./password-change-step";
-import { hashSignInHandle } from "./pending-sign-in";
-import { addSignInStep, type SignInStepInput } from "./sign-in-log";
+import { hashSignInHandle } from "../auth/pending-sign-in";
+import { addSignInStep, type SignInStepInput } from "../audit/sign-in-log";
 
 export const SIGN_IN_EXPIRED_MESSAGE = "Your sign-in timed out or was already used. Sign in again.";
 

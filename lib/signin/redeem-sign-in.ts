@@ -1,7 +1,7 @@
 import { startUserSession } from "../auth/user-session";
 import { isConditionalAccessResource } from "../conditional-access/policy-model";
 import type { Database } from "../db/client";
-import { hashSignInHandle } from "./pending-sign-in";
+import { hashSignInHandle } from "../auth/pending-sign-in";
 
 export type SignedInIdentity = {
   userId: string;

@@ -1,6 +1,6 @@
 // The sign-in log's downloads: the filtered set as CSV (one row per sign-in, steps and policy
 // results summarised) and JSON (the full records, as the three tabs show them).
-import { csvCell } from "../tokens/csv/write-failures-csv";
+import { csvCell } from "../shared/csv-cell";
 import type { SignInDetail } from "./sign-in-log-query";
 
 const CSV_COLUMNS = [

@@ -1,5 +1,5 @@
 import type { DatabaseOrTransaction } from "../db/client";
-import { dayParam, dayRangeWhere, LOG_EXPORT_LIMIT, oneOfParam, pageWindow, pagingParams, textParam, type LogPaging, type SearchParams } from "../audit/log-filters";
+import { dayParam, dayRangeWhere, LOG_EXPORT_LIMIT, oneOfParam, pageWindow, pagingParams, textParam, type LogPaging, type SearchParams } from "../shared/search-params";
 import { browserName } from "../users/my-sign-ins";
 
 export const SIGN_IN_STATUSES = ["success", "failure", "interrupted"] as const;

@@ -8,12 +8,12 @@ import { notifyUser } from "../notify/notify-user";
 import { portalUrl } from "../notify/portal-url";
 import { matchingSteps } from "../otp/totp";
 import { verifyOathCodeForAnyMethod } from "../otp/verify-oath-code";
-import { hashSignInHandle, newSignInHandle } from "../signin/pending-sign-in";
-import type { ClientInfo } from "../signin/sign-in-log";
+import { hashSignInHandle, newSignInHandle } from "../auth/pending-sign-in";
+import type { ClientInfo } from "../audit/sign-in-log";
 import { normaliseUpn } from "../users/create-user";
 import { newPasswordProblem } from "../users/password-rules";
 import { CAPTCHA_MESSAGE, sweepCaptchaSolutions, verifyCaptcha } from "./captcha";
-import { consumeRateLimit, sweepRateLimitHits, tryAgainMessage, type RateLimit } from "./rate-limit";
+import { consumeRateLimit, sweepRateLimitHits, tryAgainMessage, type RateLimit } from "../shared/rate-limit";
 import { PASSWORD_RESET_MIN_RESPONSE_MS, withMinimumDuration } from "./even-timing";
 import { loadSsprStanding, ssprIneligibility } from "./reset-standing";
 import { getSsprPolicy } from "./sspr-policy";
@@ -118,8 +118,6 @@ async function answerStartPasswordReset(options: {
 function resetActor(userId: string | null, upn: string, client: ClientInfo): AuditActor {
   return { id: userId, upn, ipAddress: client.ipAddress };
 }
-
-type OpenReset = NonNullable<Awaited<ReturnType<typeof openReset>>>;
 
 async function openReset(options: { db: DatabaseOrTransaction; handle: string; now: Date }) {
   const reset = await options.db.passwordReset.findUnique({ where: { handleHash: hashSignInHandle(options.handle) } });

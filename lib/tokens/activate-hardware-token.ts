@@ -1,6 +1,7 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database, Transaction } from "../db/client";
-import { normaliseCodeInput } from "../otp/code-input";
+import { normaliseCodeInput } from "../shared/code-input";
+import { stepWindow } from "../shared/step-window";
 import { claimTimeStep, loadOathCredential } from "../otp/oath-credential";
 import { matchingSteps, timeStepAt } from "../otp/totp";
 import { maxLearnedDriftSteps } from "../otp/verify-oath-code";
@@ -40,8 +41,7 @@ export async function activateHardwareToken(options: {
 
   const currentStep = timeStepAt({ now, period: token.period, t0: token.t0 });
   const reach = maxLearnedDriftSteps(token.period);
-  const steps: number[] = [];
-  for (let step = currentStep - reach; step <= currentStep + reach; step++) steps.push(step);
+  const steps = stepWindow(currentStep, reach);
   const matches = matchingSteps({ ...token, code: input.code, steps });
   // Of several matching steps in the wide window, the one nearest the token's clock is likeliest.
   const candidates = matches

@@ -4,7 +4,7 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import { isAdmin, rolesAllowOnTarget, type Permission } from "../auth/permissions";
 import type { Database, DatabaseOrTransaction, Transaction } from "../db/client";
-import { methodIdOf } from "../methods/authentication-methods";
+import { methodIdOf } from "../otp/oath-credential";
 import type { SecurityNotice } from "../notify/notify-user";
 import { normaliseUpn } from "../users/create-user";
 

@@ -1,6 +1,7 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
-import { normaliseCodeInput } from "../otp/code-input";
+import { normaliseCodeInput } from "../shared/code-input";
+import { stepWindow } from "../shared/step-window";
 import { decryptSecret } from "../crypto/secret-box";
 import { matchingCounters, stepCounter, timeStepAt, type OathAlgorithm } from "../otp/totp";
 import { SIGN_IN_WINDOW_STEPS } from "../otp/verify-oath-code";
@@ -80,8 +81,7 @@ function windowCounters(options: { windows: Map<string, (Buffer | null)[]>; toke
   let counters = options.windows.get(key);
   if (!counters) {
     const centre = timeStepAt({ now: options.now, period, t0 }) + driftSteps;
-    counters = [];
-    for (let step = centre - SIGN_IN_WINDOW_STEPS; step <= centre + SIGN_IN_WINDOW_STEPS; step++) counters.push(stepCounter(step));
+    counters = stepWindow(centre, SIGN_IN_WINDOW_STEPS).map(stepCounter);
     options.windows.set(key, counters);
   }
   return counters;

@@ -1,7 +1,8 @@
 import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
 import { notifyUser } from "../notify/notify-user";
-import { normaliseCodeInput } from "../otp/code-input";
+import { normaliseCodeInput } from "../shared/code-input";
+import { stepWindow } from "../shared/step-window";
 import { claimTimeStep, loadOathCredential } from "../otp/oath-credential";
 import { matchingSteps, timeStepAt } from "../otp/totp";
 import { maxLearnedDriftSteps } from "../otp/verify-oath-code";
@@ -47,8 +48,7 @@ export async function resyncHardwareToken(options: {
   const currentStep = timeStepAt({ now, period: credential.period, t0: credential.t0 });
   const centre = currentStep + credential.driftSteps;
   const reach = maxLearnedDriftSteps(credential.period);
-  const window: number[] = [];
-  for (let step = centre - reach; step <= centre + reach; step++) window.push(step);
+  const window = stepWindow(centre, reach);
   const firstSteps = matchingSteps({ ...credential, code: first.code, steps: window }).filter((step) => step > credential.lastUsedStep);
   const secondSteps = new Set(matchingSteps({ ...credential, code: second.code, steps: firstSteps.map((step) => step + 1) }));
   const pairs = firstSteps

@@ -1,4 +1,4 @@
-import { presentsBearerToken } from "../auth/bearer-token";
+import { presentsBearerToken } from "../shared/bearer-token";
 
 /**
  * The key relying services (VPN and RADIUS gateways) present to the verification API, from

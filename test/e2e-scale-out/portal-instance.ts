@@ -6,7 +6,7 @@ import path from "node:path";
 
 const root = path.join(__dirname, "..", "..");
 // The portal's own server (Next.js behind it, as `npm start` serves it).
-const serveScript = path.join(root, "lib", "cli", "serve-portal.mjs");
+const serveScript = path.join(root, "lib", "server", "serve-portal.mjs");
 
 /** A TCP port nothing listens on right now. */
 export async function freePort(): Promise<number> {

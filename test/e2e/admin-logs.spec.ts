@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { expect, test, type Download, type Page } from "@playwright/test";
 import { BAD_CREDENTIALS_MESSAGE } from "../../lib/signin/password-step";
-import { addSignInStep, createSignInRecord } from "../../lib/signin/sign-in-log";
+import { addSignInStep, createSignInRecord } from "../../lib/audit/sign-in-log";
 import { writeAuditEvent } from "../../lib/audit/write-audit-event";
 import { unique } from "../support/factories";
 import { db, enterCode, enterPassword, freshCode, makeActivatedToken, makeUser } from "./helpers";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ROLES, type Role } from "../../lib/auth/permissions";
-import type { CurrentUser } from "../../lib/auth/current-user";
+import type { CurrentUser } from "../../lib/server/current-user";
 import { actionEntries, ADMIN_ROUTE_TABLE, filesNamed, unlistedAdminFiles } from "../support/admin-route-table";
 
 // The action side of the role × route/action matrix (W1, W4): every server action under
@@ -12,7 +12,7 @@ import { actionEntries, ADMIN_ROUTE_TABLE, filesNamed, unlistedAdminFiles } from
 // Allowed callers send an empty form, so they stop at validation and nothing changes.
 
 let caller: CurrentUser | null = null;
-vi.mock("../../lib/auth/current-user", () => ({
+vi.mock("../../lib/server/current-user", () => ({
   getCurrentUser: async () => caller,
   // Conditional Access lets the caller in (its own evaluation is tested in security-hardening.test.ts).
   enterResourceAs: async () => ({ outcome: "allowed" }),

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { deleteConditionalAccessPolicy, saveConditionalAccessPolicy, type ConditionalAccessPolicyInput } from "../../lib/conditional-access/policy-store";
-import { whatIf } from "../../lib/conditional-access/what-if";
+import { whatIf } from "../../lib/signin/what-if";
 import { getDb } from "../../lib/db/client";
 import { listMfaMethods } from "../../lib/methods/authentication-methods";
 import { startAuthenticatorAppSetup } from "../../lib/methods/authenticator-app";

@@ -2,7 +2,7 @@
 // each test is the attack as reported, and fails on the code before the fix.
 import { afterEach, describe, expect, it } from "vitest";
 import { deleteEndedUserSessions, openUserSession, revokeUserSession, sessionMaxHours } from "../../lib/auth/user-session";
-import { enterResource } from "../../lib/conditional-access/enter-resource";
+import { enterResource } from "../../lib/signin/enter-resource";
 import { saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
 import { getDb } from "../../lib/db/client";
 import { methodIdOf } from "../../lib/methods/authentication-methods";
@@ -13,9 +13,9 @@ import { checkCodeStep } from "../../lib/signin/code-step";
 import { BAD_CREDENTIALS_MESSAGE, checkPasswordStep } from "../../lib/signin/password-step";
 import { deleteStalePasswordCounters, lockMinutesAfter, passwordThrottlePolicy, passwordThrottleState, recordPasswordFailure } from "../../lib/signin/password-throttle";
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
-import { changeOwnPassword } from "../../lib/users/change-password";
+import { changeOwnPassword } from "../../lib/methods/change-password";
 import { verifyCodeForRelyingService } from "../../lib/verification-api/verify-code-for-relying-service";
-import { makeSecurityInfoActor, makeToken, makeUser, setSessionMfaAt, tokenCode, unique } from "../support/factories";
+import { makeSecurityInfoActor, makeToken, makeUser, tokenCode, unique } from "../support/factories";
 
 const db = getDb();
 const minutes = (n: number) => n * 60_000;

@@ -12,7 +12,7 @@ import { getSecurityInfo } from "../../lib/methods/security-info";
 import { normaliseBase32 } from "../../lib/otp/base32";
 import { codeAt } from "../../lib/otp/totp";
 import { CodeCheckFailure, verifyOathCode } from "../../lib/otp/verify-oath-code";
-import { changeOwnPassword } from "../../lib/users/change-password";
+import { changeOwnPassword } from "../../lib/methods/change-password";
 import { MY_SIGN_INS_PAGE_SIZE, listMySignIns } from "../../lib/users/my-sign-ins";
 import { checkCodeStep } from "../../lib/signin/code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";
@@ -176,7 +176,7 @@ describe("authenticator app registration", () => {
   });
 
   it("lets a pending app expire: after 15 minutes it can't be confirmed and a new setup clears it", async () => {
-    const { user, actor } = await makeActor();
+    const { actor } = await makeActor();
     const start = new Date();
     const setup = await startAuthenticatorAppSetup({ db, actor, name: "Old phone", now: start });
     if (!setup.ok) throw new Error(setup.reason);

@@ -13,11 +13,11 @@ import { makeUser } from "../support/factories";
 const SECRET = "session-lifetime-test-secret-0123456789abcdef";
 const COOKIE = "authjs.session-token";
 const db = getDb();
-let handlers: typeof import("../../lib/auth/auth-config").handlers;
+let handlers: typeof import("../../auth").handlers;
 
 beforeAll(async () => {
   process.env.AUTH_SECRET = SECRET;
-  ({ handlers } = await import("../../lib/auth/auth-config"));
+  ({ handlers } = await import("../../auth"));
 });
 afterEach(() => {
   vi.useRealTimers();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "../../lib/db/client";
-import { createSignInRecord, addSignInStep } from "../../lib/signin/sign-in-log";
+import { createSignInRecord, addSignInStep } from "../../lib/audit/sign-in-log";
 import { exportSignIns, getSignInDetail, listSignIns, signInLogQueryFromParams } from "../../lib/signin/sign-in-log-query";
 import { signInsCsv, signInsJson } from "../../lib/signin/sign-in-log-query-export";
 import { makeUser, unique } from "../support/factories";

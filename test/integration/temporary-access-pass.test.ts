@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "../../lib/auth/permissions";
-import { whatIf } from "../../lib/conditional-access/what-if";
+import { whatIf } from "../../lib/signin/what-if";
 import { getDb, isPostgres } from "../../lib/db/client";
 import { resolveDatabaseTarget } from "../../lib/db/database-url";
 import type { DirectoryAdmin } from "../../lib/directory/user-action";
@@ -12,7 +12,7 @@ import { deleteUserMethod, getUserDetails } from "../../lib/directory/users";
 import { changeDefaultMethod } from "../../lib/methods/default-method";
 import { deleteAuthenticationMethod } from "../../lib/methods/delete-method";
 import { FRESH_MFA_MINUTES } from "../../lib/methods/fresh-mfa";
-import { TAP_NOT_ENABLED_REASON, issueTemporaryAccessPass } from "../../lib/methods/issue-temporary-access-pass";
+import { TAP_NOT_ENABLED_REASON, issueTemporaryAccessPass } from "../../lib/directory/issue-temporary-access-pass";
 import { getSecurityInfo } from "../../lib/methods/security-info";
 import { SecurityInfoFailure } from "../../lib/methods/security-info-change";
 import { deleteExpiredTemporaryAccessPasses, temporaryAccessPassMethodId } from "../../lib/methods/temporary-access-pass";

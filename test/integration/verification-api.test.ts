@@ -7,7 +7,7 @@ import { makeToken, makeUser, tokenCode, unique, wrongCode, type TestToken } fro
 // called with real Requests against the real database (SQLite, or PostgreSQL with DATABASE_URL).
 const db = getDb();
 const KEY = "test-verify-key-0123456789abcdef";
-// The portal's server (lib/cli/serve-portal.mjs) stamps each request with its socket's address.
+// The portal's server (lib/server/serve-portal.mjs) stamps each request with its socket's address.
 process.env.PORTAL_PEER_STAMP ??= "verification-api-test-stamp";
 
 function verify(body: unknown, options: { key?: string | null; raw?: string } = {}) {

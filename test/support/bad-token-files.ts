@@ -72,7 +72,6 @@ function plainPskcWith(edit: (xml: string) => string): Buffer {
 }
 
 const psk = keys["totp-psk-aes128.xml"]?.preSharedKeyHex;
-const passphrase = keys["totp-pbkdf2.xml"]?.passphrase;
 
 const EXTERNAL_ENTITY = `<?xml version="1.0"?>
 <!DOCTYPE KeyContainer [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>

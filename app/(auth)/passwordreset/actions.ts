@@ -3,8 +3,8 @@
 import type { Challenge } from "altcha-lib";
 import { cookies } from "next/headers";
 import { z } from "zod";
-import { currentClientInfo, requestIsHttps } from "@/lib/auth/request-context";
-import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
+import { currentClientInfo, requestIsHttps } from "@/lib/server/request-context";
+import { validatedAction, type ActionState } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { createCaptchaChallenge } from "@/lib/sspr/captcha";
 import {

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
+import { validatedAction, type ActionState } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { safeCallbackUrl } from "@/lib/signin/safe-callback-url";
 import { confirmSsprMethods } from "@/lib/sspr/registration-interrupt";
@@ -11,7 +11,7 @@ import { confirmSsprMethods } from "@/lib/sspr/registration-interrupt";
 export const confirmSsprMethodsAction = validatedAction(
   { access: "signedIn", schema: z.object({ callbackUrl: z.string().max(512).optional() }) },
   async (input, { user }): Promise<ActionState> => {
-    const result = await confirmSsprMethods({ db: getDb(), userId: user!.id });
+    const result = await confirmSsprMethods({ db: getDb(), userId: user.id });
     if (!result.ok) return { error: result.reason };
     redirect(safeCallbackUrl(input.callbackUrl));
   },

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { ConfirmMethodsForm } from "@/components/sspr/confirm-methods-form";
-import { requireUser } from "@/lib/auth/current-user";
+import { requireUser } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { safeCallbackUrl } from "@/lib/signin/safe-callback-url";
 import { ssprRegistrationStatus } from "@/lib/sspr/registration-interrupt";

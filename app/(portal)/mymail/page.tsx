@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { MailList } from "@/components/mail/mail-list";
-import { requireUser } from "@/lib/auth/current-user";
+import { requireUser } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { demoMailbox } from "@/lib/demo/demo-mailbox";
 

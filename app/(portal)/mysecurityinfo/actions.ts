@@ -5,9 +5,9 @@ import { redirect } from "next/navigation";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { signOut } from "@/auth";
-import type { CurrentUser } from "@/lib/auth/current-user";
-import { currentClientInfo } from "@/lib/auth/request-context";
-import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
+import type { CurrentUser } from "@/lib/server/current-user";
+import { currentClientInfo } from "@/lib/server/request-context";
+import { validatedAction, type ActionState } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { confirmAuthenticatorApp, startAuthenticatorAppSetup } from "@/lib/methods/authenticator-app";
 import { changeDefaultMethod } from "@/lib/methods/default-method";
@@ -16,7 +16,7 @@ import { confirmEmailMethod, resendEmailMethodCode, sendVerificationEmailCode, s
 import { confirmFreshMfa } from "@/lib/methods/fresh-mfa";
 import { selfActivateHardwareToken } from "@/lib/methods/self-activate-hardware-token";
 import { SecurityInfoFailure, type SecurityInfoActor, type SecurityInfoResult } from "@/lib/methods/security-info-change";
-import { changeOwnPassword } from "@/lib/users/change-password";
+import { changeOwnPassword } from "@/lib/methods/change-password";
 import { MAX_PASSWORD_LENGTH } from "@/lib/users/password-rules";
 
 /** What the Security info forms get back: the usual state, plus what the page reacts to. */
@@ -32,9 +32,9 @@ export type SecurityInfoState = ActionState & {
 };
 
 /** The signed-in user acting on their own Security info (ids from forms are always filtered by this user's id). */
-async function actorOf(user: CurrentUser | null): Promise<SecurityInfoActor> {
+async function actorOf(user: CurrentUser): Promise<SecurityInfoActor> {
   const { ipAddress } = await currentClientInfo();
-  return { id: user!.id, upn: user!.upn, ipAddress, sessionId: user!.sessionId };
+  return { id: user.id, upn: user.upn, ipAddress, sessionId: user.sessionId };
 }
 
 function stateOf(result: SecurityInfoResult, success: string): SecurityInfoState {

@@ -4,7 +4,7 @@ import { DefaultMethodCard } from "@/components/methods/default-method-card";
 import { FreshMfaProvider } from "@/components/methods/fresh-mfa";
 import { MethodList } from "@/components/methods/method-list";
 import { SignOutEverywhereForm } from "@/components/methods/sign-out-everywhere-form";
-import { requireUser } from "@/lib/auth/current-user";
+import { requireUser } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { getSecurityInfo } from "@/lib/methods/security-info";
 import { minimumPasswordLength } from "@/lib/users/password-rules";

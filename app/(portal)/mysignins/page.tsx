@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { MySignInsTable, SignInPagination } from "@/components/methods/my-sign-ins-table";
-import { requireUser } from "@/lib/auth/current-user";
+import { requireUser } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { listMySignIns } from "@/lib/users/my-sign-ins";
 

@@ -4,8 +4,8 @@ import { AuditTable } from "@/components/logs/audit-table";
 import { LogExportLinks } from "@/components/logs/log-export-links";
 import { Pagination } from "@/components/ui/pagination";
 import { auditLogQueryFromParams, listAuditEvents, type AuditLogQuery } from "@/lib/audit/audit-log-query";
-import { logQueryString } from "@/lib/audit/log-filters";
-import { requirePermission } from "@/lib/auth/current-user";
+import { logQueryString } from "@/lib/shared/search-params";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Audit logs" };

@@ -2,11 +2,11 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { formList, validatedAction } from "@/lib/server/validated-action";
 import { deleteConditionalAccessPolicy, saveConditionalAccessPolicy } from "@/lib/conditional-access/policy-store";
 import { isConditionalAccessResource, POLICY_GRANTS, POLICY_STATES, type ConditionalAccessResource } from "@/lib/conditional-access/policy-model";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { consoleActor, type DirectoryActionState } from "@/lib/server/console-actor";
 
 const policySchema = z.object({
   policyId: z.string().max(64).optional(),
@@ -14,31 +14,23 @@ const policySchema = z.object({
   state: z.enum(POLICY_STATES, { message: "Choose On, Off or Report-only" }),
   users: z.enum(["all", "groups"], { message: "Choose All users or Selected groups" }),
   grant: z.enum(POLICY_GRANTS, { message: "Choose Require multi-factor authentication or Block access" }),
-});
-
-// Checkbox lists arrive as repeated fields, which the one-value-per-name parse of validatedAction
-// keeps only the last of; they are read and checked here.
-const listsSchema = z.object({
-  includeGroupIds: z.array(z.string().max(64)).max(200, "Choose at most 200 groups"),
-  excludeGroupIds: z.array(z.string().max(64)).max(200, "Choose at most 200 groups"),
-  resources: z.array(z.string().refine((value): value is ConditionalAccessResource => isConditionalAccessResource(value), "Choose resources from the list")).min(1, "Choose at least one resource"),
+  includeGroupIds: formList(z.array(z.string().max(64)).max(200, "Choose at most 200 groups")),
+  excludeGroupIds: formList(z.array(z.string().max(64)).max(200, "Choose at most 200 groups")),
+  resources: formList(
+    z.array(z.string().refine((value): value is ConditionalAccessResource => isConditionalAccessResource(value), "Choose resources from the list")).min(1, "Choose at least one resource"),
+  ),
 });
 
 /** Creates or updates a Conditional Access policy, then returns to the list. */
 export const saveConditionalAccessPolicyAction = validatedAction(
   { access: "conditionalAccess.manage", schema: policySchema },
-  async (input, { user, formData }): Promise<DirectoryActionState> => {
-    const lists = listsSchema.safeParse({
-      includeGroupIds: formData.getAll("includeGroupIds").map(String),
-      excludeGroupIds: formData.getAll("excludeGroupIds").map(String),
-      resources: formData.getAll("resources").map(String),
-    });
-    if (!lists.success) return { error: "Check the highlighted fields and try again.", fieldErrors: z.flattenError(lists.error).fieldErrors as Record<string, string[]> };
+  async (input, { user }): Promise<DirectoryActionState> => {
+    const { includeGroupIds, excludeGroupIds, resources } = input;
     const result = await saveConditionalAccessPolicy({
       db: getDb(),
       policyId: input.policyId || undefined,
       actor: await consoleActor(user),
-      input: { name: input.name, state: input.state, grant: input.grant, includeAllUsers: input.users === "all", ...lists.data },
+      input: { name: input.name, state: input.state, grant: input.grant, includeAllUsers: input.users === "all", includeGroupIds, excludeGroupIds, resources },
     });
     if (!result.ok) return { error: result.reason };
     redirect(`/admin/conditional-access?saved=${encodeURIComponent(input.name)}`);

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ConditionalAccessPolicyTable } from "@/components/policies/conditional-access-policy-table";
 import { FormMessage } from "@/components/ui/form-message";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { listConditionalAccessPolicies } from "@/lib/conditional-access/policy-store";
 import { getDb } from "@/lib/db/client";
 import { radiusClientResourceChoices } from "@/lib/radius/radius-clients";

@@ -2,9 +2,9 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { consoleActor, type DirectoryActionState } from "@/lib/server/console-actor";
 import { createGroup } from "@/lib/directory/groups";
 import { groupFields } from "./group-fields";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ActionForm } from "@/components/directory/action-form";
 import { TextField } from "@/components/ui/text-field";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { rolesAllow } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";

@@ -2,15 +2,16 @@
 
 import { refresh } from "next/cache";
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { formList, validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { consoleActor, type DirectoryActionState } from "@/lib/server/console-actor";
 import { POLICY_METHODS, POLICY_METHOD_LABELS, methodSettingsSchemas, type MethodSettings, type PolicyMethod } from "@/lib/policies/method-policy-model";
 import { saveMethodPolicy } from "@/lib/policies/methods-policy";
 
 const schema = z.object({
   method: z.enum(POLICY_METHODS, { message: "Choose a method from the list" }),
   target: z.enum(["all", "groups"], { message: "Choose All users or Selected groups" }),
+  groupIds: formList(z.array(z.string().max(64)).max(200, "Choose at most 200 groups.")),
 });
 
 /** The method's settings from its form fields (checkboxes are present only when ticked). */
@@ -35,14 +36,12 @@ export const saveMethodPolicyAction = validatedAction(
   async (input, { user, formData }): Promise<DirectoryActionState> => {
     const settings = methodSettingsSchemas[input.method].safeParse(settingsInput(input.method, formData));
     if (!settings.success) return { error: "Check the highlighted fields and try again.", fieldErrors: z.flattenError(settings.error as z.ZodError).fieldErrors as Record<string, string[]> };
-    const groupIds = z.array(z.string().max(64)).max(200).safeParse(formData.getAll("groupIds").map(String));
-    if (!groupIds.success) return { error: "Choose at most 200 groups." };
     const result = await saveMethodPolicy({
       db: getDb(),
       method: input.method,
       enabled: formData.has("enabled"),
       includeAllUsers: input.target === "all",
-      groupIds: groupIds.data,
+      groupIds: input.groupIds,
       settings: settings.data as MethodSettings[typeof input.method],
       actor: await consoleActor(user),
     });

@@ -1,24 +1,24 @@
 "use server";
 
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { formList, validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, directoryAnswer, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { consoleActor, directoryAnswer, type DirectoryActionState } from "@/lib/server/console-actor";
 import { saveSsprPolicy } from "@/lib/sspr/sspr-policy";
 import { ssprPolicySchema } from "@/lib/sspr/sspr-policy-model";
 
 // The form's own fields; the policy itself is validated by its model (in saveSsprPolicy too).
-const schema = z.object({ enabledFor: z.string().max(20) });
+const schema = z.object({ enabledFor: z.string().max(20), methods: formList(z.array(z.string())) });
 
 /** Saves the password reset settings (Authentication Policy and Global Administrators). */
 export const saveSsprPolicyAction = validatedAction(
   { access: "sspr.manage", schema },
-  async (_input, { user, formData }): Promise<DirectoryActionState> => {
+  async (input, { user, formData }): Promise<DirectoryActionState> => {
     const parsed = ssprPolicySchema.safeParse({
       enabledFor: formData.get("enabledFor"),
       groupId: formData.get("groupId") || null,
       methodsRequired: formData.get("methodsRequired"),
-      methods: formData.getAll("methods").map(String),
+      methods: input.methods,
       requireRegistration: formData.get("requireRegistration") === "yes",
       reconfirmDays: formData.get("reconfirmDays"),
       notifyUsers: formData.get("notifyUsers") === "yes",

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { ActionForm } from "@/components/directory/action-form";
 import { SsprPolicyFields } from "@/components/sspr/sspr-policy-fields";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";
 import { getSsprPolicy } from "@/lib/sspr/sspr-policy";

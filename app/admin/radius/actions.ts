@@ -2,9 +2,9 @@
 
 import { refresh } from "next/cache";
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor } from "@/lib/directory/console-actor";
+import { consoleActor } from "@/lib/server/console-actor";
 import { deleteRadiusClient, registerRadiusClient, type FilterIdMapping } from "@/lib/radius/radius-clients";
 import { FILTER_ID_ROWS, radiusClientSchema } from "./radius-client-fields";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { ActionForm } from "@/components/directory/action-form";
 import { RegisterRadiusClientForm } from "@/components/radius/register-radius-client-form";
 import { DataTable } from "@/components/ui/data-table";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";
 import { listRadiusClients, RADIUS_STYLE_LABELS, RADIUS_STYLES } from "@/lib/radius/radius-clients";

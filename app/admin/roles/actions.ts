@@ -2,9 +2,9 @@
 
 import { z } from "zod";
 import { ROLES } from "@/lib/auth/permissions";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, directoryAnswer } from "@/lib/directory/console-actor";
+import { consoleActor, directoryAnswer } from "@/lib/server/console-actor";
 import { assignRole, removeRole } from "@/lib/directory/role-assignments";
 
 const role = z.enum(ROLES, { error: "Choose one of the built-in roles" });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { ActionForm } from "@/components/directory/action-form";
 import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { ROLES } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { listRoleAssignments } from "@/lib/directory/role-assignments";

@@ -5,8 +5,8 @@ import { SignInFilters } from "@/components/logs/sign-in-filters";
 import { SignInTable } from "@/components/logs/sign-in-table";
 import { FormMessage } from "@/components/ui/form-message";
 import { Pagination } from "@/components/ui/pagination";
-import { logQueryString, textParam } from "@/lib/audit/log-filters";
-import { requirePermission } from "@/lib/auth/current-user";
+import { logQueryString, textParam } from "@/lib/shared/search-params";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { getSignInDetail, listSignIns, signInLogQueryFromParams, type SignInLogQuery } from "@/lib/signin/sign-in-log-query";
 

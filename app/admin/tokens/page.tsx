@@ -4,7 +4,7 @@ import { tokenListQueryFromParams } from "@/components/tokens/token-list-query";
 import { TokenPagination } from "@/components/tokens/token-pagination";
 import { TokenTable } from "@/components/tokens/token-table";
 import { FormMessage } from "@/components/ui/form-message";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { listHardwareTokens } from "@/lib/tokens/list-hardware-tokens";
 

@@ -2,9 +2,9 @@
 
 import { refresh } from "next/cache";
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { consoleActor, type DirectoryActionState } from "@/lib/server/console-actor";
 import { createDirectoryUser } from "@/lib/directory/users";
 
 const schema = z.object({

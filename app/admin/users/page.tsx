@@ -3,7 +3,7 @@ import { ActionForm } from "@/components/directory/action-form";
 import { UserPagination, UserTable } from "@/components/directory/user-table";
 import { Button } from "@/components/ui/button";
 import { TextField } from "@/components/ui/text-field";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { rolesAllow } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { listUsers, USERS_PAGE_SIZE } from "@/lib/directory/users";

@@ -1,5 +1,5 @@
-import { clientIpAddress } from "@/lib/auth/request-context";
-import { authorizeRoute } from "@/lib/auth/route-access";
+import { clientIpAddress } from "@/lib/server/request-context";
+import { authorizeRoute } from "@/lib/server/route-access";
 import { getDb } from "@/lib/db/client";
 import { runTokenImport } from "@/lib/tokens/import/run-token-import";
 import { storeTokenUpload } from "@/lib/tokens/import/store-token-upload";

@@ -1,12 +1,10 @@
 import { getDb } from "../../db/client";
+import { startPeriodicJob } from "../../shared/periodic-job";
 import { resumeTokenImports } from "./token-import-jobs";
 
 const SWEEP_EVERY_MS = 30_000;
 
 /** Every 30 s (and soon after start), resumes orphaned imports and purges old results. */
 export function startImportSweeper(): void {
-  const sweep = () =>
-    resumeTokenImports({ db: getDb() }).catch((error: Error) => console.error("Resuming token imports failed:", error.message));
-  setTimeout(sweep, 5_000).unref();
-  setInterval(sweep, SWEEP_EVERY_MS).unref();
+  startPeriodicJob({ firstAfterMs: 5_000, everyMs: SWEEP_EVERY_MS, failure: "Resuming token imports failed:", job: () => resumeTokenImports({ db: getDb() }) });
 }

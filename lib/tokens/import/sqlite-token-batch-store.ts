@@ -1,14 +1,11 @@
 import crypto from "node:crypto";
 import Sqlite from "better-sqlite3";
+import { sqliteTime } from "../../shared/sqlite-time";
 import { writeAuditEventSqlite } from "../../audit/write-audit-event-sqlite";
 import type { TokenInsert } from "./plan-token-batch";
 import type { TokenBatchStore, TokenBatchTransaction } from "./token-batch-store";
 import { redactOriginal } from "./redact-original";
 
-/** Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset. */
-function sqliteTime(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}
 
 /** SQLite allows 32,766 bound parameters; stay well below with this many per IN list. */
 const IN_LIST = 900;

@@ -10,7 +10,7 @@ describe("the admin console's navigation", () => {
       ["Hardware tokens", ["Token inventory", "Upload tokens", "Upload results", "Find token by code"]],
       ["Users and groups", ["Users", "Groups"]],
       ["Roles", ["Roles and administrators"]],
-      ["Protection", ["Authentication methods", "Conditional Access", "Password reset"]],
+      ["Protection", ["Authentication methods", "Conditional Access", "RADIUS clients (VPN)", "Password reset"]],
       ["Monitoring", ["Sign-in logs", "Audit logs", "Outbox"]],
     ]);
   });

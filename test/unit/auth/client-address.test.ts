@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clientIpAddress, trustedProxies } from "@/lib/auth/request-context";
+import { clientIpAddress, trustedProxies } from "@/lib/server/request-context";
 
 // Finding 7: X-Forwarded-For counted only when the socket's peer is one of TRUSTED_PROXIES.
-// The socket address comes from the portal's own server (lib/cli/serve-portal.mjs), which stamps
+// The socket address comes from the portal's own server (lib/server/serve-portal.mjs), which stamps
 // it on each request with a random per-process value.
 const STAMP = "0123456789abcdef0123456789abcdef";
 const request = (peer: string, extra: Record<string, string> = {}, stamp = STAMP) => new Headers({ "x-portal-peer": `${stamp} ${peer}`, ...extra });

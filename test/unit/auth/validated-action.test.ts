@@ -2,11 +2,11 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 // The DAL needs a request: a stand-in signed-in user answers for it here.
-vi.mock("../../../lib/auth/current-user", () => ({
+vi.mock("../../../lib/server/current-user", () => ({
   getCurrentUser: async () => ({ id: "u1", upn: "u1@contoso.example", displayName: "U", roles: [], sessionId: "s1", sessionMfaAt: null, session: { id: "s1", userId: "u1", expiresAt: new Date(Date.now() + 3_600_000), mfaAt: null, resources: ["Security info"] } }),
   enterResourceAs: async () => ({ outcome: "allowed" }),
 }));
-const { validatedAction } = await import("../../../lib/auth/validated-action");
+const { validatedAction } = await import("../../../lib/server/validated-action");
 
 describe("validatedAction: what a hand-made request can send", () => {
   const ran = vi.fn(async () => ({ success: "ran" }));

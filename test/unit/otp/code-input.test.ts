@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normaliseCodeInput } from "../../../lib/otp/code-input";
+import { normaliseCodeInput } from "../../../lib/shared/code-input";
 
 describe("code input (C4)", () => {
   it.each([

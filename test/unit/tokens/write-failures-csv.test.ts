@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseTokenCsv } from "../../../lib/tokens/csv/parse-token-csv";
-import { csvCell, failuresFileName, writeFailuresCsv } from "../../../lib/tokens/csv/write-failures-csv";
+import { csvCell } from "../../../lib/shared/csv-cell";
+import { failuresFileName, writeFailuresCsv } from "../../../lib/tokens/csv/write-failures-csv";
 import type { RowFailure } from "../../../lib/tokens/token-file-row";
 import { collect, failuresOf, tokenBySerial } from "./helpers";
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/directory/action-form";
 import { ConditionalAccessPolicyFields } from "@/components/policies/conditional-access-policy-fields";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getConditionalAccessPolicy } from "@/lib/conditional-access/policy-store";
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";

@@ -5,9 +5,9 @@ import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { CONDITIONAL_ACCESS_RESOURCES, isConditionalAccessResource, type ConditionalAccessResource } from "@/lib/conditional-access/policy-model";
-import { whatIf } from "@/lib/conditional-access/what-if";
+import { whatIf } from "@/lib/signin/what-if";
 import { getDb } from "@/lib/db/client";
 import { radiusClientResourceChoices } from "@/lib/radius/radius-clients";
 

@@ -2,9 +2,9 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, directoryAnswer, type DirectoryActionState } from "@/lib/directory/console-actor";
+import { consoleActor, directoryAnswer, type DirectoryActionState } from "@/lib/server/console-actor";
 import { addGroupMember, deleteGroup, removeGroupMember, renameGroup } from "@/lib/directory/groups";
 import { groupFields } from "../group-fields";
 

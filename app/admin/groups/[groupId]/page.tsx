@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ActionForm } from "@/components/directory/action-form";
 import { TextField } from "@/components/ui/text-field";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { rolesAllow } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { getGroup } from "@/lib/directory/groups";

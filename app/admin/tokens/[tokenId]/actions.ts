@@ -2,10 +2,10 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { describeClockOffset } from "@/components/tokens/token-words";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
+import { describeClockOffset } from "@/lib/tokens/clock-offset";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, directoryAnswer } from "@/lib/directory/console-actor";
+import { consoleActor, directoryAnswer } from "@/lib/server/console-actor";
 import { activateHardwareTokenAsAdmin } from "@/lib/tokens/activation-rate-limit";
 import { assignHardwareToken } from "@/lib/tokens/assign-hardware-token";
 import { deleteHardwareToken } from "@/lib/tokens/delete-hardware-token";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TokenActionPanel } from "@/components/tokens/token-action-panel";
 import { TokenDetails } from "@/components/tokens/token-details";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { rolesAllow } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { getHardwareTokenDetails } from "@/lib/tokens/list-hardware-tokens";

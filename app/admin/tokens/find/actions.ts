@@ -1,8 +1,8 @@
 "use server";
 
 import { z } from "zod";
-import { currentClientInfo } from "@/lib/auth/request-context";
-import { validatedAction, type ActionState } from "@/lib/auth/validated-action";
+import { currentClientInfo } from "@/lib/server/request-context";
+import { validatedAction, type ActionState } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { findTokenByCode, type FoundToken } from "@/lib/tokens/find-token-by-code";
 
@@ -16,7 +16,7 @@ const schema = z.object({
 /** Helpdesk: which token shows this code? Read only — the code still works for its holder. */
 export const findTokenByCodeAction = validatedAction({ access: "tokens.read", schema }, async (input, { user }): Promise<FindTokenState> => {
   const { ipAddress } = await currentClientInfo();
-  const result = await findTokenByCode({ db: getDb(), code: input.code, manufacturer: input.manufacturer, actor: { id: user!.id, upn: user!.upn, ipAddress } });
+  const result = await findTokenByCode({ db: getDb(), code: input.code, manufacturer: input.manufacturer, actor: { id: user.id, upn: user.upn, ipAddress } });
   if (!result.ok) return { error: result.reason };
   const found = result.matches.length;
   const success =

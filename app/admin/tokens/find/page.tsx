@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { FindTokenForm } from "@/components/tokens/find-token-form";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { listTokenModels } from "@/lib/tokens/list-hardware-tokens";
 import { findTokenByCodeAction } from "./actions";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { TokenUploadForm } from "@/components/token-imports/token-upload-form";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { describeBytes, uploadLimits } from "@/lib/tokens/import/upload-limits";
 
 export const metadata: Metadata = { title: "Upload hardware tokens" };

@@ -5,7 +5,7 @@ import { uploadStatusLabel } from "@/components/token-imports/upload-status";
 import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { listTokenImports } from "@/lib/tokens/import/token-import-results";
 

@@ -1,12 +1,12 @@
 "use server";
 
 import { z } from "zod";
-import { validatedAction } from "@/lib/auth/validated-action";
+import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
-import { consoleActor, directoryAnswer } from "@/lib/directory/console-actor";
+import { consoleActor, directoryAnswer } from "@/lib/server/console-actor";
 import type { DirectoryResult } from "@/lib/directory/user-action";
 import { deleteUserMethod, requireMfaReregistration, resetUserPassword, revokeSessionsAsAdmin, setUserEnabled } from "@/lib/directory/users";
-import { issueTemporaryAccessPass } from "@/lib/methods/issue-temporary-access-pass";
+import { issueTemporaryAccessPass } from "@/lib/directory/issue-temporary-access-pass";
 import { describeTemporaryAccessPass } from "@/lib/methods/temporary-access-pass";
 
 // Each action checks its permission through validatedAction (W1) and the directory function

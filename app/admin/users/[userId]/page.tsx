@@ -5,7 +5,7 @@ import { ActionForm } from "@/components/directory/action-form";
 import { IssueTemporaryAccessPassForm } from "@/components/directory/issue-temporary-access-pass-form";
 import { UserMethodsTable } from "@/components/directory/user-methods-table";
 import { MySignInsTable } from "@/components/methods/my-sign-ins-table";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { rolesAllow, rolesAllowOnTarget, type Permission } from "@/lib/auth/permissions";
 import { getDb } from "@/lib/db/client";
 import { getUserDetails } from "@/lib/directory/users";

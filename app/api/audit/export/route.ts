@@ -1,6 +1,6 @@
 import { auditEventsCsv, auditEventsJson, auditLogQueryFromParams, exportAuditEvents } from "@/lib/audit/audit-log-query";
-import { exportFormatParam, logExportResponse } from "@/lib/audit/log-filters";
-import { authorizeRoute } from "@/lib/auth/route-access";
+import { exportFormatParam, logExportResponse } from "@/lib/shared/search-params";
+import { authorizeRoute } from "@/lib/server/route-access";
 import { getDb } from "@/lib/db/client";
 
 export const dynamic = "force-dynamic";

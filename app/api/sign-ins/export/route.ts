@@ -1,5 +1,5 @@
-import { exportFormatParam, logExportResponse } from "@/lib/audit/log-filters";
-import { authorizeRoute } from "@/lib/auth/route-access";
+import { exportFormatParam, logExportResponse } from "@/lib/shared/search-params";
+import { authorizeRoute } from "@/lib/server/route-access";
 import { getDb } from "@/lib/db/client";
 import { exportSignIns, signInLogQueryFromParams } from "@/lib/signin/sign-in-log-query";
 import { signInsCsv, signInsJson } from "@/lib/signin/sign-in-log-query-export";

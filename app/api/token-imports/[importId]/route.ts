@@ -1,4 +1,4 @@
-import { authorizeRoute } from "@/lib/auth/route-access";
+import { authorizeRoute } from "@/lib/server/route-access";
 import { getDb } from "@/lib/db/client";
 import { getTokenImport } from "@/lib/tokens/import/token-import-results";
 

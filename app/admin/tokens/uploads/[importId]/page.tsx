@@ -5,7 +5,7 @@ import { ImportProgress } from "@/components/token-imports/import-progress";
 import { uploadStatusLabel } from "@/components/token-imports/upload-status";
 import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
-import { requirePermission } from "@/lib/auth/current-user";
+import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { getTokenImport } from "@/lib/tokens/import/token-import-results";
 

@@ -1,8 +1,9 @@
+import "server-only";
 import { BlockList, isIP } from "node:net";
 import { headers } from "next/headers";
-import type { ClientInfo } from "../signin/sign-in-log";
+import type { ClientInfo } from "../audit/sign-in-log";
 
-/** Set by lib/cli/serve-portal.mjs on every request: its random per-process stamp and the socket's address. */
+/** Set by lib/server/serve-portal.mjs on every request: its random per-process stamp and the socket's address. */
 const PEER_HEADER = "x-portal-peer";
 
 /** "::ffff:203.0.113.7" (an IPv4 client on a dual-stack socket) is 203.0.113.7. */
@@ -55,7 +56,7 @@ function socketAddress(list: Headers): string | null {
  * socket's own address, unless it is one of TRUSTED_PROXIES: then X-Forwarded-For is read from
  * the right, skipping our own proxies, and the first hop they didn't add is the client (what a
  * client writes further left is never reached). Empty when the portal isn't served by
- * lib/cli/serve-portal.mjs, which alone knows the socket (W7).
+ * lib/server/serve-portal.mjs, which alone knows the socket (W7).
  */
 export function clientIpAddress(list: Headers, proxies: BlockList = trustedProxies()): string {
   const peer = socketAddress(list);

@@ -1,8 +1,8 @@
 import { hashPassword } from "../auth/password";
 import type { Database, Transaction } from "../db/client";
-import { freshMfaRefusal } from "../methods/fresh-mfa";
-import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type MethodOwner, type SecurityInfoActor, type SecurityInfoResult } from "../methods/security-info-change";
-import { newPasswordProblem } from "./password-rules";
+import { freshMfaRefusal } from "./fresh-mfa";
+import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type MethodOwner, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+import { newPasswordProblem } from "../users/password-rules";
 
 /**
  * The signed-in user sets a new password. No old password is asked: the fresh-MFA gate stands in

@@ -1,9 +1,9 @@
 import crypto from "node:crypto";
 import type { Database } from "../db/client";
-import { runUserAction, type DirectoryAdmin, type DirectoryResult } from "../directory/user-action";
+import { runUserAction, type DirectoryAdmin, type DirectoryResult } from "./user-action";
 import { notifyUser } from "../notify/notify-user";
 import { methodsAllowedForUser } from "../policies/methods-policy";
-import { generateTemporaryAccessPass, hashTemporaryAccessPass, utcMinute } from "./temporary-access-pass";
+import { generateTemporaryAccessPass, hashTemporaryAccessPass, utcMinute } from "../methods/temporary-access-pass";
 
 export const TAP_NOT_ENABLED_REASON = "Turn on Temporary Access Pass in Authentication methods for this user first (admin console → Authentication methods).";
 

@@ -1,9 +1,9 @@
 import { addSessionResource, type OpenUserSession } from "../auth/user-session";
 import type { DatabaseOrTransaction, Database } from "../db/client";
-import { createSignInRecord, type ClientInfo, type SignInResource } from "../signin/sign-in-log";
-import { policyResultsFor } from "./policy-results";
-import { recordSignInPolicyResults } from "./sign-in-policy-results";
-import { evaluateConditionalAccessForUser } from "./policy-store";
+import { createSignInRecord, type ClientInfo, type SignInResource } from "../audit/sign-in-log";
+import { policyResultsFor } from "../conditional-access/policy-results";
+import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
+import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
 
 export type ResourceEntry =
   | { outcome: "allowed" }

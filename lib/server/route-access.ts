@@ -1,6 +1,7 @@
+import "server-only";
 import { enterResourceAs, getCurrentUser, type CurrentUser } from "./current-user";
-import { rolesAllow, type Permission } from "./permissions";
-import { isSameOrigin } from "./same-origin";
+import { rolesAllow, type Permission } from "../auth/permissions";
+import { isSameOrigin } from "../auth/same-origin";
 
 /**
  * The route-handler twin of requirePermission (W1): answers with a JSON 401/403 instead of a

@@ -2,9 +2,9 @@ import type { DatabaseOrTransaction } from "../db/client";
 import { listMfaMethods } from "../methods/authentication-methods";
 import { temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
-import type { ConditionalAccessDecision, PolicyEvaluation } from "./evaluate-policies";
-import { evaluateConditionalAccessForUser } from "./policy-store";
-import type { ConditionalAccessResource } from "./policy-model";
+import type { ConditionalAccessDecision, PolicyEvaluation } from "../conditional-access/evaluate-policies";
+import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
+import type { ConditionalAccessResource } from "../conditional-access/policy-model";
 
 export type WhatIfLine = { policyId: string; policyName: string; state: PolicyEvaluation["state"]; applies: boolean; result: string };
 

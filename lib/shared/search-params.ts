@@ -1,9 +1,11 @@
-// Shared by the sign-in log and the audit log: both keep their filters in the URL (a GET form,
-// page links, the export links), so the page and its export read the same query the same way.
+// Lists that keep their state in the URL (the sign-in, audit and outbox logs, the token list: a GET
+// form, page links, export links) read it back here, so a page and its export read the same query
+// the same way. Unknown or malformed values are ignored (the default applies), never an error page.
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
 export const LOG_PAGE_SIZES = [25, 50, 100] as const;
+type LogPageSize = (typeof LOG_PAGE_SIZES)[number];
 
 /** Rows one export holds at most: a bigger set must be narrowed with the filters. */
 export const LOG_EXPORT_LIMIT = 10_000;
@@ -28,12 +30,16 @@ export function dayParam(value: string | string[] | undefined): string | undefin
 
 export type LogPaging = { page?: number; pageSize?: number };
 
-export function pagingParams(params: SearchParams): LogPaging {
+/** `page` (a positive whole number) and `pageSize` (one of `sizes`), each undefined when not valid. */
+export function pagingParams<Size extends number = LogPageSize>(
+  params: SearchParams,
+  sizes: readonly Size[] = LOG_PAGE_SIZES as readonly number[] as readonly Size[],
+): { page?: number; pageSize?: Size } {
   const page = Number(textParam(params.page));
   const pageSize = Number(textParam(params.pageSize));
   return {
     page: Number.isInteger(page) && page > 0 ? page : undefined,
-    pageSize: LOG_PAGE_SIZES.find((size) => size === pageSize),
+    pageSize: sizes.find((size) => size === pageSize),
   };
 }
 
@@ -54,12 +60,12 @@ export function pageWindow(paging: LogPaging, total: number) {
   return { page, pageSize, pageCount, skip: (page - 1) * pageSize };
 }
 
-/** The query as URL parameters (blank values and the defaults left out). */
-export function logQueryString(query: Record<string, string | number | undefined>): string {
+/** The query as URL parameters (blank values and the defaults — page 1, `defaultPageSize` — left out). */
+export function logQueryString(query: Record<string, string | number | undefined>, defaultPageSize: number = LOG_PAGE_SIZES[0]): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === "") continue;
-    if ((key === "page" && value === 1) || (key === "pageSize" && value === LOG_PAGE_SIZES[0])) continue;
+    if ((key === "page" && value === 1) || (key === "pageSize" && value === defaultPageSize)) continue;
     params.set(key, String(value));
   }
   return params.toString();

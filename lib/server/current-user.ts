@@ -1,12 +1,13 @@
+import "server-only";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
-import { auth } from "./auth-config";
-import { enterResource, type ResourceEntry } from "../conditional-access/enter-resource";
+import { auth } from "../../auth";
+import { enterResource, type ResourceEntry } from "../signin/enter-resource";
 import { getDb } from "../db/client";
-import type { SignInResource } from "../signin/sign-in-log";
-import { rolesAllow, type Permission } from "./permissions";
+import type { SignInResource } from "../audit/sign-in-log";
+import { rolesAllow, type Permission } from "../auth/permissions";
 import { currentClientInfo } from "./request-context";
-import { openUserSession, type OpenUserSession } from "./user-session";
+import { openUserSession, type OpenUserSession } from "../auth/user-session";
 
 export type CurrentUser = {
   id: string;
@@ -27,7 +28,7 @@ export type CurrentUser = {
  * instance (A3).
  */
 export const getCurrentUser = cache(async (): Promise<CurrentUser | null> => {
-  const cookie = (await auth()) as { userId?: string; sessionVersion?: number; sessionId?: string } | null;
+  const cookie = await auth();
   if (!cookie?.userId || !cookie.sessionId) return null;
   const db = getDb();
   const [user, session] = await Promise.all([

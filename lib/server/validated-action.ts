@@ -1,6 +1,7 @@
+import "server-only";
 import { z } from "zod";
 import { enterResourceAs, getCurrentUser, type CurrentUser } from "./current-user";
-import { rolesAllow, type Permission } from "./permissions";
+import { rolesAllow, type Permission } from "../auth/permissions";
 
 /** What every form action returns to its `useActionState` form. */
 export type ActionState = {
@@ -11,7 +12,31 @@ export type ActionState = {
 
 const NEEDS_MFA_REASON = "This needs a sign-in with a second method. Sign out and sign in again with your code.";
 
+/**
+ * The form's fields by name: a name sent once is its value, a name sent repeatedly (a checkbox
+ * list) the array of its values, so one zod schema covers the whole form (see formList).
+ */
+function formInput(formData: FormData): Record<string, FormDataEntryValue | FormDataEntryValue[]> {
+  const input: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
+  for (const name of new Set(formData.keys())) {
+    const values = formData.getAll(name);
+    input[name] = values.length === 1 ? values[0] : values;
+  }
+  return input;
+}
+
+/**
+ * A checkbox list in a validatedAction schema: none ticked sends nothing, one sends a value, more
+ * send an array; `list` always sees an array.
+ */
+export function formList<List extends z.ZodType<unknown[]>>(list: List) {
+  return z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), list);
+}
+
 type Access = "anyone" | "signedIn" | Permission;
+type Options<Schema, Of extends Access> = { access: Of; schema: Schema; resource?: null };
+type Run<Schema extends z.ZodType, User, Result> = (input: z.infer<Schema>, context: { user: User; formData: FormData }) => Promise<Result>;
+type FormAction<Result> = (previous: ActionState | Result | undefined, formData: FormData) => Promise<Result | ActionState>;
 
 /**
  * The one wrapper for server actions: checks who is asking (W1) — anyone, a signed-in user, or
@@ -22,10 +47,19 @@ type Access = "anyone" | "signedIn" | Permission;
  * back as field errors; nothing runs before the checks pass.
  */
 export function validatedAction<Schema extends z.ZodType, Result extends ActionState>(
-  options: { access: Access; schema: Schema; resource?: null },
-  run: (input: z.infer<Schema>, context: { user: CurrentUser | null; formData: FormData }) => Promise<Result>,
-) {
-  return async (_previous: ActionState | Result | undefined, formData: FormData): Promise<Result | ActionState> => {
+  options: Options<Schema, "anyone">,
+  run: Run<Schema, null, Result>,
+): FormAction<Result>;
+/** Signed-in and permission actions get the checked user, never null. */
+export function validatedAction<Schema extends z.ZodType, Result extends ActionState>(
+  options: Options<Schema, Exclude<Access, "anyone">>,
+  run: Run<Schema, CurrentUser, Result>,
+): FormAction<Result>;
+export function validatedAction<Schema extends z.ZodType, Result extends ActionState>(
+  options: Options<Schema, Access>,
+  run: Run<Schema, null, Result> | Run<Schema, CurrentUser, Result>,
+): FormAction<Result> {
+  return async (_previous, formData) => {
     const user = options.access === "anyone" ? null : await getCurrentUser();
     if (options.access !== "anyone") {
       if (!user) return { error: "Your session has ended. Sign in again to continue." };
@@ -41,11 +75,12 @@ export function validatedAction<Schema extends z.ZodType, Result extends ActionS
     }
     // Forms always send FormData; anything else is a hand-made request (an answer, not a 500).
     if (!(formData instanceof FormData)) return { error: "This form could not be read. Reload the page and try again." };
-    const parsed = options.schema.safeParse(Object.fromEntries(formData));
+    const parsed = options.schema.safeParse(formInput(formData));
     if (!parsed.success) {
       const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;
       return { error: "Check the highlighted fields and try again.", fieldErrors };
     }
-    return run(parsed.data, { user, formData });
+    // The overloads pair "anyone" with a null user and every other access with the checked one.
+    return (run as Run<Schema, CurrentUser | null, Result>)(parsed.data, { user, formData });
   };
 }

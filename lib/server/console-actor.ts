@@ -1,11 +1,11 @@
+import "server-only";
 import { refresh } from "next/cache";
-import type { CurrentUser } from "../auth/current-user";
-import { currentClientInfo } from "../auth/request-context";
-import type { DirectoryAdmin } from "./user-action";
+import type { CurrentUser } from "./current-user";
+import { currentClientInfo } from "./request-context";
+import type { DirectoryAdmin } from "../directory/user-action";
 
 /** The signed-in admin as the directory functions audit and judge them, with the request's IP. */
-export async function consoleActor(user: CurrentUser | null): Promise<DirectoryAdmin> {
-  if (!user) throw new Error("consoleActor needs the user validatedAction checked");
+export async function consoleActor(user: CurrentUser): Promise<DirectoryAdmin> {
   const { ipAddress } = await currentClientInfo();
   return { id: user.id, upn: user.upn, roles: user.roles, ipAddress };
 }
