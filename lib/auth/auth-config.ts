@@ -1,9 +1,9 @@
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { loadKey } from "../crypto/key-file";
 import { getDb } from "../db/client";
 import { redeemSignInHandle } from "../signin/redeem-sign-in";
+import { authSecret } from "./auth-secret";
 import { openUserSession, revokeUserSession, sessionMaxHours } from "./user-session";
 
 /**
@@ -13,9 +13,7 @@ import { openUserSession, revokeUserSession, sessionMaxHours } from "./user-sess
  */
 const SESSION_HOURS = sessionMaxHours();
 
-// Auth.js signs and encrypts the JWT session cookie with this secret: AUTH_SECRET when set
-// (required for several instances), otherwise a key generated under data/.
-const secret = process.env.AUTH_SECRET ?? loadKey({ envName: "PORTAL_AUTH_KEY", fileName: "auth.key" }).toString("base64");
+const secret = authSecret();
 
 /**
  * Auth.js holds the session only. The sign-in steps (password, code) run in lib/signin and end

@@ -23,8 +23,11 @@ export async function createSignInRecord(options: {
   db: DatabaseOrTransaction;
   upn: string;
   userId: string | null;
-  resource: SignInResource;
+  /** a portal resource, or the name of an application signing in through the portal (OpenID Connect) */
+  resource: SignInResource | string;
   client: ClientInfo;
+  /** "Browser" (the default) for the portal's own pages; "OpenID Connect" for an application's sign-in */
+  clientApp?: string;
   status: "success" | "failure" | "interrupted";
   failureReason?: string;
   firstStep: SignInStepInput;
@@ -35,6 +38,7 @@ export async function createSignInRecord(options: {
       upn: options.upn.slice(0, 320),
       userId: options.userId,
       resource: options.resource,
+      ...(options.clientApp ? { clientApp: options.clientApp } : {}),
       ipAddress: options.client.ipAddress.slice(0, 64),
       userAgent: options.client.userAgent.slice(0, 512),
       status: options.status,
