@@ -104,15 +104,16 @@ export async function createOidcProvider(): Promise<Provider> {
       return accountFor(sub);
     },
     claims: {
-      openid: ["sub"],
+      // How and when the person signed in goes to every app that asks for an ID token.
+      openid: ["sub", "auth_time", "acr", "amr"],
       profile: ["name", "preferred_username"],
       email: ["email", "email_verified"],
       groups: ["groups"],
-      acr: null,
-      auth_time: null,
-      amr: null,
     },
     scopes: OIDC_SCOPES,
+    // The ID token carries the claims of the granted scopes itself (name, UPN, …), not only userinfo:
+    // relying parties such as mod_auth_openidc read them from there.
+    conformIdTokenClaims: false,
     acrValues: [ACR_SINGLE_FACTOR, ACR_MULTI_FACTOR],
     cookies: { keys: cookieKeys(), long: { signed: true }, short: { signed: true } },
     features: {
@@ -155,7 +156,9 @@ export async function createOidcProvider(): Promise<Provider> {
       await linkGrantToPortalSession(grantId, { userId: portal.userId, sessionId: portal.id });
       return grant;
     },
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
+    // oidc-provider drops offline_access without prompt=consent (which never shows here: apps are
+    // admin-consented), so every app allowed the refresh_token grant gets one, as in Entra.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     rotateRefreshToken: true,
     ttl: {
       AccessToken: 3600,
