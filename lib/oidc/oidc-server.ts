@@ -11,33 +11,33 @@ import { OIDC_MOUNT_PATH, createOidcProvider } from "./oidc-provider";
 /** How often an instance looks for rotated signing keys (oidc-provider takes its keys at construction). */
 const KEY_CHECK_MS = 60_000;
 
-let current: { provider: Provider; kids: string; checkedAt: number } | null = null;
-let building: Promise<Provider> | null = null;
-
 async function keySetFingerprint(): Promise<string> {
   const rows = await getDb().oidcSigningKey.findMany({ select: { kid: true, retiredAt: true }, orderBy: { kid: "asc" } });
   return rows.map((r) => `${r.kid}:${r.retiredAt?.getTime() ?? ""}`).join(",");
 }
 
-/** The provider, rebuilt when another instance (or `npm run oidc:rotate-keys`) changed the signing keys. */
-async function provider(): Promise<Provider> {
-  if (current && Date.now() - current.checkedAt < KEY_CHECK_MS) return current.provider;
-  building ??= (async () => {
-    try {
-      const before = current;
-      const kids = await keySetFingerprint();
-      if (before && before.kids === kids) {
-        before.checkedAt = Date.now();
-        return before.provider;
+/** A provider instance, rebuilt when another instance (or `npm run oidc:rotate-keys`) changed the signing keys. */
+function providerCache(): () => Promise<Provider> {
+  let current: { provider: Provider; kids: string; checkedAt: number } | null = null;
+  let building: Promise<Provider> | null = null;
+  return async () => {
+    if (current && Date.now() - current.checkedAt < KEY_CHECK_MS) return current.provider;
+    building ??= (async () => {
+      try {
+        const kids = await keySetFingerprint();
+        if (current && current.kids === kids) {
+          current.checkedAt = Date.now();
+          return current.provider;
+        }
+        const built = await createOidcProvider();
+        current = { provider: built, kids: await keySetFingerprint(), checkedAt: Date.now() };
+        return built;
+      } finally {
+        building = null;
       }
-      const built = await createOidcProvider();
-      current = { provider: built, kids: await keySetFingerprint(), checkedAt: Date.now() };
-      return built;
-    } finally {
-      building = null;
-    }
-  })();
-  return building;
+    })();
+    return building;
+  };
 }
 
 function sendHtml(response: ServerResponse, status: number, html: string): void {
@@ -63,7 +63,7 @@ function clientInfo(request: IncomingMessage) {
  * the session signed in (amr, acr, auth_time); MFA needed sends them to sign in again with a code;
  * blocked or not assigned shows a page and answers access_denied to the application.
  */
-async function handleInteraction(options: { provider: Provider; request: IncomingMessage; response: ServerResponse; uid: string; abort: boolean }): Promise<void> {
+async function handleInteraction(options: { provider: Provider; request: IncomingMessage; response: ServerResponse; uid: string; abort: boolean; mfaAsked: boolean }): Promise<void> {
   const { provider: op, request, response, uid } = options;
   let details;
   try {
@@ -100,8 +100,8 @@ async function handleInteraction(options: { provider: Provider; request: Incomin
   }
   const entry = await enterApplication({ db, session: portal, application, client: clientInfo(request) });
   if (entry.outcome === "mfaRequired") {
-    if (portal.createdAt < interactionStartedAt) {
-      redirect(response, `/login?callbackUrl=${encodeURIComponent(returnHere)}&reason=mfa`);
+    if (!options.mfaAsked) {
+      redirect(response, `/login?callbackUrl=${encodeURIComponent(`${returnHere}?mfa=asked`)}&reason=mfa`);
       return;
     }
     // Signed in again for this very request and still no MFA: the person has no method to answer it with.
@@ -133,7 +133,18 @@ function refusalPage(uid: string, appName: string, message: string): string {
  * /.well-known/openid-configuration), and the portal's own interaction pages under
  * /oidc/interaction/. Anything else is Next.js's.
  */
-export async function handleOidcRequest(request: IncomingMessage, response: ServerResponse): Promise<boolean> {
+export type OidcRequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+
+/** One server's handler with its own provider instance (tests run two, as two instances of the portal would). */
+export function createOidcRequestHandler(): OidcRequestHandler {
+  const provider = providerCache();
+  return (request, response) => serveOidcRequest(provider, request, response);
+}
+
+/** The portal server's handler (lib/cli/serve-portal.mjs). */
+export const handleOidcRequest: OidcRequestHandler = createOidcRequestHandler();
+
+async function serveOidcRequest(provider: () => Promise<Provider>, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
   const url = request.url ?? "/";
   const path = url.split("?")[0];
   const isWellKnown = path === "/.well-known/openid-configuration";
@@ -142,7 +153,8 @@ export async function handleOidcRequest(request: IncomingMessage, response: Serv
     const op = await provider();
     const interaction = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/abort)?$/.exec(path);
     if (interaction && (request.method === "GET" || (request.method === "POST" && interaction[2]))) {
-      await handleInteraction({ provider: op, request, response, uid: interaction[1], abort: Boolean(interaction[2]) });
+      const mfaAsked = new URLSearchParams(url.split("?")[1] ?? "").get("mfa") === "asked";
+      await handleInteraction({ provider: op, request, response, uid: interaction[1], abort: Boolean(interaction[2]), mfaAsked });
       return true;
     }
     // RP-initiated logout: confirming it signs out of the portal as well.

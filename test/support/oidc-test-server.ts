@@ -5,15 +5,16 @@ import * as client from "openid-client";
 import { authSecret } from "../../lib/auth/auth-secret";
 import { startUserSession } from "../../lib/auth/user-session";
 import { getDb } from "../../lib/db/client";
-import { handleOidcRequest } from "../../lib/oidc/oidc-server";
+import { createOidcRequestHandler } from "../../lib/oidc/oidc-server";
 
 /**
  * The OpenID Connect provider served over real HTTP exactly as lib/cli/serve-portal.mjs serves it
  * (handleOidcRequest in a Node server); the Next.js pages aren't there, so a portal sign-in is
  * made the way /login ends one: a UserSession record and Auth.js's encrypted session cookie.
  */
-export async function startOidcServer(): Promise<{ origin: string; issuer: string; close: () => Promise<void> }> {
+export async function startOidcServer(options: { setIssuer?: boolean } = {}): Promise<{ origin: string; issuer: string; close: () => Promise<void> }> {
   process.env.PORTAL_PEER_STAMP ??= "oidc-test-stamp";
+  const handleOidcRequest = createOidcRequestHandler();
   const server = http.createServer((request, response) => {
     request.headers["x-portal-peer"] = `${process.env.PORTAL_PEER_STAMP} ${request.socket.remoteAddress ?? ""}`;
     void handleOidcRequest(request, response).then((served) => {
@@ -25,8 +26,9 @@ export async function startOidcServer(): Promise<{ origin: string; issuer: strin
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
-  process.env.PORTAL_BASE_URL = origin;
-  return { origin, issuer: `${origin}/oidc`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  // A second instance serves the same issuer (the portal's configured address) as the first.
+  if (options.setIssuer !== false) process.env.PORTAL_BASE_URL = origin;
+  return { origin, issuer: `${process.env.PORTAL_BASE_URL}/oidc`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** A portal sign-in of the user (with or without MFA) as the Auth.js session cookie the browser would hold. */
@@ -63,17 +65,19 @@ export class Browser {
 
   /**
    * Follows redirects from `url` until one leaves the provider (the app's redirect URI, or /login)
-   * or a page is shown; returns that last response and its URL.
+   * or a page is shown; returns that last response and its URL. With `sendTo`, each step goes to
+   * that origin instead (another instance).
    */
-  async follow(url: string, origin: string): Promise<{ url: string; response: Response }> {
+  async follow(url: string, origin: string, sendTo = origin): Promise<{ url: string; response: Response }> {
     let current = url;
     for (let hop = 0; hop < 10; hop++) {
       const response = await this.get(current);
       const location = response.headers.get("location");
       if (!location || response.status < 300 || response.status >= 400) return { url: current, response };
       const next = new URL(location, current).toString();
-      if (!next.startsWith(`${origin}/oidc`)) return { url: next, response };
-      current = next;
+      if (!next.startsWith(`${origin}/oidc`) && !next.startsWith(`${sendTo}/oidc`)) return { url: next, response };
+      // sendTo: another instance of the same portal (the same issuer) gets the next step.
+      current = next.replace(origin, sendTo);
     }
     throw new Error("Too many redirects");
   }
