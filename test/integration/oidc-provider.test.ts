@@ -224,7 +224,7 @@ describe("the portal as OpenID Connect provider", () => {
     expect(tokens.access_token).toBeTruthy();
     expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
     const publicApp = await newApplication({ isPublic: true });
-    await expect(client.clientCredentialsGrant(await relyingParty(server.issuer, publicApp.clientId, null), {})).rejects.toMatchObject({ error: "unauthorized_client" });
+    await expect(client.clientCredentialsGrant(await relyingParty(server.issuer, publicApp.clientId, null), {})).rejects.toMatchObject({ error: "invalid_request" });
   });
 
   it("assignment required: an unassigned user is refused with access_denied; an assigned group's member gets in", async () => {
