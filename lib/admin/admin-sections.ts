@@ -11,6 +11,7 @@ const SECTIONS: { href: string; label: string; permission: Permission }[] = [
   { href: "/admin/groups", label: "Groups", permission: "users.read" },
   { href: "/admin/roles", label: "Roles and administrators", permission: "roles.manage" },
   { href: "/admin/methods-policy", label: "Authentication methods", permission: "policies.manage" },
+  { href: "/admin/applications", label: "Enterprise applications", permission: "applications.manage" },
   { href: "/admin/conditional-access", label: "Conditional Access", permission: "conditionalAccess.manage" },
   { href: "/admin/password-reset", label: "Password reset", permission: "sspr.manage" },
   { href: "/admin/sign-ins", label: "Sign-in logs", permission: "signIns.read" },

@@ -9,7 +9,7 @@ import { systemActor } from "../audit/write-audit-event";
 import { getDb } from "../db/client";
 import { applyMigrations } from "../db/migrate";
 import { assignToApplication, registerApplication } from "../oidc/applications";
-import { oidcIssuer } from "../oidc/oidc-provider";
+import { oidcIssuer } from "../oidc/issuer";
 
 async function main() {
   const { values } = parseArgs({

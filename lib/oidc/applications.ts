@@ -176,3 +176,30 @@ export async function findClientMetadata(options: { db: DatabaseOrTransaction; c
     ...(app.homePageUrl ? { client_uri: app.homePageUrl } : {}),
   };
 }
+
+/** The Enterprise applications list. */
+export async function listApplications(options: { db: DatabaseOrTransaction }) {
+  return options.db.application.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, clientId: true, isPublic: true, assignmentRequired: true } });
+}
+
+/** One application with its secrets (hint and expiry only) and its assigned users and groups by name. */
+export async function getApplication(options: { db: DatabaseOrTransaction; applicationId: string }) {
+  const app = await options.db.application.findUnique({
+    where: { id: options.applicationId },
+    include: { secrets: { select: { id: true, hint: true, expiresAt: true, createdAt: true }, orderBy: { createdAt: "asc" } }, assignments: true },
+  });
+  if (!app) return null;
+  const userIds = app.assignments.filter((a) => a.principalType === "user").map((a) => a.principalId);
+  const groupIds = app.assignments.filter((a) => a.principalType === "group").map((a) => a.principalId);
+  const [users, groups] = await Promise.all([
+    options.db.user.findMany({ where: { id: { in: userIds } }, select: { upn: true } }),
+    options.db.group.findMany({ where: { id: { in: groupIds } }, select: { name: true } }),
+  ]);
+  return {
+    ...app,
+    redirectUris: splitUris(app.redirectUris),
+    postLogoutRedirectUris: splitUris(app.postLogoutRedirectUris),
+    assignedUsers: users.map((u) => u.upn).sort(),
+    assignedGroups: groups.map((g) => g.name).sort(),
+  };
+}

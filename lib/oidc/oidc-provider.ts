@@ -3,15 +3,12 @@ import Provider, { interactionPolicy, type Account, type AdapterPayload, type Co
 import { portalSessionById, portalSessionOfRequest } from "../auth/portal-session-cookie";
 import { keyedHash } from "../crypto/secret-box";
 import { getDb } from "../db/client";
-import { portalUrl } from "../notify/portal-url";
 import { ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR } from "./app-sign-in";
 import { applicationSecretMatches, findClientMetadata } from "./applications";
 import { escapeHtml, renderOidcPage } from "./oidc-pages";
+import { OIDC_MOUNT_PATH, oidcIssuer } from "./issuer";
 import { PrismaOidcAdapter } from "./provider-adapter";
 import { loadSigningKeys } from "./signing-keys";
-
-/** Where the provider is mounted in the portal; its issuer is the portal's base URL plus this path. */
-export const OIDC_MOUNT_PATH = "/oidc";
 
 export const OIDC_SCOPES = ["openid", "offline_access", "profile", "email", "groups"];
 
@@ -29,11 +26,6 @@ async function grantStillSignedIn(grantId: string): Promise<boolean> {
   if (!row) return false;
   const link = JSON.parse(row.payload) as { userId: string; sessionId: string };
   return (await portalSessionById({ db: getDb(), userId: link.userId, sessionId: link.sessionId, now: new Date() })) !== null;
-}
-
-/** The issuer URL, from the configured base URL (PORTAL_BASE_URL / AUTH_URL), never from a request's Host header. */
-export function oidcIssuer(): string {
-  return portalUrl(OIDC_MOUNT_PATH.slice(1));
 }
 
 /** Claims of a person: UPN, name; the email only while confirmed; groups when the app asked for the scope. */

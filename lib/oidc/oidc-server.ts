@@ -6,7 +6,8 @@ import { revokeUserSession } from "../auth/user-session";
 import { getDb } from "../db/client";
 import { enterApplication } from "./app-sign-in";
 import { escapeHtml, renderOidcPage } from "./oidc-pages";
-import { OIDC_MOUNT_PATH, createOidcProvider } from "./oidc-provider";
+import { OIDC_MOUNT_PATH } from "./issuer";
+import { createOidcProvider } from "./oidc-provider";
 
 /** How often an instance looks for rotated signing keys (oidc-provider takes its keys at construction). */
 const KEY_CHECK_MS = 60_000;
