@@ -6,6 +6,7 @@ import { getDb } from "../../lib/db/client";
 import { applicationResource } from "../../lib/conditional-access/policy-model";
 import { saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
 import { assignToApplication, registerApplication } from "../../lib/oidc/applications";
+import { rotateSigningKeys } from "../../lib/oidc/signing-keys";
 import { makeUser, unique } from "../support/factories";
 import { Browser, portalSignIn, relyingParty, startOidcServer } from "../support/oidc-test-server";
 
@@ -296,6 +297,48 @@ describe("the portal as OpenID Connect provider", () => {
     const done = await browser.get(`${server.issuer}/session/end/confirm`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ xsrf, logout: "yes" }) });
     expect(done.headers.get("location")).toBe("http://localhost:8123/signed-out");
     expect((await db.userSession.findUniqueOrThrow({ where: { id: portal.sessionId } })).revokedAt).not.toBeNull();
+  });
+
+  it("a code redeemed at two instances at once is redeemed once", async () => {
+    const other = await startOidcServer({ setIssuer: false });
+    try {
+      const user = await makeUser();
+      const app = await newApplication();
+      const config = await relyingParty(server.issuer, app.clientId, app.secret);
+      const flow = await authorize(config, new Browser((await portalSignIn(user, { mfa: false })).cookie));
+      const code = new URL(flow.url).searchParams.get("code")!;
+      const redeem = (origin: string) =>
+        fetch(`${origin}/oidc/token`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${app.clientId}:${app.secret}`).toString("base64")}` },
+          body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: flow.verifier }),
+        });
+      const answers = await Promise.all([redeem(server.origin), redeem(other.origin)]);
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 400]);
+      const refused = answers.find((a) => a.status === 400)!;
+      expect((await refused.json()).error).toBe("invalid_grant");
+      // Whichever lost, no token of that grant is left active.
+      const won = await answers.find((a) => a.status === 200)!.json();
+      expect((await client.tokenIntrospection(config, won.access_token)).active).toBe(false);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("key rotation: new keys sign, the old public keys stay published", async () => {
+    const before = await (await fetch(`${server.issuer}/jwks`)).json();
+    const { created, retired } = await rotateSigningKeys({ db, now: new Date() });
+    // A fresh instance (as after its next key check) serves the new set.
+    const fresh = await startOidcServer({ setIssuer: false });
+    try {
+      const after = await (await fetch(`${fresh.origin}/oidc/jwks`)).json();
+      const kids = after.keys.map((k: { kid: string }) => k.kid);
+      expect(kids).toEqual(expect.arrayContaining([...created, ...retired]));
+      expect(kids).toEqual(expect.arrayContaining(before.keys.map((k: { kid: string }) => k.kid)));
+      expect(created).toHaveLength(2);
+    } finally {
+      await fresh.close();
+    }
   });
 });
 
