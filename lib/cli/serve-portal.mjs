@@ -9,7 +9,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import next from "next";
-import { register } from "tsx/esm/api";
+import { tsImport } from "tsx/esm/api";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
@@ -20,8 +20,7 @@ process.env.PORTAL_PEER_STAMP = crypto.randomBytes(16).toString("hex");
 // its redirects, cookies and form posts are its own protocol, not pages. Its paths (/oidc/…,
 // /.well-known/openid-configuration) go to it; everything else to Next.js. It is TypeScript in
 // lib/oidc, loaded through tsx, so `npm start`, the e2e and the scale-out servers all serve it.
-register();
-const { handleOidcRequest } = await import("../oidc/oidc-server.ts");
+const { handleOidcRequest } = await tsImport("../oidc/oidc-server.ts", import.meta.url);
 
 const app = next({ dev, dir: process.cwd(), port });
 const handle = app.getRequestHandler();
