@@ -7,7 +7,6 @@
 import { parseArgs } from "node:util";
 import { systemActor } from "../audit/write-audit-event";
 import { getDb } from "../db/client";
-import { applyMigrations } from "../db/migrate";
 import { assignToApplication, registerApplication } from "../oidc/applications";
 import { oidcIssuer } from "../oidc/issuer";
 
@@ -26,7 +25,6 @@ async function main() {
     console.error("Usage: npm run apps:add -- --name <name> --redirect-uri <uri> [--post-logout-uri <uri>] [--home-page <url>] [--public] [--assign <upn>]");
     process.exit(2);
   }
-  await applyMigrations();
   const db = getDb();
   const assignees = values.assign ?? [];
   const result = await registerApplication({

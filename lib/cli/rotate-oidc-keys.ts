@@ -4,11 +4,9 @@
  * within a minute.
  */
 import { getDb } from "../db/client";
-import { applyMigrations } from "../db/migrate";
 import { rotateSigningKeys } from "../oidc/signing-keys";
 
 async function main() {
-  await applyMigrations();
   const { retired, created } = await rotateSigningKeys({ db: getDb(), now: new Date() });
   console.log(`New signing keys: ${created.join(", ")}`);
   if (retired.length) console.log(`Retired (still published for 24 h): ${retired.join(", ")}`);

@@ -20,11 +20,12 @@ process.env.PORTAL_PEER_STAMP = crypto.randomBytes(16).toString("hex");
 // its redirects, cookies and form posts are its own protocol, not pages. Its paths (/oidc/…,
 // /.well-known/openid-configuration) go to it; everything else to Next.js. It is TypeScript in
 // lib/oidc, loaded through tsx, so `npm start`, the e2e and the scale-out servers all serve it.
-const { handleOidcRequest } = await tsImport("../oidc/oidc-server.ts", import.meta.url);
-
 const app = next({ dev, dir: process.cwd(), port });
 const handle = app.getRequestHandler();
 await app.prepare();
+// After prepare(): the provider shares lib code that touches Next's request storage, which Next
+// sets up while preparing.
+const { handleOidcRequest } = await tsImport("../oidc/oidc-server.ts", import.meta.url);
 const server = http.createServer((request, response) => {
   request.headers["x-portal-peer"] = `${process.env.PORTAL_PEER_STAMP} ${request.socket.remoteAddress ?? ""}`;
   handleOidcRequest(request, response).then((served) => {
