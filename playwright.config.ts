@@ -36,7 +36,8 @@ export default defineConfig({
   webServer: {
     command: "node node_modules/tsx/dist/cli.mjs test/e2e/serve-fresh-portal.ts",
     url: `http://localhost:${port}/api/health`,
-    timeout: 300_000,
+    // The first run builds the portal: minutes on a busy 2-core machine.
+    timeout: 900_000,
     reuseExistingServer: false,
     stdout: "pipe",
     stderr: "pipe",
