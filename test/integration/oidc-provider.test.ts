@@ -260,30 +260,33 @@ describe("the portal as OpenID Connect provider", () => {
     const reportApp = await newApplication();
     const policy = (name: string, clientId: string, grant: "requireMfa" | "block", state: "on" | "reportOnly" = "on") =>
       saveConditionalAccessPolicy({ db, actor: systemActor, input: { name: unique(name), state, includeAllUsers: true, includeGroupIds: [], excludeGroupIds: [], resources: [applicationResource(clientId)], grant } });
-    expect((await policy("MFA for app", mfaApp.clientId, "requireMfa")).ok).toBe(true);
-    expect((await policy("Block app", blockedApp.clientId, "block")).ok).toBe(true);
-    expect((await policy("Report app", reportApp.clientId, "block", "reportOnly")).ok).toBe(true);
+    // The policies target only these apps, and go again afterwards: other files share the database.
+    const created = [await policy("MFA for app", mfaApp.clientId, "requireMfa"), await policy("Block app", blockedApp.clientId, "block"), await policy("Report app", reportApp.clientId, "block", "reportOnly")];
+    try {
+      expect(created.map((c) => c.ok)).toEqual([true, true, true]);
+      const singleFactor = new Browser((await portalSignIn(user, { mfa: false })).cookie);
+      const mfaFlow = await authorize(await relyingParty(server.issuer, mfaApp.clientId, mfaApp.secret), singleFactor);
+      expect(new URL(mfaFlow.url).pathname).toBe("/login");
+      expect(new URL(mfaFlow.url).searchParams.get("reason")).toBe("mfa");
+      // After a sign-in with a code, the same request goes through with amr showing it.
+      singleFactor.portalCookie = (await portalSignIn(user, { mfa: true })).cookie;
+      const mfaConfig = await relyingParty(server.issuer, mfaApp.clientId, mfaApp.secret);
+      const afterMfa = await authorize(mfaConfig, singleFactor);
+      const tokens = await client.authorizationCodeGrant(mfaConfig, new URL(afterMfa.url), { pkceCodeVerifier: afterMfa.verifier, expectedNonce: afterMfa.nonce });
+      expect(tokens.claims()!.amr).toContain("mfa");
 
-    const singleFactor = new Browser((await portalSignIn(user, { mfa: false })).cookie);
-    const mfaFlow = await authorize(await relyingParty(server.issuer, mfaApp.clientId, mfaApp.secret), singleFactor);
-    expect(new URL(mfaFlow.url).pathname).toBe("/login");
-    expect(new URL(mfaFlow.url).searchParams.get("reason")).toBe("mfa");
-    // After a sign-in with a code, the same request goes through with amr showing it.
-    singleFactor.portalCookie = (await portalSignIn(user, { mfa: true })).cookie;
-    const mfaConfig = await relyingParty(server.issuer, mfaApp.clientId, mfaApp.secret);
-    const afterMfa = await authorize(mfaConfig, singleFactor);
-    const tokens = await client.authorizationCodeGrant(mfaConfig, new URL(afterMfa.url), { pkceCodeVerifier: afterMfa.verifier, expectedNonce: afterMfa.nonce });
-    expect(tokens.claims()!.amr).toContain("mfa");
+      const blocked = await authorize(await relyingParty(server.issuer, blockedApp.clientId, blockedApp.secret), singleFactor);
+      expect(blocked.response.status).toBe(403);
+      expect(await blocked.response.text()).toContain("Conditional Access policy blocks you");
 
-    const blocked = await authorize(await relyingParty(server.issuer, blockedApp.clientId, blockedApp.secret), singleFactor);
-    expect(blocked.response.status).toBe(403);
-    expect(await blocked.response.text()).toContain("Conditional Access policy blocks you");
-
-    const reported = await authorize(await relyingParty(server.issuer, reportApp.clientId, reportApp.secret), singleFactor);
-    expect(new URL(reported.url).searchParams.get("code")).toBeTruthy();
-    const rows = await db.signIn.findMany({ where: { userId: user.id, clientApp: "OpenID Connect" }, include: { policyResults: true }, orderBy: { createdAt: "asc" } });
-    expect(rows.map((r) => r.status)).toEqual(["interrupted", "success", "failure", "success"]);
-    expect(rows[3].policyResults.filter((p) => p.result !== "notApplied").map((p) => p.result)).toEqual(["reportOnly"]);
+      const reported = await authorize(await relyingParty(server.issuer, reportApp.clientId, reportApp.secret), singleFactor);
+      expect(new URL(reported.url).searchParams.get("code")).toBeTruthy();
+      const rows = await db.signIn.findMany({ where: { userId: user.id, clientApp: "OpenID Connect" }, include: { policyResults: true }, orderBy: { createdAt: "asc" } });
+      expect(rows.map((r) => r.status)).toEqual(["interrupted", "success", "failure", "success"]);
+      expect(rows[3].policyResults.filter((p) => p.result !== "notApplied").map((p) => p.result)).toEqual(["reportOnly"]);
+    } finally {
+      await db.conditionalAccessPolicy.deleteMany({ where: { id: { in: created.flatMap((c) => (c.ok ? [c.policyId] : [])) } } });
+    }
   });
 
   it("RP-initiated logout signs out of the portal too", async () => {
