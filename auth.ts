@@ -2,7 +2,7 @@ import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
-import { loadKeys, splitSecretList } from "./lib/crypto/key-file";
+import { authSecret } from "./lib/auth/auth-secret";
 import { getDb } from "./lib/db/client";
 import { redeemSignInHandle } from "./lib/signin/redeem-sign-in";
 import { openUserSession, revokeUserSession, sessionMaxHours } from "./lib/auth/user-session";
@@ -14,12 +14,7 @@ import { openUserSession, revokeUserSession, sessionMaxHours } from "./lib/auth/
  */
 const SESSION_HOURS = sessionMaxHours();
 
-// Auth.js signs and encrypts the JWT session cookie with these secrets: AUTH_SECRET when set
-// (required for several instances), otherwise keys generated under data/. A list, newest first:
-// the newest seals new cookies, every one opens existing ones, so sessions survive a rotation.
-const secret = process.env.AUTH_SECRET
-  ? splitSecretList(process.env.AUTH_SECRET)
-  : loadKeys({ envName: "PORTAL_AUTH_KEY", fileName: "auth.key" }).map((key) => key.toString("base64"));
+const secret = authSecret();
 
 /**
  * Auth.js holds the session only. The sign-in steps (password, code) run in lib/signin and end

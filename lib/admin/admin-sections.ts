@@ -25,6 +25,7 @@ const GROUPS: { label: string | null; sections: Section[] }[] = [
     ],
   },
   { label: "Roles", sections: [{ href: "/admin/roles", label: "Roles and administrators", permission: "roles.manage" }] },
+  { label: "Applications", sections: [{ href: "/admin/applications", label: "Enterprise applications", permission: "applications.manage" }] },
   {
     label: "Protection",
     sections: [

@@ -25,9 +25,11 @@ export async function createSignInRecord(options: {
   db: DatabaseOrTransaction;
   upn: string;
   userId: string | null;
-  /** a portal page, or another protocol's application by name (a RADIUS client) */
+  /** a portal page, or another protocol's application by name (a RADIUS client, an OpenID Connect app) */
   resource: SignInResource | (string & {});
   client: ClientInfo;
+  /** "Browser" (the default) for the portal's own pages; "OpenID Connect" for an application's sign-in */
+  clientApp?: string;
   status: "success" | "failure" | "interrupted";
   failureReason?: string;
   firstStep: SignInStepInput;
@@ -38,6 +40,7 @@ export async function createSignInRecord(options: {
       upn: options.upn.slice(0, 320),
       userId: options.userId,
       resource: options.resource,
+      ...(options.clientApp ? { clientApp: options.clientApp } : {}),
       ipAddress: options.client.ipAddress.slice(0, 64),
       userAgent: options.client.userAgent.slice(0, 512),
       ...(options.client.clientApp ? { clientApp: options.client.clientApp } : {}),

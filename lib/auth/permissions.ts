@@ -9,6 +9,7 @@ export const ROLES = [
   "Authentication Policy Administrator",
   "Helpdesk Administrator",
   "Security Reader",
+  "Application Administrator",
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -33,6 +34,7 @@ export const PERMISSIONS = [
   "signIns.read",
   "audit.read",
   "roles.manage",
+  "applications.manage",
   // The outbox holds every mail, one-time codes included: reading it is reading everyone's codes,
   // so no role but Global Administrator (which holds every permission) has it.
   "outbox.read",
@@ -56,6 +58,8 @@ const table: Record<Role, readonly Permission[]> = {
   // tokens.read: "find token by code" is the helpdesk's tool (which token is this person holding?).
   "Helpdesk Administrator": ["adminConsole.view", "users.read", "users.resetPassword", "users.revokeSessions", "tokens.read"],
   "Security Reader": ["adminConsole.view", "users.read", "signIns.read", "audit.read"],
+  // Registers and manages Enterprise applications (OpenID Connect clients), their secrets and assignments; nothing else.
+  "Application Administrator": ["adminConsole.view", "applications.manage"],
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { ConditionalAccessPolicyRules, ConditionalAccessResource, PolicyGrant, PolicyState } from "./policy-model";
+import { resourcesInclude, type ConditionalAccessPolicyRules, type ConditionalAccessResource, type PolicyGrant, type PolicyState } from "./policy-model";
 
 /** Why a policy did or didn't apply to a sign-in. */
 export type PolicyApplicability =
@@ -33,7 +33,7 @@ export function policyApplicability(policy: ConditionalAccessPolicyRules, subjec
   // Exclusions win over inclusions, as in Entra.
   if (policy.excludeGroupIds.some(memberOf)) return { applies: false, reason: "userExcluded" };
   if (!policy.includeAllUsers && !policy.includeGroupIds.some(memberOf)) return { applies: false, reason: "userNotIncluded" };
-  if (!policy.resources.includes(resource)) return { applies: false, reason: "resourceNotIncluded" };
+  if (!resourcesInclude(policy.resources, resource)) return { applies: false, reason: "resourceNotIncluded" };
   return { applies: true };
 }
 

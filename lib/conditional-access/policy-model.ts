@@ -6,14 +6,29 @@ export type PolicyState = (typeof POLICY_STATES)[number];
 export const POLICY_GRANTS = ["requireMfa", "block"] as const;
 export type PolicyGrant = (typeof POLICY_GRANTS)[number];
 
-/** What a policy can protect. Sign-in asks for the first two; password reset registration comes with SSPR. */
-export const CONDITIONAL_ACCESS_RESOURCES = ["Security info", "Admin console", "Password reset registration"] as const;
+/**
+ * What a policy can protect. Sign-in asks for the first two; password reset registration comes
+ * with SSPR; "All applications" covers every application that signs in through the portal
+ * (OpenID Connect), and one application is `app:<client id>`.
+ */
+export const CONDITIONAL_ACCESS_RESOURCES = ["Security info", "Admin console", "Password reset registration", "All applications"] as const;
+export type ApplicationResource = `app:${string}`;
 /** Each registered RADIUS client (a VPN) is a resource of its own, by its id: `radius:<clientId>`. */
 export type RadiusClientResource = `radius:${string}`;
-export type ConditionalAccessResource = (typeof CONDITIONAL_ACCESS_RESOURCES)[number] | RadiusClientResource;
+export type ConditionalAccessResource = (typeof CONDITIONAL_ACCESS_RESOURCES)[number] | ApplicationResource | RadiusClientResource;
 
 export function radiusClientResource(clientId: string): RadiusClientResource {
   return `radius:${clientId}`;
+}
+
+/** The resource an application's sign-in is evaluated as. */
+export function applicationResource(clientId: string): ApplicationResource {
+  return `app:${clientId}`;
+}
+
+/** Whether a policy's resources cover this resource (an application also through "All applications"). */
+export function resourcesInclude(resources: readonly ConditionalAccessResource[], resource: ConditionalAccessResource): boolean {
+  return resources.includes(resource) || (resource.startsWith("app:") && resources.includes("All applications"));
 }
 
 export const POLICY_STATE_LABELS: Record<PolicyState, string> = { on: "On", off: "Off", reportOnly: "Report-only" };
@@ -40,7 +55,7 @@ export function isPolicyGrant(value: string): value is PolicyGrant {
 }
 
 export function isConditionalAccessResource(value: string): value is ConditionalAccessResource {
-  return (CONDITIONAL_ACCESS_RESOURCES as readonly string[]).includes(value) || /^radius:[a-z0-9]{1,64}$/.test(value);
+  return (CONDITIONAL_ACCESS_RESOURCES as readonly string[]).includes(value) || /^radius:[a-z0-9]{1,64}$/.test(value) || /^app:[A-Za-z0-9._-]{1,100}$/.test(value);
 }
 
 /** Resources are stored as one comma-separated column (no Json type on SQLite); unknown names are dropped. */
@@ -50,5 +65,6 @@ export function parseResources(stored: string): ConditionalAccessResource[] {
 
 export function formatResources(resources: readonly ConditionalAccessResource[]): string {
   const radiusClients = resources.filter((r) => r.startsWith("radius:")).sort();
-  return [...CONDITIONAL_ACCESS_RESOURCES.filter((r) => resources.includes(r)), ...radiusClients].join(",");
+  const applications = [...new Set(resources.filter((r) => r.startsWith("app:")))].sort();
+  return [...CONDITIONAL_ACCESS_RESOURCES.filter((r) => resources.includes(r)), ...applications, ...radiusClients].join(",");
 }

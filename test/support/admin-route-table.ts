@@ -78,6 +78,8 @@ export const POLICY_ADMINS: readonly Role[] = [GA, APA];
 export const SIGN_IN_READERS: readonly Role[] = [GA, PAA, AA, READER];
 /** audit.read */
 export const AUDIT_READERS: readonly Role[] = [GA, READER];
+/** applications.manage */
+export const APPLICATION_ADMINS: readonly Role[] = [GA, "Application Administrator"];
 
 export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   // ── Pages ────────────────────────────────────────────────────────────────────────────────
@@ -94,6 +96,9 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "page", file: "app/admin/groups/page.tsx", path: "/admin/groups", allow: USER_READERS },
   { kind: "page", file: "app/admin/groups/[groupId]/page.tsx", path: `/admin/groups/${MISSING_ID}`, allow: USER_READERS, allowedStatus: 404 },
   { kind: "page", file: "app/admin/roles/page.tsx", path: "/admin/roles", allow: GLOBAL_ADMIN_ONLY },
+  // Enterprise applications
+  { kind: "page", file: "app/admin/applications/page.tsx", path: "/admin/applications", allow: APPLICATION_ADMINS },
+  { kind: "page", file: "app/admin/applications/[applicationId]/page.tsx", path: `/admin/applications/${MISSING_ID}`, allow: APPLICATION_ADMINS, allowedStatus: 404 },
   // Logs
   { kind: "page", file: "app/admin/sign-ins/page.tsx", path: "/admin/sign-ins", allow: SIGN_IN_READERS },
   { kind: "page", file: "app/admin/audit/page.tsx", path: "/admin/audit", allow: AUDIT_READERS },
@@ -122,6 +127,9 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "route", file: "app/api/metrics/route.ts", method: "GET", path: "/api/metrics", allow: "verificationApiKey" },
 
   // ── Server actions ───────────────────────────────────────────────────────────────────────
+  { kind: "action", file: "app/admin/applications/actions.ts", action: "registerApplicationAction", allow: APPLICATION_ADMINS },
+  { kind: "action", file: "app/admin/applications/actions.ts", action: "addApplicationSecretAction", allow: APPLICATION_ADMINS },
+  { kind: "action", file: "app/admin/applications/actions.ts", action: "assignApplicationAction", allow: APPLICATION_ADMINS },
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "assignTokenAction", allow: METHOD_MANAGERS },
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "unassignTokenAction", allow: METHOD_MANAGERS },
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "reassignTokenAction", allow: METHOD_MANAGERS },

@@ -1,4 +1,4 @@
-import { clientIpAddress } from "@/lib/server/request-context";
+import { clientIpAddress } from "@/lib/shared/client-address";
 import { authorizeRoute } from "@/lib/server/route-access";
 import { getDb } from "@/lib/db/client";
 import { runTokenImport } from "@/lib/tokens/import/run-token-import";

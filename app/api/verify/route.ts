@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientIpAddress } from "@/lib/server/request-context";
+import { clientIpAddress } from "@/lib/shared/client-address";
 import { getDb } from "@/lib/db/client";
 import { presentsVerificationApiKey, verificationApiKey } from "@/lib/verification-api/verification-api-key";
 import { verifyCodeForRelyingService } from "@/lib/verification-api/verify-code-for-relying-service";

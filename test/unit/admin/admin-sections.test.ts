@@ -10,6 +10,7 @@ describe("the admin console's navigation", () => {
       ["Hardware tokens", ["Token inventory", "Upload tokens", "Upload results", "Find token by code"]],
       ["Users and groups", ["Users", "Groups"]],
       ["Roles", ["Roles and administrators"]],
+      ["Applications", ["Enterprise applications"]],
       ["Protection", ["Authentication methods", "Conditional Access", "RADIUS clients (VPN)", "Password reset"]],
       ["Monitoring", ["Sign-in logs", "Audit logs", "Outbox"]],
     ]);
@@ -22,6 +23,10 @@ describe("the admin console's navigation", () => {
       ["Monitoring", ["Sign-in logs", "Audit logs"]],
     ]);
     expect(labels(["Authentication Policy Administrator"]).map(([group]) => group)).not.toContain("Roles");
+  });
+
+  it("shows an Application Administrator the applications and nothing else", () => {
+    expect(labels(["Application Administrator"])).toEqual([[null, ["Overview"]], ["Applications", ["Enterprise applications"]]]);
   });
 
   it("shows nothing to a user without an admin role", () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clientIpAddress, trustedProxies } from "@/lib/server/request-context";
+import { clientIpAddress, trustedProxies } from "@/lib/shared/client-address";
 
 // Finding 7: X-Forwarded-For counted only when the socket's peer is one of TRUSTED_PROXIES.
 // The socket address comes from the portal's own server (lib/server/serve-portal.mjs), which stamps

@@ -35,5 +35,10 @@ describe("the permission table", () => {
     }
   });
 
-  it("names the six built-in roles", () => expect(ROLES).toHaveLength(6));
+  it("lets the Application Administrator manage applications and nothing else", () => {
+    expect(PERMISSIONS.filter((p) => rolesAllow(["Application Administrator"], p))).toEqual(["adminConsole.view", "applications.manage"]);
+    expect(rolesAllow(["Authentication Policy Administrator"], "applications.manage")).toBe(false);
+  });
+
+  it("names the seven built-in roles", () => expect(ROLES).toHaveLength(7));
 });

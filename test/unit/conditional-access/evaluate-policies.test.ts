@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateConditionalAccess } from "../../../lib/conditional-access/evaluate-policies";
-import type { ConditionalAccessPolicyRules } from "../../../lib/conditional-access/policy-model";
+import { applicationResource, formatResources, parseResources, resourcesInclude, type ConditionalAccessPolicyRules, type ConditionalAccessResource } from "../../../lib/conditional-access/policy-model";
 import { mfaSatisfiedResult, policyResultsFor } from "../../../lib/conditional-access/policy-results";
 
 function policy(overrides: Partial<ConditionalAccessPolicyRules> & { name: string }): ConditionalAccessPolicyRules {
@@ -120,5 +120,24 @@ describe("Conditional Access results of a sign-in", () => {
     expect(blocked.find((r) => r.policyName === "A MFA")).toMatchObject({ result: "failure", detail: "Multi-factor authentication not asked: access was blocked" });
     const noMethod = policyResultsFor(evaluateConditionalAccess({ policies: [policy({ name: "A MFA" })], subject: alice, resource: "Security info" }), "noUsableMethod");
     expect(noMethod).toEqual([{ policyName: "A MFA", result: "failure", detail: "Multi-factor authentication required; the user has no usable method" }]);
+  });
+});
+
+describe("applications as Conditional Access resources", () => {
+  const policy = (resources: ConditionalAccessResource[]) => ({ id: "p", name: "P", state: "on" as const, includeAllUsers: true, includeGroupIds: [], excludeGroupIds: [], resources, grant: "block" as const });
+  it("covers an application through All applications or its own app:<client id>, and no other", () => {
+    const app = applicationResource("client-1");
+    expect(resourcesInclude(["All applications"], app)).toBe(true);
+    expect(resourcesInclude([app], app)).toBe(true);
+    expect(resourcesInclude([applicationResource("client-2")], app)).toBe(false);
+    expect(resourcesInclude(["All applications"], "Security info")).toBe(false);
+    expect(evaluateConditionalAccess({ policies: [policy(["All applications"])], subject: { groupIds: [] }, resource: app }).outcome).toBe("block");
+    expect(evaluateConditionalAccess({ policies: [policy(["Admin console"])], subject: { groupIds: [] }, resource: app }).outcome).toBe("noRequirement");
+  });
+
+  it("stores application resources after the portal's own, and reads them back", () => {
+    const stored = formatResources([applicationResource("b"), "Admin console", applicationResource("a"), "All applications"]);
+    expect(stored).toBe("Admin console,All applications,app:a,app:b");
+    expect(parseResources(`${stored},app:bad id!,Unknown`)).toEqual(["Admin console", "All applications", "app:a", "app:b"]);
   });
 });

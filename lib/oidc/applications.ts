@@ -1,0 +1,205 @@
+import crypto from "node:crypto";
+import type { ClientMetadata } from "oidc-provider";
+import { z } from "zod";
+import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
+import { keyedHash } from "../crypto/secret-box";
+import type { Database, DatabaseOrTransaction } from "../db/client";
+
+/** A client secret stays usable this long unless the admin picks another expiry (Entra's default is 180 days). */
+export const DEFAULT_SECRET_DAYS = 180;
+const SECRET_PURPOSE = "application client secret";
+
+/**
+ * A redirect (or post-logout) URI: absolute, exact, no fragment; `https`, or `http` only on the
+ * local machine (localhost, 127.0.0.1, [::1]) — a code sent over plain HTTP anywhere else could be
+ * read on the way.
+ */
+export const redirectUriSchema = z
+  .string()
+  .trim()
+  .max(2000, "A redirect URI can be at most 2000 characters.")
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      if (url.hash || url.username || url.password) return false;
+      if (url.protocol === "https:") return true;
+      return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
+    } catch {
+      return false;
+    }
+  }, "Enter an absolute https:// URI (http:// only on localhost), without a #fragment.");
+
+export const applicationInputSchema = z.object({
+  name: z.string().trim().min(1, "Enter the application's name.").max(100, "The name can be at most 100 characters."),
+  redirectUris: z.array(redirectUriSchema).min(1, "Enter at least one redirect URI.").max(20, "At most 20 redirect URIs."),
+  postLogoutRedirectUris: z.array(redirectUriSchema).max(20, "At most 20 post-logout redirect URIs.").default([]),
+  homePageUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "Enter an absolute http(s):// home page URL, or leave it empty." })]).default(""),
+  isPublic: z.boolean().default(false),
+  assignmentRequired: z.boolean().default(true),
+});
+export type ApplicationInput = z.input<typeof applicationInputSchema>;
+
+/** URIs are stored one per line. */
+export function splitUris(stored: string): string[] {
+  return stored.split("\n").map((u) => u.trim()).filter(Boolean);
+}
+
+function newSecret(): string {
+  return crypto.randomBytes(32).toString("base64url");
+}
+
+async function storeSecret(db: DatabaseOrTransaction, applicationId: string, now: Date, days: number): Promise<{ secret: string; expiresAt: Date }> {
+  const secret = newSecret();
+  const expiresAt = new Date(now.getTime() + days * 24 * 3600 * 1000);
+  await db.applicationSecret.create({ data: { applicationId, hint: secret.slice(0, 3), secretHash: keyedHash({ purpose: SECRET_PURPOSE, value: secret }), expiresAt, createdAt: now } });
+  return { secret, expiresAt };
+}
+
+/**
+ * Registers an application. A confidential one gets its first client secret, returned here once
+ * and stored only as a keyed hash; a public one has none and must use PKCE.
+ */
+export async function registerApplication(options: {
+  db: Database;
+  input: ApplicationInput;
+  actor: AuditActor;
+  now: Date;
+}): Promise<{ ok: true; applicationId: string; clientId: string; secret: string | null; secretExpiresAt: Date | null } | { ok: false; reason: string }> {
+  const parsed = applicationInputSchema.safeParse(options.input);
+  if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((i) => i.message).join(" ") };
+  const input = parsed.data;
+  return options.db.$transaction(async (tx) => {
+    const clientId = crypto.randomUUID();
+    const app = await tx.application.create({
+      data: {
+        clientId,
+        name: input.name,
+        redirectUris: input.redirectUris.join("\n"),
+        postLogoutRedirectUris: input.postLogoutRedirectUris.join("\n"),
+        homePageUrl: input.homePageUrl,
+        isPublic: input.isPublic,
+        assignmentRequired: input.assignmentRequired,
+        createdAt: options.now,
+      },
+    });
+    const secret = input.isPublic ? null : await storeSecret(tx, app.id, options.now, DEFAULT_SECRET_DAYS);
+    await writeAuditEvent({ db: tx, actor: options.actor, action: "Add application", target: { type: "application", id: app.id, label: input.name } });
+    return { ok: true as const, applicationId: app.id, clientId, secret: secret?.secret ?? null, secretExpiresAt: secret?.expiresAt ?? null };
+  });
+}
+
+/** A further client secret (rotation): the old ones keep working until they expire or are removed. */
+export async function addApplicationSecret(options: { db: Database; applicationId: string; days: number; actor: AuditActor; now: Date }): Promise<{ ok: true; secret: string; expiresAt: Date } | { ok: false; reason: string }> {
+  if (!Number.isInteger(options.days) || options.days < 1 || options.days > 730) return { ok: false, reason: "A secret's lifetime is 1 to 730 days." };
+  return options.db.$transaction(async (tx) => {
+    const app = await tx.application.findUnique({ where: { id: options.applicationId }, select: { id: true, name: true, isPublic: true } });
+    if (!app) return { ok: false as const, reason: "This application no longer exists. Go back to the list." };
+    if (app.isPublic) return { ok: false as const, reason: "A public application has no secrets; it uses PKCE." };
+    const stored = await storeSecret(tx, app.id, options.now, options.days);
+    await writeAuditEvent({ db: tx, actor: options.actor, action: "Add application secret", target: { type: "application", id: app.id, label: app.name } });
+    return { ok: true as const, ...stored };
+  });
+}
+
+/** True when `secret` is an unexpired secret of the application with this client id (compared by keyed hash). */
+export async function applicationSecretMatches(options: { db: DatabaseOrTransaction; clientId: string; secret: string; now: Date }): Promise<boolean> {
+  if (options.secret.length === 0 || options.secret.length > 200) return false;
+  const row = await options.db.applicationSecret.findUnique({
+    where: { secretHash: keyedHash({ purpose: SECRET_PURPOSE, value: options.secret }) },
+    select: { expiresAt: true, application: { select: { clientId: true } } },
+  });
+  return row !== null && row.application.clientId === options.clientId && row.expiresAt > options.now;
+}
+
+/** Assigns a user (by UPN) or a group (by name) to the application. */
+export async function assignToApplication(options: {
+  db: Database;
+  applicationId: string;
+  principal: { type: "user"; upn: string } | { type: "group"; name: string };
+  actor: AuditActor;
+}): Promise<{ ok: true } | { ok: false; reason: string }> {
+  return options.db.$transaction(async (tx) => {
+    const app = await tx.application.findUnique({ where: { id: options.applicationId }, select: { id: true, name: true } });
+    if (!app) return { ok: false as const, reason: "This application no longer exists. Go back to the list." };
+    const { principal } = options;
+    const found =
+      principal.type === "user"
+        ? await tx.user.findUnique({ where: { upn: principal.upn.trim().toLowerCase() }, select: { id: true, upn: true } }).then((u) => u && { id: u.id, label: u.upn })
+        : await tx.group.findUnique({ where: { name: principal.name.trim() }, select: { id: true, name: true } }).then((g) => g && { id: g.id, label: g.name });
+    if (!found) return { ok: false as const, reason: principal.type === "user" ? "No user has this user principal name." : "No group has this name." };
+    await tx.applicationAssignment.upsert({
+      where: { applicationId_principalType_principalId: { applicationId: app.id, principalType: principal.type, principalId: found.id } },
+      create: { applicationId: app.id, principalType: principal.type, principalId: found.id },
+      update: {},
+    });
+    await writeAuditEvent({ db: tx, actor: options.actor, action: "Assign application", target: { type: "application", id: app.id, label: app.name }, details: { [principal.type]: found.label } });
+    return { ok: true as const };
+  });
+}
+
+/** Whether the user may sign in to the application: no assignment required, or assigned directly or through a group. */
+export async function userMayUseApplication(options: { db: DatabaseOrTransaction; clientId: string; userId: string }): Promise<boolean> {
+  const app = await options.db.application.findUnique({ where: { clientId: options.clientId }, select: { id: true, assignmentRequired: true } });
+  if (!app) return false;
+  if (!app.assignmentRequired) return true;
+  const groups = await options.db.groupMember.findMany({ where: { userId: options.userId }, select: { groupId: true } });
+  const assigned = await options.db.applicationAssignment.count({
+    where: { applicationId: app.id, OR: [{ principalType: "user", principalId: options.userId }, { principalType: "group", principalId: { in: groups.map((g) => g.groupId) } }] },
+  });
+  return assigned > 0;
+}
+
+/** The applications a user may open (My Apps): assigned ones and those open to everyone, with a home page. */
+export async function listMyApplications(options: { db: DatabaseOrTransaction; userId: string }): Promise<{ name: string; homePageUrl: string }[]> {
+  const apps = await options.db.application.findMany({ orderBy: { name: "asc" }, select: { clientId: true, name: true, homePageUrl: true } });
+  const mine: { name: string; homePageUrl: string }[] = [];
+  for (const app of apps) {
+    if (await userMayUseApplication({ db: options.db, clientId: app.clientId, userId: options.userId })) mine.push({ name: app.name, homePageUrl: app.homePageUrl });
+  }
+  return mine;
+}
+
+/** The OAuth client metadata oidc-provider sees for an application (the secret is checked by hash, see oidc-provider.ts). */
+export async function findClientMetadata(options: { db: DatabaseOrTransaction; clientId: string }): Promise<ClientMetadata | undefined> {
+  const app = await options.db.application.findUnique({ where: { clientId: options.clientId } });
+  if (!app) return undefined;
+  return {
+    client_id: app.clientId,
+    client_name: app.name,
+    redirect_uris: splitUris(app.redirectUris),
+    post_logout_redirect_uris: splitUris(app.postLogoutRedirectUris),
+    grant_types: app.isPublic ? ["authorization_code", "refresh_token"] : ["authorization_code", "refresh_token", "client_credentials"],
+    response_types: ["code" as const],
+    token_endpoint_auth_method: app.isPublic ? "none" : "client_secret_basic",
+    // Never compared: oidc-provider's own secret comparison is replaced by the hashed one.
+    ...(app.isPublic ? {} : { client_secret: `hashed:${app.id}` }),
+    ...(app.homePageUrl ? { client_uri: app.homePageUrl } : {}),
+  };
+}
+
+/** The Enterprise applications list. */
+export async function listApplications(options: { db: DatabaseOrTransaction }) {
+  return options.db.application.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, clientId: true, isPublic: true, assignmentRequired: true } });
+}
+
+/** One application with its secrets (hint and expiry only) and its assigned users and groups by name. */
+export async function getApplication(options: { db: DatabaseOrTransaction; applicationId: string }) {
+  const app = await options.db.application.findUnique({
+    where: { id: options.applicationId },
+    include: { secrets: { select: { id: true, hint: true, expiresAt: true, createdAt: true }, orderBy: { createdAt: "asc" } }, assignments: true },
+  });
+  if (!app) return null;
+  const userIds = app.assignments.filter((a) => a.principalType === "user").map((a) => a.principalId);
+  const groupIds = app.assignments.filter((a) => a.principalType === "group").map((a) => a.principalId);
+  const [users, groups] = await Promise.all([
+    options.db.user.findMany({ where: { id: { in: userIds } }, select: { upn: true } }),
+    options.db.group.findMany({ where: { id: { in: groupIds } }, select: { name: true } }),
+  ]);
+  return {
+    ...app,
+    redirectUris: splitUris(app.redirectUris),
+    postLogoutRedirectUris: splitUris(app.postLogoutRedirectUris),
+    assignedUsers: users.map((u) => u.upn).sort(),
+    assignedGroups: groups.map((g) => g.name).sort(),
+  };
+}

@@ -1,0 +1,72 @@
+import crypto from "node:crypto";
+import { decryptSecret, encryptSecret } from "../crypto/secret-box";
+import type { DatabaseOrTransaction } from "../db/client";
+
+export const SIGNING_ALGORITHMS = ["ES256", "RS256"] as const;
+type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+/** The longest any token signed by a key stays valid (ID tokens, JWT access tokens): a retired key stays published this long. */
+export const RETIRED_KEY_PUBLISHED_SECONDS = 24 * 3600;
+
+type PrivateJwk = crypto.JsonWebKey & { kid: string; alg: SigningAlgorithm; use: "sig" };
+
+function makeKey(alg: SigningAlgorithm): PrivateJwk {
+  const { privateKey } = alg === "ES256" ? crypto.generateKeyPairSync("ec", { namedCurve: "P-256" }) : crypto.generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const jwk = privateKey.export({ format: "jwk" });
+  const publicPart = crypto.createPublicKey(privateKey).export({ format: "jwk" });
+  const kid = crypto.createHash("sha256").update(JSON.stringify(publicPart)).digest("base64url").slice(0, 22);
+  return { ...jwk, kid, alg, use: "sig" };
+}
+
+function publicPart(jwk: PrivateJwk): crypto.JsonWebKey {
+  const { kid, alg, use } = jwk;
+  const pub = crypto.createPublicKey({ key: jwk, format: "jwk" }).export({ format: "jwk" });
+  return { ...pub, kid, alg, use };
+}
+
+async function storeNewKey(db: DatabaseOrTransaction, alg: SigningAlgorithm, now: Date): Promise<void> {
+  const jwk = makeKey(alg);
+  await db.oidcSigningKey.create({
+    data: { kid: jwk.kid, alg, publicJwk: JSON.stringify(publicPart(jwk)), sealedPrivateJwk: encryptSecret(Buffer.from(JSON.stringify(jwk))), createdAt: now },
+  });
+}
+
+/**
+ * The provider's signing keys: at first start one ES256 and one RS256 key are made and stored,
+ * the private parts sealed with the portal's secret key, so every instance signs with the same
+ * keys. Returns the private JWKs oidc-provider signs with: the current key of each algorithm first
+ * (it signs with the first matching key), then retired keys still within their publication window
+ * (kept so their public parts stay in the JWKS until tokens they signed have expired).
+ */
+export async function loadSigningKeys(options: { db: DatabaseOrTransaction; now: Date }): Promise<PrivateJwk[]> {
+  const { db, now } = options;
+  for (const alg of SIGNING_ALGORITHMS) {
+    const current = await db.oidcSigningKey.count({ where: { alg, retiredAt: null } });
+    if (current === 0) {
+      // Two instances starting together may both create one; the newest is then the current key and the other is simply one more published key.
+      await storeNewKey(db, alg, now);
+    }
+  }
+  const publishedSince = new Date(now.getTime() - RETIRED_KEY_PUBLISHED_SECONDS * 1000);
+  const rows = await db.oidcSigningKey.findMany({
+    where: { OR: [{ retiredAt: null }, { retiredAt: { gt: publishedSince } }] },
+    orderBy: [{ createdAt: "desc" }, { kid: "asc" }],
+  });
+  const current = rows.filter((r) => r.retiredAt === null);
+  const retired = rows.filter((r) => r.retiredAt !== null);
+  return [...current, ...retired].map((r) => JSON.parse(decryptSecret(r.sealedPrivateJwk).toString("utf8")) as PrivateJwk);
+}
+
+/**
+ * Rotation (`npm run oidc:rotate-keys`): a new key of each algorithm becomes current; the previous
+ * ones are retired but stay in the JWKS for RETIRED_KEY_PUBLISHED_SECONDS. Instances pick the new
+ * keys up when they next load them (at start, and periodically).
+ */
+export async function rotateSigningKeys(options: { db: DatabaseOrTransaction; now: Date }): Promise<{ retired: string[]; created: string[] }> {
+  const { db, now } = options;
+  const before = await db.oidcSigningKey.findMany({ where: { retiredAt: null }, select: { kid: true } });
+  await db.oidcSigningKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: now } });
+  for (const alg of SIGNING_ALGORITHMS) await storeNewKey(db, alg, now);
+  const after = await db.oidcSigningKey.findMany({ where: { retiredAt: null }, select: { kid: true } });
+  return { retired: before.map((k) => k.kid), created: after.map((k) => k.kid) };
+}
