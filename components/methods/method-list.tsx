@@ -30,6 +30,6 @@ export function MethodList({ entries, lastMfaMethodId, minPasswordLength }: { en
 
 /** A small decorative glyph per kind of method (the row's text names it). */
 function MethodIcon({ type }: { type: SecurityInfoEntry["type"] }) {
-  const glyph = type === "Password" ? "•••" : type === "Hardware token" ? "▣" : type === "Temporary Access Pass" ? "⧗" : type === "Email" ? "✉" : "▯";
+  const glyph = type === "Password" ? "•••" : type === "Hardware token" ? "▣" : type === "Temporary Access Pass" ? "⧗" : type === "Email" ? "✉" : type === "Passkey" ? "⚿" : "▯";
   return <span aria-hidden="true" className="inline-block w-7 text-slate-500">{glyph}</span>;
 }
