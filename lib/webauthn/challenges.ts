@@ -46,6 +46,14 @@ export async function consumeChallenge(options: {
   return { userId: row?.userId ?? null };
 }
 
+/**
+ * The challenge as bytes for the library's options: given a string it would encode the text
+ * itself, and the browser would then sign a different value from the one stored.
+ */
+export function challengeBytes(challenge: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(Buffer.from(challenge, "base64url"));
+}
+
 /** The challenge inside a response's clientDataJSON (the library checks it again against the one we consumed). */
 export function challengeOfResponse(clientDataJSON: string): string | null {
   try {

@@ -8,7 +8,7 @@ import { SecurityInfoFailure, recordSecurityInfoChange, refuse, userTarget, type
 import { aaguidAllowed } from "../policies/passkey-policy-model";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
 import { authenticatorModel } from "./authenticator-models";
-import { challengeOfResponse, consumeChallenge, issueChallenge, sweepChallenges } from "./challenges";
+import { challengeBytes, challengeOfResponse, consumeChallenge, issueChallenge, sweepChallenges } from "./challenges";
 import { relyingParty, RELYING_PARTY_NAME } from "./relying-party";
 
 /** The portal's own cap on passkeys per person (they don't count towards the OATH limit, as in Entra). */
@@ -62,7 +62,7 @@ export async function startPasskeyRegistration(options: { db: Database; actor: S
     rpID,
     userName: actor.upn,
     userID: new TextEncoder().encode(actor.id),
-    challenge,
+    challenge: challengeBytes(challenge),
     // Attestation is only asked for when the policy checks it.
     attestationType: settings?.enforceAttestation ? "direct" : "none",
     excludeCredentials: existing.map((key) => ({ id: key.credentialId, transports: key.transports ? key.transports.split(",") : undefined })),

@@ -8,7 +8,7 @@ import { allowedMethodsForUser } from "../policies/methods-policy";
 import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFailedMfaStep, type MfaStepResult } from "../signin/pending-mfa";
 import { PENDING_SIGN_IN_MINUTES, hashSignInHandle, newSignInHandle } from "../signin/pending-sign-in";
 import { createSignInRecord, resourceFor, type ClientInfo } from "../signin/sign-in-log";
-import { challengeOfResponse, consumeChallenge, issueChallenge, sweepChallenges } from "./challenges";
+import { challengeBytes, challengeOfResponse, consumeChallenge, issueChallenge, sweepChallenges } from "./challenges";
 import { passkeySignInStep, verifyPasskeyAssertion } from "./passkey-assertion";
 import { relyingParty } from "./relying-party";
 
@@ -26,7 +26,7 @@ export async function startPasswordlessSignIn(options: { db: Database; nonce: st
   const now = options.now ?? new Date();
   await sweepChallenges({ db: options.db, now });
   const challenge = await issueChallenge({ db: options.db, purpose: "passwordless", boundTo: options.nonce, now });
-  return generateAuthenticationOptions({ rpID: relyingParty().rpID, challenge, userVerification: "required" });
+  return generateAuthenticationOptions({ rpID: relyingParty().rpID, challenge: challengeBytes(challenge), userVerification: "required" });
 }
 
 export type PasswordlessResult = { outcome: "complete"; handle: string } | { outcome: "failed"; message: string };
@@ -100,7 +100,7 @@ export async function startPasskeyStep(options: { db: Database; handle: string; 
   const challenge = await issueChallenge({ db, purpose: "secondStep", boundTo: hashSignInHandle(options.handle), userId: pending.userId, now });
   return generateAuthenticationOptions({
     rpID: relyingParty().rpID,
-    challenge,
+    challenge: challengeBytes(challenge),
     userVerification: "required",
     allowCredentials: passkeys.map((key) => ({ id: key.credentialId, transports: key.transports ? key.transports.split(",") : undefined })),
   });
