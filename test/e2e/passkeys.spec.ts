@@ -120,13 +120,14 @@ test("a cloned passkey (its signature counter reset) is refused and audited", as
 
 test("a policy that blocks the authenticator's model refuses its registration, saying why", async ({ page }) => {
   const { user } = await signedInUserWithToken(page);
-  await virtualAuthenticator(page);
+  const { cdp, authenticatorId } = await virtualAuthenticator(page);
   await expect((await addPasskey(page, "Allowed first")).getByText("was added")).toBeVisible();
   const { aaguid } = await db().passkey.findFirstOrThrow({ where: { userId: user.id } });
   await passkeyPolicy({ keyRestrictions: "block", aaguids: [aaguid] });
 
+  // The same model again (a fresh credential, so the browser doesn't stop it as already registered).
+  await cdp.send("WebAuthn.clearCredentials", { authenticatorId });
   await page.reload();
-  await virtualAuthenticator(page);
   const dialog = await addPasskey(page, "Blocked key");
   await expect(dialog.getByText(`Your organisation doesn't allow this kind of passkey (AAGUID ${aaguid})`)).toBeVisible();
   expect(await db().passkey.count({ where: { userId: user.id } })).toBe(1);
