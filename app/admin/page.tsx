@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
 import { tokenStatusLabel } from "@/components/tokens/token-words";
+import { Breakable } from "@/components/ui/breakable";
+import { DataTable } from "@/components/ui/data-table";
+import { UtcTime } from "@/components/ui/utc-time";
 import { requirePermission } from "@/lib/auth/current-user";
 import { getAdminOverview } from "@/lib/admin/overview";
 import { getDb } from "@/lib/db/client";
 
 export const metadata: Metadata = { title: "Admin console" };
-
 
 export default async function AdminHomePage() {
   await requirePermission("adminConsole.view");
@@ -24,22 +26,18 @@ export default async function AdminHomePage() {
       </section>
       <section aria-labelledby="signins-heading" className="space-y-2">
         <h2 id="signins-heading" className="text-lg font-semibold">Latest sign-ins</h2>
-        <div className="overflow-x-auto">
-          <table className="min-w-full border border-slate-200 bg-white text-sm">
-            <thead className="bg-slate-100 text-left"><tr><th className="px-3 py-2">Date (UTC)</th><th className="px-3 py-2">User</th><th className="px-3 py-2">Resource</th><th className="px-3 py-2">Status</th><th className="px-3 py-2">IP address</th></tr></thead>
-            <tbody>
-              {overview.recentSignIns.map((signIn) => (
-                <tr key={signIn.id} className="border-t border-slate-200">
-                  <td className="px-3 py-2">{signIn.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-                  <td className="px-3 py-2">{signIn.upn}</td>
-                  <td className="px-3 py-2">{signIn.resource}</td>
-                  <td className="px-3 py-2">{signIn.status === "interrupted" ? "Interrupted (MFA in progress)" : signIn.status === "success" ? "Success" : `Failure: ${signIn.failureReason ?? ""}`}</td>
-                  <td className="px-3 py-2">{signIn.ipAddress}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="The latest sign-ins, newest first"
+          rows={overview.recentSignIns}
+          rowKey={(signIn) => signIn.id}
+          columns={[
+            { label: "Date", cell: (signIn) => <UtcTime date={signIn.createdAt} />, phone: "title" },
+            { label: "User", cell: (signIn) => <Breakable text={signIn.upn} /> },
+            { label: "Resource", cell: (signIn) => signIn.resource },
+            { label: "Status", cell: (signIn) => (signIn.status === "interrupted" ? "Interrupted (MFA in progress)" : signIn.status === "success" ? "Success" : `Failure: ${signIn.failureReason ?? ""}`) },
+            { label: "IP address", cell: (signIn) => signIn.ipAddress, nowrap: true, className: "font-mono" },
+          ]}
+        />
       </section>
     </div>
   );

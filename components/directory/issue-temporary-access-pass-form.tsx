@@ -22,6 +22,7 @@ export function IssueTemporaryAccessPassForm(props: {
   const { settings } = props;
   return (
     <ActionForm action={props.action} hidden={{ userId: props.userId }} submitLabel="Issue Temporary Access Pass" variant="secondary" label="Issue a Temporary Access Pass" className="space-y-3 rounded border border-slate-200 bg-white p-4 sm:col-span-2">
+      <h3 className="text-base font-semibold">Temporary Access Pass</h3>
       <p className="text-sm text-slate-700">
         A time-limited pass of {settings.length} characters that lets {props.upn} sign in and register a method. It replaces any earlier pass and is shown only once.
       </p>

@@ -1,5 +1,7 @@
 import Link from "next/link";
+import { MethodIcon } from "@/components/methods/method-icon";
 import { tokenStatusLabel } from "@/components/tokens/token-words";
+import { DataTable } from "@/components/ui/data-table";
 import type { DirectoryActionState } from "@/lib/directory/console-actor";
 import type { AdminMethodView } from "@/lib/directory/users";
 import { TEMPORARY_ACCESS_PASS_STATE_LABELS, type TemporaryAccessPassState } from "@/lib/methods/temporary-access-pass";
@@ -15,30 +17,30 @@ type DirectoryAction = (previous: DirectoryActionState | undefined, formData: Fo
 export function UserMethodsTable({ userId, methods, deleteAction }: { userId: string; methods: AdminMethodView[]; deleteAction: DirectoryAction | null }) {
   if (methods.length === 0) return <p className="text-sm text-slate-700">No authentication methods registered.</p>;
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
-        <thead className="bg-slate-50 text-slate-700">
-          <tr>{["Method", "Name", "Detail", "Status", "Default", "Actions"].map((h) => <th key={h} scope="col" className="px-3 py-2 font-medium">{h}</th>)}</tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200">
-          {methods.map((method) => (
-            <tr key={method.methodId}>
-              <td className="px-3 py-2">{method.type}</td>
-              <td className="px-3 py-2">{method.name}</td>
-              <td className="px-3 py-2">{method.detail}</td>
-              <td className="px-3 py-2">{statusLabel(method)}</td>
-              <td className="px-3 py-2">{method.isDefault ? "Default sign-in method" : ""}</td>
-              <td className="space-y-2 px-3 py-2">
-                {method.tokenId ? <Link className="block text-blue-700 hover:underline" href={`/admin/tokens/${method.tokenId}`}>Unassign or activate</Link> : null}
-                {deleteAction ? (
-                  <ActionForm action={deleteAction} hidden={{ userId, methodId: method.methodId }} submitLabel="Delete" variant="secondary" label={`Delete ${method.name}`} />
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Authentication methods"
+      rows={methods}
+      rowKey={(method) => method.methodId}
+      columns={[
+        { label: "Method", cell: (method) => <span className="flex items-center gap-2 whitespace-nowrap"><MethodIcon type={method.type} />{method.type}</span>, phone: "title" },
+        { label: "Name", cell: (method) => method.name },
+        { label: "Detail", cell: (method) => method.detail },
+        { label: "Status", cell: (method) => statusLabel(method) },
+        { label: "Default", cell: (method) => (method.isDefault ? "Default sign-in method" : ""), phone: "plain" },
+        {
+          label: "Actions",
+          phone: "plain",
+          cell: (method) => (
+            <div className="space-y-2">
+              {method.tokenId ? <Link className="block text-blue-700 hover:underline" href={`/admin/tokens/${method.tokenId}`}>Unassign or activate</Link> : null}
+              {deleteAction ? (
+                <ActionForm action={deleteAction} hidden={{ userId, methodId: method.methodId }} submitLabel="Delete" variant="secondary" label={`Delete ${method.name}`} />
+              ) : null}
+            </div>
+          ),
+        },
+      ]}
+    />
   );
 }
 

@@ -1,27 +1,23 @@
 import Link from "next/link";
+import { Breakable } from "@/components/ui/breakable";
+import { DataTable } from "@/components/ui/data-table";
 import type { UserListRow } from "@/lib/directory/users";
 
 /** The users of one page of the list; each UPN links to the user's page. */
 export function UserTable({ users }: { users: UserListRow[] }) {
   if (users.length === 0) return <p className="text-sm text-slate-700">No users match.</p>;
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
-        <thead className="bg-slate-50 text-slate-700">
-          <tr>{["Display name", "User principal name", "Account", "Roles"].map((h) => <th key={h} scope="col" className="px-3 py-2 font-medium">{h}</th>)}</tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200">
-          {users.map((user) => (
-            <tr key={user.id}>
-              <td className="px-3 py-2">{user.displayName}</td>
-              <td className="px-3 py-2"><Link className="text-blue-700 hover:underline" href={`/admin/users/${user.id}`}>{user.upn}</Link></td>
-              <td className="px-3 py-2">{user.enabled ? "Enabled" : "Disabled"}</td>
-              <td className="px-3 py-2">{user.roles.join(", ") || "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Users"
+      rows={users}
+      rowKey={(user) => user.id}
+      columns={[
+        { label: "Display name", cell: (user) => user.displayName, phone: "title" },
+        { label: "User principal name", cell: (user) => <Link className="text-blue-700 hover:underline" href={`/admin/users/${user.id}`}><Breakable text={user.upn} /></Link> },
+        { label: "Account", cell: (user) => (user.enabled ? "Enabled" : "Disabled") },
+        { label: "Roles", cell: (user) => user.roles.join(", ") || "—" },
+      ]}
+    />
   );
 }
 

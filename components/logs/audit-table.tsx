@@ -1,5 +1,8 @@
 import type { AuditLogRow } from "@/lib/audit/audit-log-query";
-import { auditResultLabel, auditTargetLabel, formatLogTime } from "./log-words";
+import { Breakable } from "@/components/ui/breakable";
+import { DataTable } from "@/components/ui/data-table";
+import { UtcTime } from "@/components/ui/utc-time";
+import { auditResultLabel, auditTargetLabel } from "./log-words";
 
 /** `{"count":3}` as `count: 3`, for reading in the table (the export keeps the JSON). */
 function detailsText(details: string): string {
@@ -14,31 +17,31 @@ function detailsText(details: string): string {
 /** One page of audit events, newest first. */
 export function AuditTable({ rows }: { rows: AuditLogRow[] }) {
   return (
-    <div className="overflow-x-auto rounded border border-slate-200">
-      <table className="min-w-full bg-white text-sm">
-        <caption className="sr-only">Audit events, newest first</caption>
-        <thead className="bg-slate-100 text-left">
-          <tr>
-            {["Date", "Initiated by", "Activity", "Target", "Result", "IP address", "Details", "#"].map((h) => (
-              <th key={h} scope="col" className="whitespace-nowrap px-3 py-2">{h}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} className="border-t border-slate-200 align-top">
-              <td className="whitespace-nowrap px-3 py-2">{formatLogTime(row.createdAt)}</td>
-              <td className="px-3 py-2">{row.actorUpn || "—"}</td>
-              <td className="whitespace-nowrap px-3 py-2">{row.action}</td>
-              <td className="px-3 py-2">{auditTargetLabel(row) || "—"}</td>
-              <td className="whitespace-nowrap px-3 py-2">{auditResultLabel(row.result)}</td>
-              <td className="whitespace-nowrap px-3 py-2 font-mono">{row.ipAddress || "—"}</td>
-              <td className="min-w-56 px-3 py-2">{detailsText(row.details) || "—"}</td>
-              <td className="px-3 py-2 font-mono text-xs text-slate-600" title={row.hash ? `Hash ${row.hash}` : "Written before the hash chain"}>{row.sequence ?? "—"}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Audit events, newest first"
+      rows={rows}
+      rowKey={(row) => row.id}
+      columns={[
+        { label: "Date", cell: (row) => <UtcTime date={row.createdAt} />, phone: "title" },
+        { label: "Initiated by", cell: (row) => (row.actorUpn ? <Breakable text={row.actorUpn} /> : "—"), className: "md:min-w-36" },
+        { label: "Activity", cell: (row) => row.action },
+        { label: "Target", cell: (row) => (auditTargetLabel(row) ? <Breakable text={auditTargetLabel(row)} /> : "—") },
+        { label: "Result", cell: (row) => auditResultLabel(row.result), nowrap: true },
+        { label: "IP address", cell: (row) => row.ipAddress || "—", className: "font-mono [overflow-wrap:anywhere]", phone: "hidden" },
+        {
+          label: "Details",
+          cell: (row) => detailsText(row.details) || "—",
+          // Values such as a policy's settings are long unbroken JSON: they wrap anywhere rather than widen the table.
+          className: "[overflow-wrap:anywhere] md:min-w-40",
+        },
+        {
+          label: "#",
+          cell: (row) => <span title={row.hash ? `Hash ${row.hash}` : "Written before the hash chain"}>{row.sequence ?? "—"}</span>,
+          className: "font-mono text-xs text-slate-600",
+          nowrap: true,
+          phone: "hidden",
+        },
+      ]}
+    />
   );
 }

@@ -1,4 +1,7 @@
 import Link from "next/link";
+import { Breakable } from "@/components/ui/breakable";
+import { DataTable } from "@/components/ui/data-table";
+import { UtcTime } from "@/components/ui/utc-time";
 import type { SignInDetail } from "@/lib/signin/sign-in-log-query";
 import { authRequirementLabel } from "@/lib/signin/sign-in-log-query-export";
 import { DetailTabs } from "./detail-tabs";
@@ -41,49 +44,43 @@ export function SignInDetailPanel({ signIn, closeHref }: { signIn: SignInDetail;
   const steps = signIn.steps.length === 0 ? (
     <p className="text-sm text-slate-700">No authentication step was recorded.</p>
   ) : (
-    <table className="min-w-full text-sm">
-      <caption className="sr-only">Authentication steps, in order</caption>
-      <thead className="text-left">
-        <tr>{["#", "Date", "Authentication method", "Method detail", "Requirement", "Result", "Result detail"].map((h) => <th key={h} scope="col" className="px-2 py-1">{h}</th>)}</tr>
-      </thead>
-      <tbody>
-        {signIn.steps.map((step) => (
-          <tr key={step.position} className="border-t border-slate-200">
-            <td className="px-2 py-1">{step.position}</td>
-            <td className="whitespace-nowrap px-2 py-1">{formatLogTime(step.createdAt)}</td>
-            <td className="px-2 py-1">{step.method}</td>
-            <td className="px-2 py-1 font-mono">{step.detail || "—"}</td>
-            <td className="px-2 py-1">{requirementLabel(step.requirement)}</td>
-            <td className="px-2 py-1">{stepResultLabel(step.succeeded)}</td>
-            <td className="px-2 py-1">{step.resultDetail}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption="Authentication steps, in order"
+      compact
+      framed={false}
+      rows={signIn.steps}
+      rowKey={(step) => String(step.position)}
+      columns={[
+        { label: "#", cell: (step) => step.position, phone: "hidden" },
+        { label: "Date", cell: (step) => <UtcTime date={step.createdAt} /> },
+        { label: "Authentication method", cell: (step) => step.method, phone: "title" },
+        { label: "Method detail", cell: (step) => step.detail || "—", className: "font-mono" },
+        { label: "Requirement", cell: (step) => requirementLabel(step.requirement) },
+        { label: "Result", cell: (step) => stepResultLabel(step.succeeded) },
+        { label: "Result detail", cell: (step) => step.resultDetail },
+      ]}
+    />
   );
   const policies = signIn.policyResults.length === 0 ? (
     <p className="text-sm text-slate-700">No Conditional Access policy was evaluated for this sign-in.</p>
   ) : (
-    <table className="min-w-full text-sm">
-      <caption className="sr-only">Conditional Access policies and their results</caption>
-      <thead className="text-left">
-        <tr>{["Policy name", "Result", "Detail"].map((h) => <th key={h} scope="col" className="px-2 py-1">{h}</th>)}</tr>
-      </thead>
-      <tbody>
-        {signIn.policyResults.map((policy, index) => (
-          <tr key={index} className="border-t border-slate-200">
-            <td className="px-2 py-1">{policy.policyName}</td>
-            <td className="px-2 py-1">{policyResultLabel(policy.result)}</td>
-            <td className="px-2 py-1">{policy.detail || "—"}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      caption="Conditional Access policies and their results"
+      compact
+      framed={false}
+      rows={signIn.policyResults}
+      rowKey={(policy, index) => `${index}`}
+      columns={[
+        { label: "Policy name", cell: (policy) => policy.policyName, phone: "title" },
+        { label: "Result", cell: (policy) => policyResultLabel(policy.result) },
+        { label: "Detail", cell: (policy) => policy.detail || "—" },
+      ]}
+    />
   );
   return (
     <section aria-labelledby="sign-in-detail-heading" className="space-y-3 rounded border border-slate-300 bg-white p-4">
-      <div className="flex items-center justify-between gap-3">
-        <h2 id="sign-in-detail-heading" className="text-lg font-semibold">Activity details: sign-in of {signIn.upn}</h2>
+      <div className="flex items-start justify-between gap-3">
+        <h2 id="sign-in-detail-heading" className="min-w-0 text-lg font-semibold">Activity details: sign-in of <Breakable text={signIn.upn} /></h2>
         <Link href={closeHref} className="text-sm text-blue-700 hover:underline">Close</Link>
       </div>
       <DetailTabs

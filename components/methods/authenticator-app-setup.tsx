@@ -3,6 +3,7 @@
 import { confirmAppSetup, startAppSetup, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
 import { DialogActions, DialogDone } from "@/components/ui/dialog-actions";
 import { FormMessage } from "@/components/ui/form-message";
+import { LocalTime } from "@/components/ui/local-time";
 import { TextField } from "@/components/ui/text-field";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { useStaleMfaAnswer } from "./fresh-mfa";
@@ -36,13 +37,13 @@ export function AuthenticatorAppSetup({ close }: { close: () => void }) {
   }
   return (
     <form {...confirm} className="space-y-3">
-      <p className="text-sm text-slate-700">In the app, add an account and scan this QR code. This setup stays open until {setup.expiresAt.slice(11, 16)} UTC.</p>
-      <div
-        role="img"
-        aria-label="QR code for setting up your authenticator app"
-        className="mx-auto w-48 max-w-full sm:w-56"
-        // Generated on the server by the qrcode package from our own otpauth URI: markup we made, not user input.
-        dangerouslySetInnerHTML={{ __html: setup.qrSvg }}
+      <p className="text-sm text-slate-700">In the app, add an account and scan this QR code. This setup stays open until <LocalTime iso={setup.expiresAt} />.</p>
+      {/* An image with alternative text: its accessible name is the image's own, whatever the SVG inside holds.
+          Made on the server by the qrcode package from our own otpauth URI (img-src allows data:). */}
+      <img
+        src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(setup.qrSvg)}`}
+        alt={`QR code for setting up your authenticator app "${setup.name}"`}
+        className="mx-auto block w-48 max-w-full sm:w-56"
       />
       <details className="rounded border border-slate-200 px-3 py-2 text-sm">
         <summary className="cursor-pointer font-medium text-blue-700">Can&apos;t scan the QR code?</summary>

@@ -1,40 +1,36 @@
 import Link from "next/link";
 import { AuthenticationStepList } from "@/components/logs/authentication-step-list";
+import { DataTable } from "@/components/ui/data-table";
+import { LocalTime } from "@/components/ui/local-time";
 import type { MySignIn } from "@/lib/users/my-sign-ins";
 
 const RESULT: Record<string, string> = { success: "Success", failure: "Failure", interrupted: "Interrupted" };
 
-/** The user's own sign-ins: a table on wide screens, stacked rows on a phone. */
+/** The user's own sign-ins, times in their own time zone: a table on wide screens, cards on a phone. */
 export function MySignInsTable({ signIns }: { signIns: MySignIn[] }) {
   if (signIns.length === 0) return <p className="text-sm text-slate-700">No sign-ins yet.</p>;
   return (
-    <div className="overflow-x-auto rounded border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Your recent sign-ins, newest first</caption>
-        <thead className="bg-slate-50 text-slate-700">
-          <tr>
-            {["Time (UTC)", "Result", "Authentication steps", "Resource", "IP address", "Browser"].map((heading) => (
-              <th key={heading} scope="col" className="px-3 py-2 font-medium">{heading}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-200">
-          {signIns.map((signIn) => (
-            <tr key={signIn.id}>
-              <td className="whitespace-nowrap px-3 py-2">{signIn.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
-              <td className="px-3 py-2">
-                {RESULT[signIn.status] ?? signIn.status}
-                {signIn.failureReason ? <span className="block text-xs text-slate-600">{signIn.failureReason}</span> : null}
-              </td>
-              <td className="px-3 py-2"><AuthenticationStepList steps={signIn.steps} /></td>
-              <td className="px-3 py-2">{signIn.resource}</td>
-              <td className="px-3 py-2">{signIn.ipAddress || "—"}</td>
-              <td className="px-3 py-2">{signIn.browser}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption="Your recent sign-ins, newest first"
+      rows={signIns}
+      rowKey={(signIn) => signIn.id}
+      columns={[
+        { label: "Time", cell: (signIn) => <LocalTime iso={signIn.createdAt.toISOString()} />, phone: "title" },
+        {
+          label: "Result",
+          cell: (signIn) => (
+            <>
+              {RESULT[signIn.status] ?? signIn.status}
+              {signIn.failureReason ? <span className="block text-xs text-slate-600">{signIn.failureReason}</span> : null}
+            </>
+          ),
+        },
+        { label: "Authentication steps", cell: (signIn) => <AuthenticationStepList steps={signIn.steps} /> },
+        { label: "Resource", cell: (signIn) => signIn.resource },
+        { label: "IP address", cell: (signIn) => signIn.ipAddress || "—" },
+        { label: "Browser", cell: (signIn) => signIn.browser },
+      ]}
+    />
   );
 }
 

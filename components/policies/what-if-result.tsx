@@ -1,3 +1,4 @@
+import { DataTable } from "@/components/ui/data-table";
 import type { WhatIfResult } from "@/lib/conditional-access/what-if";
 import { stateLabel } from "./policy-words";
 
@@ -8,23 +9,16 @@ export function WhatIfResultPanel({ result }: { result: Extract<WhatIfResult, { 
       <h2 id="what-if-result" className="text-lg font-semibold">Result for {result.user.displayName} ({result.user.upn}) signing in to {result.resource}</h2>
       <p className="rounded border border-slate-300 bg-slate-50 px-3 py-2 text-sm" data-testid="what-if-outcome">{result.outcome}</p>
       {result.lines.length ? (
-        <div className="overflow-x-auto rounded border border-slate-200">
-          <table className="min-w-full bg-white text-sm">
-            <caption className="sr-only">Each policy's result</caption>
-            <thead className="bg-slate-100 text-left">
-              <tr>{["Policy name", "State", "Result"].map((label) => <th key={label} scope="col" className="px-3 py-2">{label}</th>)}</tr>
-            </thead>
-            <tbody>
-              {result.lines.map((line) => (
-                <tr key={line.policyId} className="border-t border-slate-200">
-                  <td className="px-3 py-2">{line.policyName}</td>
-                  <td className="px-3 py-2">{stateLabel(line.state)}</td>
-                  <td className="px-3 py-2">{line.result}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Each policy's result"
+          rows={result.lines}
+          rowKey={(line) => line.policyId}
+          columns={[
+            { label: "Policy name", cell: (line) => line.policyName, phone: "title" },
+            { label: "State", cell: (line) => stateLabel(line.state) },
+            { label: "Result", cell: (line) => line.result },
+          ]}
+        />
       ) : <p className="text-sm text-slate-700">There are no Conditional Access policies.</p>}
     </section>
   );

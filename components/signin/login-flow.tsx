@@ -6,6 +6,7 @@ import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
 import { useFormAction } from "@/components/ui/use-form-action";
+import { MethodIcon } from "@/components/methods/method-icon";
 import { EmailCodeSender } from "./email-code-sender";
 import { PasskeySecondStep, PasskeySignInButton } from "./passkey-sign-in";
 import { UpdatePasswordForm } from "./update-password-form";
@@ -35,11 +36,15 @@ export function LoginFlow({ callbackUrl, notice, minPasswordLength }: { callback
     if (choosing) {
       return (
         <section aria-labelledby="choose-heading" className="space-y-4">
+          {/* Whose sign-in this is, and the way back to the code the default method asked for. */}
+          <Button type="button" variant="link" onClick={() => setChoosing(false)} aria-label={`Back: enter the code for ${upn}`}>← Back</Button>
+          <p className="text-sm text-slate-700" data-testid="signin-account">{upn}</p>
           <h1 id="choose-heading" className="text-2xl font-semibold">Verify your identity</h1>
           <ul className="space-y-2">
             {methods.map((m) => (
               <li key={m.methodId}>
-                <Button variant="secondary" className="w-full text-left" onClick={() => { setChosenMethodId(m.methodId); setChoosing(false); }}>
+                <Button variant="secondary" className="flex w-full items-center gap-3 text-left" onClick={() => { setChosenMethodId(m.methodId); setChoosing(false); }}>
+                  <MethodIcon type={m.type} />
                   {m.prompt}
                 </Button>
               </li>
@@ -55,7 +60,7 @@ export function LoginFlow({ callbackUrl, notice, minPasswordLength }: { callback
     const isPass = method.type === "Temporary Access Pass";
     return (
       <form {...codeForm} className="space-y-4" aria-labelledby="code-heading">
-        <p className="text-sm text-slate-700">{upn}</p>
+        <p className="text-sm text-slate-700" data-testid="signin-account">{upn}</p>
         <h1 id="code-heading" className="text-2xl font-semibold">{isPass ? "Enter Temporary Access Pass" : "Enter code"}</h1>
         <p className="text-sm text-slate-700">{isPass ? "Enter the Temporary Access Pass your administrator gave you. Afterwards you can register a sign-in method in Security info." : `${method.prompt}.`}</p>
         {method.type === "Email" ? <EmailCodeSender key={method.methodId} methodId={method.methodId} /> : null}
@@ -103,7 +108,8 @@ export function LoginFlow({ callbackUrl, notice, minPasswordLength }: { callback
       <input type="hidden" name="upn" value={upn} />
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <TextField label="Password" name="password" type="password" autoComplete="current-password" autoFocus required errors={passwordState.fieldErrors?.password} />
-      <a href="/passwordreset" className="block text-sm text-blue-700 underline-offset-2 hover:underline">Forgot my password</a>
+      {/* The reset page starts with the account already typed here. */}
+      <a href={`/passwordreset?${new URLSearchParams({ upn })}`} className="block text-sm text-blue-700 underline-offset-2 hover:underline">Forgot my password</a>
       <FormMessage error={passwordState.error} />
       <div className="flex justify-end">
         <Button type="submit" disabled={passwordPending}>{passwordPending ? "Signing in…" : "Sign in"}</Button>

@@ -15,7 +15,7 @@ import { ProofOfWorkCaptcha } from "./proof-of-work-captcha";
  * steps → a new password → done. The server keeps the reset's state; this only shows the step
  * the server says the reset is at. Until a code is verified every account sees the same pages.
  */
-export function PasswordResetFlow({ challenge, minPasswordLength }: { challenge: Challenge; minPasswordLength: number }) {
+export function PasswordResetFlow({ challenge, minPasswordLength, initialUpn = "" }: { challenge: Challenge; minPasswordLength: number; initialUpn?: string }) {
   const [state, form, pending] = useFormAction<PasswordResetState>(passwordResetAction, { step: "account", challenge });
   const step = state.step ?? "account";
 
@@ -35,18 +35,19 @@ export function PasswordResetFlow({ challenge, minPasswordLength }: { challenge:
         <h1 id="new-password-heading" className="text-2xl font-semibold">Choose a new password</h1>
         <TextField label="New password" name="password" type="password" autoComplete="new-password" required hint={`At least ${minPasswordLength} characters. Long phrases are good; common passwords and your user name are refused.`} errors={state.fieldErrors?.password} />
         <TextField label="Confirm new password" name="confirmPassword" type="password" autoComplete="new-password" required errors={state.fieldErrors?.confirmPassword} />
-        <FormMessage error={state.error} />
+        {/* A refused password is said once, under its field; the box is for what no field shows. */}
+        <FormMessage error={state.fieldErrors ? undefined : state.error} />
         <div className="flex justify-end"><Button type="submit" disabled={pending}>{pending ? "Saving…" : "Finish"}</Button></div>
       </form>
     );
   }
   if (step === "verify") return <VerifyStep state={state} form={form} pending={pending} />;
-  return <AccountStep state={state} form={form} pending={pending} challenge={state.challenge ?? challenge} />;
+  return <AccountStep state={state} form={form} pending={pending} challenge={state.challenge ?? challenge} initialUpn={initialUpn} />;
 }
 
 type StepProps = { state: PasswordResetState; form: { action: (formData: FormData) => void; onSubmit: (event: FormEvent<HTMLFormElement>) => void }; pending: boolean };
 
-function AccountStep({ state, form, pending, challenge }: StepProps & { challenge: Challenge }) {
+function AccountStep({ state, form, pending, challenge, initialUpn }: StepProps & { challenge: Challenge; initialUpn: string }) {
   const [solved, setSolved] = useState(false);
   const onSolved = useCallback((value: boolean) => setSolved(value), []);
   return (
@@ -54,7 +55,7 @@ function AccountStep({ state, form, pending, challenge }: StepProps & { challeng
       <input type="hidden" name="intent" value="start" />
       <h1 id="reset-heading" className="text-2xl font-semibold">Get back into your account</h1>
       <p className="text-sm text-slate-700">To recover your account, enter your user ID. We&apos;ll then ask you to verify who you are.</p>
-      <TextField label="Email or user ID" name="upn" type="email" autoComplete="username" autoFocus required errors={state.fieldErrors?.upn} />
+      <TextField label="Email or user ID" name="upn" type="email" autoComplete="username" autoFocus required defaultValue={initialUpn} errors={state.fieldErrors?.upn} />
       <ProofOfWorkCaptcha challenge={challenge} onSolved={onSolved} />
       <FormMessage error={state.error} />
       <div className="flex items-center justify-between gap-4">

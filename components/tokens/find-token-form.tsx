@@ -3,6 +3,7 @@
 import Link from "next/link";
 import type { FindTokenState } from "@/app/admin/tokens/find/actions";
 import { Button } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
 import { FormMessage } from "@/components/ui/form-message";
 import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
@@ -21,25 +22,18 @@ export function FindTokenForm({ manufacturers, action }: { manufacturers: string
       </form>
       <FormMessage error={state.error} success={state.success} />
       {state.matches?.length ? (
-        <div className="overflow-x-auto rounded border border-slate-200">
-          <table className="min-w-full bg-white text-sm">
-            <caption className="sr-only">Tokens showing this code</caption>
-            <thead className="bg-slate-100 text-left">
-              <tr>{["Serial number", "User", "Manufacturer", "Model", "Status"].map((label) => <th key={label} scope="col" className="px-3 py-2">{label}</th>)}</tr>
-            </thead>
-            <tbody>
-              {state.matches.map((token) => (
-                <tr key={token.id} className="border-t border-slate-200">
-                  <td className="px-3 py-2 font-mono"><Link href={`/admin/tokens/${token.id}`} className="text-blue-700 hover:underline">{token.serialNumber}</Link></td>
-                  <td className="px-3 py-2">{token.user ? `${token.user.displayName} (${token.user.upn})` : "—"}</td>
-                  <td className="px-3 py-2">{token.manufacturer}</td>
-                  <td className="px-3 py-2">{token.model}</td>
-                  <td className="px-3 py-2">{tokenStatusLabel(token.status)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Tokens showing this code"
+          rows={state.matches}
+          rowKey={(token) => token.id}
+          columns={[
+            { label: "Serial number", cell: (token) => <Link href={`/admin/tokens/${token.id}`} className="text-blue-700 hover:underline">{token.serialNumber}</Link>, className: "font-mono", phone: "title" },
+            { label: "User", cell: (token) => (token.user ? `${token.user.displayName} (${token.user.upn})` : "—") },
+            { label: "Manufacturer", cell: (token) => token.manufacturer },
+            { label: "Model", cell: (token) => token.model },
+            { label: "Status", cell: (token) => tokenStatusLabel(token.status) },
+          ]}
+        />
       ) : null}
     </div>
   );

@@ -4,12 +4,14 @@ import { methodsAllowedForUser } from "../policies/methods-policy";
 import { emailMethodId } from "./email-method-id";
 import { describePasskey, listPasskeys } from "../webauthn/passkeys";
 import { mfaIsFresh } from "./fresh-mfa";
-import { TEMPORARY_ACCESS_PASS, TEMPORARY_ACCESS_PASS_STATE_LABELS, currentTemporaryAccessPass, describeTemporaryAccessPass, temporaryAccessPassMethodId, temporaryAccessPassState } from "./temporary-access-pass";
+import { TEMPORARY_ACCESS_PASS, TEMPORARY_ACCESS_PASS_STATE_LABELS, currentTemporaryAccessPass, temporaryAccessPassUseText, temporaryAccessPassMethodId, temporaryAccessPassState } from "./temporary-access-pass";
 
 export type SecurityInfoEntry = {
   key: string;
   type: "Password" | "Hardware token" | "Authenticator app" | "Passkey" | "Email" | typeof TEMPORARY_ACCESS_PASS;
   label: string;
+  /** times the row states, before its detail; the page shows them in the user's own time zone */
+  times?: { label: string; at: Date; dateOnly?: boolean }[];
   detail: string;
   /** e.g. "Not activated yet" for a token handed out but not activated */
   note?: string;
@@ -48,7 +50,7 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
   ]);
   const email = await db.emailMethod.findUnique({ where: { userId }, select: { id: true, address: true, confirmedAt: true } });
   const entries: SecurityInfoEntry[] = [
-    { key: "password", type: "Password", label: "Password", description: "your password", detail: `Last updated ${user.passwordChangedAt.toISOString().slice(0, 10)}` },
+    { key: "password", type: "Password", label: "Password", description: "your password", times: [{ label: "Last updated", at: user.passwordChangedAt, dateOnly: true }], detail: "" },
     ...tokens.map((token) => ({
       key: methodIdOf({ kind: "hardwareToken", id: token.id }),
       methodId: methodIdOf({ kind: "hardwareToken", id: token.id }),
@@ -98,7 +100,8 @@ function temporaryAccessPassEntry(tap: { id: string; oneTimeUse: boolean; starts
     methodId: temporaryAccessPassMethodId(tap.id),
     type: TEMPORARY_ACCESS_PASS,
     label: "Issued by your administrator",
-    detail: describeTemporaryAccessPass(tap),
+    times: [{ label: "Valid from", at: tap.startsAt }, { label: "until", at: tap.expiresAt }],
+    detail: temporaryAccessPassUseText(tap),
     note: state === "active" ? undefined : TEMPORARY_ACCESS_PASS_STATE_LABELS[state],
     description: "your Temporary Access Pass",
   };

@@ -72,9 +72,14 @@ export function utcMinute(date: Date): string {
   return `${date.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 }
 
-/** "Valid from … until … · one-time use": how Security info and the admin console describe a pass. */
+/** "one-time use" or not, as a pass's description ends. */
+export function temporaryAccessPassUseText(tap: Pick<TemporaryAccessPassTimes, "oneTimeUse">): string {
+  return tap.oneTimeUse ? "one-time use" : "can be used more than once until it expires";
+}
+
+/** "Valid from … UTC until … UTC · one-time use": how the admin console describes a pass. */
 export function describeTemporaryAccessPass(tap: Pick<TemporaryAccessPassTimes, "oneTimeUse" | "startsAt" | "expiresAt">): string {
-  return `Valid from ${utcMinute(tap.startsAt)} until ${utcMinute(tap.expiresAt)} · ${tap.oneTimeUse ? "one-time use" : "can be used more than once until it expires"}`;
+  return `Valid from ${utcMinute(tap.startsAt)} until ${utcMinute(tap.expiresAt)} · ${temporaryAccessPassUseText(tap)}`;
 }
 
 /** The user's pass, unless it has expired (an expired pass found here is deleted: it can never be used again). */

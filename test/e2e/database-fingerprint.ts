@@ -6,8 +6,15 @@ import { getDb } from "../../lib/db/client";
 // supposed to leave — logs, throttling counters, half-finished sign-ins — and columns a
 // background worker moves on its own.
 
-/** Logs and throttles: a refusal writes to these on purpose (W5, C7, R3). */
-const LOG_TABLES = new Set(["_prisma_migrations", "AuditEvent", "AuditChainHead", "SignIn", "SignInStep", "SignInPolicyResult", "PendingSignIn", "RateLimitHit", "CaptchaSolution"]);
+/**
+ * Logs, throttles and session records: a refusal writes to these on purpose (W5, C7, R3; a wrong
+ * password counts towards the sign-in lock, A5; Sign out revokes its session and a session
+ * entering another resource records it, A6, A7).
+ */
+const LOG_TABLES = new Set([
+  "_prisma_migrations", "AuditEvent", "AuditChainHead", "SignIn", "SignInStep", "SignInPolicyResult", "PendingSignIn", "RateLimitHit", "CaptchaSolution",
+  "PasswordThrottle", "UserSession",
+]);
 /**
  * A wrong code counts toward a lockout (C7: sign-in MFA, or password reset's own); the outbox
  * sender delivers on its own schedule, and the outbox sweeper removes expired codes from bodies.

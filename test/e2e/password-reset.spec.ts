@@ -113,7 +113,9 @@ test.describe("Self-service password reset", () => {
     await page.getByLabel("Email, phone or user name").fill(user.upn);
     await page.getByRole("button", { name: "Next" }).click();
     await page.getByRole("link", { name: "Forgot my password" }).click();
-    await expect(page).toHaveURL(/\/passwordreset$/);
+    // The account typed at sign-in comes along, filled in.
+    await expect(page).toHaveURL(/\/passwordreset\?upn=/);
+    await expect(page.getByLabel("Email or user ID")).toHaveValue(user.upn);
     const response = await page.request.get("/passwordreset");
     expect(response.headers()["referrer-policy"]).toBe("no-referrer");
 

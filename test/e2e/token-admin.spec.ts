@@ -3,7 +3,7 @@ import { db, enterPassword, expectOnSecurityInfo, makeToken, makeUser, tokenCode
 import { signInAs } from "./sign-in-as";
 
 async function openToken(page: Page, serialNumber: string) {
-  await page.getByRole("link", { name: "Hardware tokens" }).click();
+  await page.getByRole("navigation", { name: "Admin console" }).getByRole("link", { name: "Token inventory" }).click();
   await expect(page.getByRole("heading", { name: "Hardware tokens" })).toBeVisible();
   await page.getByLabel("Serial number or UPN").fill(serialNumber);
   await page.getByRole("button", { name: "Search" }).click();

@@ -23,7 +23,7 @@ export default async function MyMailPage() {
           The demo sends no real mail: this is what would have reached {mailbox.addresses.join(" and ")}, newest first. Signed out (e.g. resetting a password)? Run <code>npm run demo:mail -- {user.upn}</code>.
         </p>
       </div>
-      {mailbox.messages.length ? <MailList rows={mailbox.messages} caption="Your mail, newest first" /> : <p className="rounded border border-slate-200 bg-white px-4 py-6 text-center text-slate-700">No mail yet.</p>}
+      {mailbox.messages.length ? <MailList rows={mailbox.messages} caption="Your mail, newest first" times="local" /> : <p className="rounded border border-slate-200 bg-white px-4 py-6 text-center text-slate-700">No mail yet.</p>}
     </div>
   );
 }

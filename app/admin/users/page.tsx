@@ -30,7 +30,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <section aria-labelledby="new-user-heading" className="space-y-3 rounded border border-slate-200 bg-white p-4">
           <h2 id="new-user-heading" className="text-lg font-semibold">New user</h2>
           <p className="text-sm text-slate-700">A password is generated and shown once; the user must change it at their first sign-in.</p>
-          <ActionForm action={createUserAction} submitLabel="Create user">
+          <ActionForm action={createUserAction} submitLabel="Create user" label="New user" resetOnSuccess>
             <TextField label="User principal name" name="upn" type="email" autoComplete="off" required placeholder="alice@contoso.example" />
             <TextField label="Display name" name="displayName" autoComplete="off" required />
           </ActionForm>

@@ -3,6 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ImportProgress } from "@/components/token-imports/import-progress";
 import { uploadStatusLabel } from "@/components/token-imports/upload-status";
+import { DataTable } from "@/components/ui/data-table";
+import { UtcTime } from "@/components/ui/utc-time";
 import { requirePermission } from "@/lib/auth/current-user";
 import { getDb } from "@/lib/db/client";
 import { getTokenImport } from "@/lib/tokens/import/token-import-results";
@@ -21,7 +23,7 @@ export default async function UploadResultPage({ params }: { params: Promise<{ i
         <p className="text-sm"><Link className="text-blue-700 hover:underline" href="/admin/tokens/uploads">Upload results</Link></p>
         <h1 className="text-2xl font-semibold">{upload.fileName}</h1>
         <p className="text-sm text-slate-600">
-          {upload.format === "pskc" ? "PSKC" : "CSV"} · uploaded {upload.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC by {upload.createdByUpn} · <span data-testid="upload-status">{uploadStatusLabel(upload.status)}</span>
+          {upload.format === "pskc" ? "PSKC" : "CSV"} · uploaded <UtcTime date={upload.createdAt} precision="minute" /> by {upload.createdByUpn} · <span data-testid="upload-status">{uploadStatusLabel(upload.status)}</span>
         </p>
       </div>
       {!finished ? <ImportProgress importId={upload.id} initial={upload} /> : null}
@@ -41,20 +43,16 @@ export default async function UploadResultPage({ params }: { params: Promise<{ i
               Download failures (CSV)
             </a>
           </div>
-          <div className="overflow-x-auto">
-            <table className="min-w-full border border-slate-200 bg-white text-sm">
-              <thead className="bg-slate-100 text-left"><tr><th className="px-3 py-2">Line</th><th className="px-3 py-2">Serial number</th><th className="px-3 py-2">Reason</th></tr></thead>
-              <tbody>
-                {upload.failures.map((failure) => (
-                  <tr key={`${failure.line}-${failure.serialNumber}`} className="border-t border-slate-200 align-top">
-                    <td className="px-3 py-2">{failure.line}</td>
-                    <td className="px-3 py-2">{failure.serialNumber}</td>
-                    <td className="px-3 py-2">{failure.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Rows that were not imported, by line"
+            rows={upload.failures}
+            rowKey={(failure) => `${failure.line}-${failure.serialNumber}`}
+            columns={[
+              { label: "Line", cell: (failure) => failure.line },
+              { label: "Serial number", cell: (failure) => failure.serialNumber, className: "font-mono" },
+              { label: "Reason", cell: (failure) => failure.reason },
+            ]}
+          />
           {upload.failedCount > upload.failures.length ? <p className="text-sm text-slate-600">Showing the first {upload.failures.length}; the CSV has all {upload.failedCount}.</p> : null}
         </section>
       ) : null}
