@@ -8,6 +8,13 @@ import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
 import { useStaleMfaAnswer } from "./fresh-mfa";
 
+/** The start request says it is a passkey ceremony (the action refuses anything else). */
+function ceremonyForm(): FormData {
+  const form = new FormData();
+  form.set("ceremony", "passkey");
+  return form;
+}
+
 /** What the browser's own refusal means to the person (the dialog closed, a key already registered…). */
 export function passkeyDialogMessage(error: unknown): string {
   const name = (error as { name?: string }).name;
@@ -32,7 +39,7 @@ export function PasskeySetup({ close }: { close: () => void }) {
     if (!name) return setState({ fieldErrors: { name: ["Give the passkey a name, e.g. Work laptop"] } });
     setPending(true);
     try {
-      const started = await startPasskeySetup({}, new FormData());
+      const started = await startPasskeySetup({}, ceremonyForm());
       if (!("creationOptions" in started) || !started.creationOptions) return setState(started);
       let response;
       try {

@@ -6,6 +6,13 @@ import { finishPasskeySecondStep, finishPasskeySignIn, startPasskeySecondStep, s
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 
+/** The start request says it is a passkey ceremony (the action refuses anything else). */
+function ceremonyForm(): FormData {
+  const form = new FormData();
+  form.set("ceremony", "passkey");
+  return form;
+}
+
 /** What the browser's own refusal means to the person. */
 function dialogMessage(error: unknown): string {
   return (error as { name?: string }).name === "NotAllowedError"
@@ -24,7 +31,7 @@ function usePasskeyCeremony(start: typeof startPasskeySignIn, finish: typeof fin
     setPending(true);
     setState({});
     try {
-      const started: LoginState = await start({}, new FormData());
+      const started: LoginState = await start({}, ceremonyForm());
       if (!started.requestOptions) return setState(started);
       let response;
       try {

@@ -160,11 +160,17 @@ export const submitNewPassword = validatedAction({ access: "anyone", schema: new
   return {};
 });
 
+/**
+ * Starting a passkey ceremony takes no data, but the request must say it is one: a stray or
+ * forged post to the action then writes no challenge row.
+ */
+const startCeremonySchema = z.object({ ceremony: z.literal("passkey", "Start the passkey ceremony from the sign-in page") });
+
 // "Sign in with a passkey" binds its challenge to a random nonce only this browser holds.
 const PASSKEY_NONCE_COOKIE = "portal.passkey-sign-in";
 
 /** "Sign in with a passkey", step 1: options for the browser's dialog (no account name: the passkey says who). */
-export const startPasskeySignIn = validatedAction({ access: "anyone", schema: z.object({}) }, async (): Promise<LoginState> => {
+export const startPasskeySignIn = validatedAction({ access: "anyone", schema: startCeremonySchema }, async (): Promise<LoginState> => {
   const nonce = crypto.randomBytes(32).toString("base64url");
   (await cookies()).set(PASSKEY_NONCE_COOKIE, nonce, { httpOnly: true, sameSite: "strict", secure: await requestIsHttps(), path: "/login", maxAge: PENDING_SIGN_IN_MINUTES * 60 });
   return { requestOptions: await startPasswordlessSignIn({ db: getDb(), nonce }) };
@@ -187,7 +193,7 @@ export const finishPasskeySignIn = validatedAction({ access: "anyone", schema: p
 });
 
 /** The passkey as the second step after the password: options listing this user's passkeys. */
-export const startPasskeySecondStep = validatedAction({ access: "anyone", schema: z.object({}) }, async (): Promise<LoginState> => {
+export const startPasskeySecondStep = validatedAction({ access: "anyone", schema: startCeremonySchema }, async (): Promise<LoginState> => {
   const handle = (await cookies()).get(PENDING_COOKIE)?.value;
   const requestOptions = handle ? await startPasskeyStep({ db: getDb(), handle }) : null;
   return requestOptions ? { step: "code", requestOptions } : { error: "Your sign-in timed out. Sign in again." };

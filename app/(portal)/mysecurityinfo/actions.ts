@@ -164,7 +164,7 @@ export const changePassword = validatedAction({ access: "signedIn", schema: pass
 });
 
 /** Add sign-in method → Passkey, step 1: the options for the browser's passkey dialog (challenge bound to this session). */
-export const startPasskeySetup = validatedAction({ access: "signedIn", schema: z.object({}) }, async (_input, { user }): Promise<SecurityInfoState> => {
+export const startPasskeySetup = validatedAction({ access: "signedIn", schema: z.object({ ceremony: z.literal("passkey", "Start from Add sign-in method → Passkey") }) }, async (_input, { user }): Promise<SecurityInfoState> => {
   const result = await startPasskeyRegistration({ db: getDb(), actor: await actorOf(user) });
   return result.ok ? { creationOptions: result.options } : stateOf(result, "");
 });
