@@ -8,10 +8,11 @@ import { AuthenticatorAppSetup } from "./authenticator-app-setup";
 import { EmailMethodSetup } from "./email-method-setup";
 import { FreshMfaGate } from "./fresh-mfa";
 import { HardwareTokenActivationForm } from "./hardware-token-activation-form";
+import { PasskeySetup } from "./passkey-setup";
 
-type MethodKind = "authenticatorApp" | "hardwareToken" | "email";
+type MethodKind = "authenticatorApp" | "hardwareToken" | "passkey" | "email";
 
-const METHOD_LABELS: Record<MethodKind, string> = { authenticatorApp: "Authenticator app", hardwareToken: "Hardware token", email: "Email" };
+const METHOD_LABELS: Record<MethodKind, string> = { authenticatorApp: "Authenticator app", hardwareToken: "Hardware token", passkey: "Passkey", email: "Email" };
 
 /**
  * "Add sign-in method": pick a kind, then its own setup steps (behind the fresh-MFA gate). Only
@@ -36,6 +37,7 @@ function AddMethodSteps({ close, methods }: { close: () => void; methods: Method
   if (kind === "authenticatorApp") return <AuthenticatorAppSetup close={close} />;
   if (kind === "hardwareToken") return <HardwareTokenActivationForm close={close} />;
   if (kind === "email") return <EmailMethodSetup close={close} />;
+  if (kind === "passkey") return <PasskeySetup close={close} />;
   return (
     <form
       className="space-y-3"

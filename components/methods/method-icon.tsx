@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 
-export type MethodType = "Password" | "Hardware token" | "Authenticator app" | "Temporary Access Pass" | "Email";
+export type MethodType = "Password" | "Hardware token" | "Authenticator app" | "Passkey" | "Temporary Access Pass" | "Email";
 
 // Drawn here (24×24, stroked in the text colour) rather than font glyphs, which show as empty
 // boxes where the font lacks them.
@@ -28,6 +28,13 @@ const SHAPES: Record<MethodType, ReactNode> = {
     <>
       <rect x="6" y="2" width="12" height="20" rx="2" />
       <path d="M9 9h6M9 12h6M11 18h2" />
+    </>
+  ),
+  // a key: the passkey
+  Passkey: (
+    <>
+      <circle cx="8" cy="12" r="4" />
+      <path d="M12 12h10M18 12v3M21 12v2" />
     </>
   ),
   // a clock: a pass that runs out

@@ -8,6 +8,7 @@ import { TextField } from "@/components/ui/text-field";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { MethodIcon } from "@/components/methods/method-icon";
 import { EmailCodeSender } from "./email-code-sender";
+import { PasskeySecondStep, PasskeySignInButton } from "./passkey-sign-in";
 import { UpdatePasswordForm } from "./update-password-form";
 
 /**
@@ -52,6 +53,9 @@ export function LoginFlow({ callbackUrl, notice, minPasswordLength }: { callback
         </section>
       );
     }
+    if (method.type === "Passkey") {
+      return <PasskeySecondStep callbackUrl={callbackUrl} upn={upn} anotherWay={methods.length > 1 ? () => setChoosing(true) : undefined} />;
+    }
     // A Temporary Access Pass is typed in the same form, as letters and digits rather than a code.
     const isPass = method.type === "Temporary Access Pass";
     return (
@@ -92,6 +96,7 @@ export function LoginFlow({ callbackUrl, notice, minPasswordLength }: { callback
         <FormMessage error={codeState.error ?? notice} />
         <TextField label="Email, phone or user name" name="upn" type="email" autoComplete="username" autoFocus required value={upn} onChange={(e) => setUpn(e.target.value)} errors={upnError ? [upnError] : undefined} />
         <div className="flex justify-end"><Button type="submit">Next</Button></div>
+        <PasskeySignInButton callbackUrl={callbackUrl} />
       </form>
     );
   }

@@ -13,8 +13,11 @@ export function resourceFor(callbackUrl: string): SignInResource {
 
 export type SignInStepInput = {
   /** "Previously satisfied": an existing session entering another resource (no credential asked) */
-  method: "Password" | "OATH verification code" | "Temporary Access Pass" | "Email code" | "Previously satisfied";
+  method: "Password" | "OATH verification code" | "Temporary Access Pass" | "Email code" | "Passkey" | "Previously satisfied";
   detail?: string;
+  /** a passkey step: user verification and backup eligibility (for amr: user/pin, swk/hwk) */
+  userVerified?: boolean;
+  backupEligible?: boolean;
   requirement: "primary" | "mfa";
   resultDetail: string;
   succeeded: boolean;

@@ -2,6 +2,7 @@ import { hashPassword } from "../auth/password";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import { listMfaMethods, methodIdOf, parseMethodId } from "../methods/authentication-methods";
 import { removeUserEmailMethod } from "../methods/email-method";
+import { PASSKEY_METHOD_ID, describePasskey, listPasskeys, parsePasskeyMethodId, removeUserPasskey } from "../webauthn/passkeys";
 import { emailMethodId, parseEmailMethodId } from "../methods/email-method-id";
 import {
   TEMPORARY_ACCESS_PASS, describeTemporaryAccessPass, parseTemporaryAccessPassMethodId, temporaryAccessPassMethodId, temporaryAccessPassState,
@@ -128,6 +129,14 @@ export function deleteUserMethod(options: { db: Database; userId: string; method
     const ref = parseMethodId(options.methodId);
     const gone = `This method is no longer on ${target.upn}'s account. Reload the page.`;
     const emailId = parseEmailMethodId(options.methodId);
+    const passkeyId = parsePasskeyMethodId(options.methodId);
+    if (passkeyId) {
+      const label = await removeUserPasskey(tx, target.id, passkeyId);
+      if (!label) return refuse(gone);
+      await succeed({ method: label });
+      await notifyUser({ db: tx, upn: target.upn, notice: methodRemovedNotice(label) });
+      return { ok: true as const, upn: target.upn, label };
+    }
     if (emailId) {
       const label = await removeUserEmailMethod(tx, target.id, emailId);
       if (!label) return refuse(gone);
@@ -167,7 +176,7 @@ function methodRemovedNotice(label: string): SecurityNotice {
 
 export type AdminMethodView = {
   methodId: string;
-  type: "Hardware token" | "Authenticator app" | "Email" | typeof TEMPORARY_ACCESS_PASS;
+  type: "Hardware token" | "Authenticator app" | "Passkey" | "Email" | typeof TEMPORARY_ACCESS_PASS;
   name: string;
   detail: string;
   status: string;
@@ -197,7 +206,11 @@ export async function getUserDetails(options: { db: DatabaseOrTransaction; userI
     },
   });
   if (!user) return null;
-  const { defaultMethod } = await listMfaMethods({ db, userId });
+  const [{ defaultMethod }, passkeys, storedDefault] = await Promise.all([
+    listMfaMethods({ db, userId }),
+    listPasskeys({ db, userId }),
+    db.user.findUnique({ where: { id: userId }, select: { defaultMethod: true } }),
+  ]);
   const methods: AdminMethodView[] = [
     ...user.hardwareTokens.map((token) => {
       const methodId = methodIdOf({ kind: "hardwareToken", id: token.id });
@@ -213,6 +226,10 @@ export async function getUserDetails(options: { db: DatabaseOrTransaction; userI
         status: app.status, isDefault: defaultMethod?.methodId === methodId, tokenId: null,
       };
     }),
+    ...passkeys.map((passkey) => ({
+      methodId: passkey.methodId, type: "Passkey" as const, name: passkey.name, detail: describePasskey(passkey),
+      status: "active", isDefault: storedDefault?.defaultMethod === PASSKEY_METHOD_ID, tokenId: null,
+    })),
     ...(user.emailMethod ? [user.emailMethod] : []).map((email) => ({
       methodId: emailMethodId(email.id), type: "Email" as const, name: email.address, detail: "Email one-time code",
       status: email.confirmedAt ? "active" : "pending", isDefault: defaultMethod?.methodId === emailMethodId(email.id), tokenId: null,

@@ -5,6 +5,7 @@ import { removeUserEmailMethod } from "./email-method";
 import { parseEmailMethodId } from "./email-method-id";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+import { parsePasskeyMethodId, removeUserPasskey } from "../webauthn/passkeys";
 import { TEMPORARY_ACCESS_PASS, parseTemporaryAccessPassMethodId } from "./temporary-access-pass";
 
 export const METHOD_GONE = "This sign-in method is no longer on your account. Reload the page to see your current methods.";
@@ -31,7 +32,11 @@ export async function deleteAuthenticationMethod(options: {
   const now = options.now ?? new Date();
   const tapId = parseTemporaryAccessPassMethodId(options.methodId);
   const emailId = parseEmailMethodId(options.methodId);
-  const ref = tapId ? { kind: "temporaryAccessPass" as const, id: tapId } : emailId ? { kind: "emailMethod" as const, id: emailId } : parseMethodId(options.methodId);
+  const passkeyId = parsePasskeyMethodId(options.methodId);
+  const ref = tapId ? { kind: "temporaryAccessPass" as const, id: tapId }
+    : emailId ? { kind: "emailMethod" as const, id: emailId }
+    : passkeyId ? { kind: "passkey" as const, id: passkeyId }
+    : parseMethodId(options.methodId);
   if (!ref) return refuse(SecurityInfoFailure.NotFound, METHOD_GONE);
   const gate = await freshMfaRefusal({ db, actor, now });
   if (gate) return gate;
@@ -44,6 +49,7 @@ export async function deleteAuthenticationMethod(options: {
     const removed =
       ref.kind === "temporaryAccessPass" ? await removeOwnTemporaryAccessPass(tx, actor, ref.id)
       : ref.kind === "emailMethod" ? await removeUserEmailMethod(tx, actor.id, ref.id)
+      : ref.kind === "passkey" ? await removeUserPasskey(tx, actor.id, ref.id)
       : ref.kind === "hardwareToken" ? await removeOwnToken(tx, actor, ref.id)
       : await removeOwnApp(tx, actor, ref.id);
     if (!removed) return refuse(SecurityInfoFailure.NotFound, METHOD_GONE);

@@ -2,6 +2,7 @@ import { writeAuditEvent } from "../audit/write-audit-event";
 import { recordSessionStepUp } from "../auth/user-session";
 import type { DatabaseOrTransaction } from "../db/client";
 import { CodeCheckFailure } from "../otp/verify-oath-code";
+import { hasUsablePasskey } from "../webauthn/passkeys";
 import { listMfaMethods } from "./authentication-methods";
 import { verifyMfaMethodCode } from "./verify-mfa-method-code";
 import { SecurityInfoFailure, refuse, userTarget, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
@@ -10,6 +11,8 @@ import { SecurityInfoFailure, refuse, userTarget, type SecurityInfoActor, type S
 export const FRESH_MFA_MINUTES = 10;
 
 export const FRESH_MFA_REASON = `For your security, enter a code from one of your sign-in methods first (your last verification was more than ${FRESH_MFA_MINUTES} minutes ago).`;
+
+export const PASSKEY_FRESH_MFA_REASON = `For your security, sign out and sign in again with your passkey first (your last verification was more than ${FRESH_MFA_MINUTES} minutes ago).`;
 
 /** Whether this session's own last MFA is recent enough to change security info. */
 export function mfaIsFresh(options: { sessionMfaAt: Date | null; now: Date }): boolean {
@@ -32,8 +35,11 @@ export async function sessionMfaTime(options: { db: DatabaseOrTransaction; actor
  */
 export async function freshMfaRefusal(options: { db: DatabaseOrTransaction; actor: SecurityInfoActor; now: Date }) {
   const { db, actor, now } = options;
-  const [sessionMfaAt, { methods }] = await Promise.all([sessionMfaTime({ db, actor }), listMfaMethods({ db, userId: actor.id })]);
-  if (methods.length === 0 || mfaIsFresh({ sessionMfaAt, now })) return null;
+  const [sessionMfaAt, { methods }, passkey] = await Promise.all([sessionMfaTime({ db, actor }), listMfaMethods({ db, userId: actor.id }), hasUsablePasskey({ db, userId: actor.id })]);
+  if (mfaIsFresh({ sessionMfaAt, now })) return null;
+  if (methods.length === 0 && !passkey) return null;
+  // A passkey proves itself at sign-in only: a person with no code method signs in again with it.
+  if (methods.length === 0) return refuse(SecurityInfoFailure.FreshMfaRequired, PASSKEY_FRESH_MFA_REASON);
   return refuse(SecurityInfoFailure.FreshMfaRequired, FRESH_MFA_REASON);
 }
 

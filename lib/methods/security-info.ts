@@ -2,12 +2,13 @@ import type { DatabaseOrTransaction } from "../db/client";
 import { listMfaMethods, methodIdOf, type MfaMethod } from "./authentication-methods";
 import { methodsAllowedForUser } from "../policies/methods-policy";
 import { emailMethodId } from "./email-method-id";
+import { describePasskey, listPasskeys } from "../webauthn/passkeys";
 import { mfaIsFresh } from "./fresh-mfa";
 import { TEMPORARY_ACCESS_PASS, TEMPORARY_ACCESS_PASS_STATE_LABELS, currentTemporaryAccessPass, temporaryAccessPassUseText, temporaryAccessPassMethodId, temporaryAccessPassState } from "./temporary-access-pass";
 
 export type SecurityInfoEntry = {
   key: string;
-  type: "Password" | "Hardware token" | "Authenticator app" | "Email" | typeof TEMPORARY_ACCESS_PASS;
+  type: "Password" | "Hardware token" | "Authenticator app" | "Passkey" | "Email" | typeof TEMPORARY_ACCESS_PASS;
   label: string;
   /** times the row states, before its detail; the page shows them in the user's own time zone */
   times?: { label: string; at: Date; dateOnly?: boolean }[];
@@ -35,7 +36,7 @@ export function defaultMethodLabel(method: MfaMethod): string {
 export async function getSecurityInfo(options: { db: DatabaseOrTransaction; userId: string; sessionMfaAt?: Date | null; now?: Date }) {
   const { db, userId } = options;
   const now = options.now ?? new Date();
-  const [user, { methods, defaultMethod }, tokens, { allowed, policy }, tap] = await Promise.all([
+  const [user, { methods, defaultMethod }, tokens, { allowed, policy }, tap, passkeys] = await Promise.all([
     db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordChangedAt: true } }),
     listMfaMethods({ db, userId }),
     db.hardwareToken.findMany({
@@ -45,6 +46,7 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
     }),
     methodsAllowedForUser({ db, userId }),
     currentTemporaryAccessPass({ db, userId, now }),
+    listPasskeys({ db, userId }),
   ]);
   const email = await db.emailMethod.findUnique({ where: { userId }, select: { id: true, address: true, confirmedAt: true } });
   const entries: SecurityInfoEntry[] = [
@@ -61,6 +63,14 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
     ...methods
       .filter((method) => method.type === "Authenticator app")
       .map((method) => ({ key: method.methodId, methodId: method.methodId, type: method.type, label: method.label, description: `authenticator app ${method.label}`, detail: "Authenticator app – time-based code" })),
+    ...passkeys.map((passkey) => ({
+      key: passkey.methodId,
+      methodId: passkey.methodId,
+      type: "Passkey" as const,
+      label: passkey.name,
+      detail: describePasskey(passkey),
+      description: `passkey ${passkey.name}`,
+    })),
     ...(email ? [emailEntry(email)] : []),
     // The pass an administrator issued: shown with its expiry and deletable, never a default.
     ...(tap ? [temporaryAccessPassEntry(tap, now)] : []),
@@ -74,6 +84,7 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
     addableMethods: [
       ...(allowed.has("softwareOath") ? ["authenticatorApp" as const] : []),
       ...(allowed.has("hardwareOath") && policy.hardwareOath.settings.allowSelfActivation ? ["hardwareToken" as const] : []),
+      ...(allowed.has("passkey") && policy.passkey.settings.allowSelfServiceSetup ? ["passkey" as const] : []),
       // One email method per user: offered until one is confirmed (an unconfirmed one is replaced).
       ...(allowed.has("email") && !email?.confirmedAt ? ["email" as const] : []),
     ],

@@ -1,12 +1,14 @@
 import { z } from "zod";
+import { PASSKEY_SETTINGS_DEFAULTS, passkeySettingsSchema } from "./passkey-policy-model";
 
 /** The methods the authentication methods policy governs, in Entra's words. */
-export const POLICY_METHODS = ["hardwareOath", "softwareOath", "temporaryAccessPass", "email"] as const;
+export const POLICY_METHODS = ["hardwareOath", "softwareOath", "passkey", "temporaryAccessPass", "email"] as const;
 export type PolicyMethod = (typeof POLICY_METHODS)[number];
 
 export const POLICY_METHOD_LABELS: Record<PolicyMethod, string> = {
   hardwareOath: "Hardware OATH tokens",
   softwareOath: "Authenticator app (software OATH)",
+  passkey: "Passkey (FIDO2)",
   temporaryAccessPass: "Temporary Access Pass",
   email: "Email one-time code",
 };
@@ -36,6 +38,7 @@ export const methodSettingsSchemas = {
       message: "The default lifetime must lie between the minimum and the maximum",
       path: ["defaultLifetimeMinutes"],
     }),
+  passkey: passkeySettingsSchema,
   email: z.object({}),
 } as const;
 
@@ -44,12 +47,14 @@ export type MethodSettings = { [M in PolicyMethod]: z.infer<(typeof methodSettin
 /**
  * What a method is before an admin saves its policy. Hardware tokens and authenticator apps are
  * on for everyone (the portal's behaviour before the policy existed); TAP and email are off,
- * as in a new Entra tenant.
+ * as in a new Entra tenant. Passkeys are on for everyone, self-service, without key restrictions
+ * or attestation, so a portal whose admin never saved the policy offers them.
  */
 export const METHOD_POLICY_DEFAULTS: { [M in PolicyMethod]: { enabled: boolean; settings: MethodSettings[M] } } = {
   hardwareOath: { enabled: true, settings: { allowSelfActivation: true } },
   softwareOath: { enabled: true, settings: {} },
   temporaryAccessPass: { enabled: false, settings: { minLifetimeMinutes: 60, maxLifetimeMinutes: 480, defaultLifetimeMinutes: 60, oneTimeUse: false, length: 8 } },
+  passkey: { enabled: true, settings: PASSKEY_SETTINGS_DEFAULTS },
   email: { enabled: false, settings: {} },
 };
 

@@ -8,6 +8,7 @@ import type { Database } from "../db/client";
 import { listMfaMethods, type MfaMethod } from "../methods/authentication-methods";
 import { TEMPORARY_ACCESS_PASS, temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
+import { PASSKEY_METHOD_ID, hasUsablePasskey } from "../webauthn/passkeys";
 import { stageOnceVerified } from "./password-change-step";
 import { clearPasswordFailures, minutesUntil, recordPasswordFailure, passwordThrottleState, signInLockedMessage } from "./password-throttle";
 import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "../auth/pending-sign-in";
@@ -22,7 +23,7 @@ export const NEEDS_METHOD_MESSAGE =
   "Your organisation requires a second sign-in method here, and you don't have one yet. Contact your helpdesk: they can give you a hardware token or a Temporary Access Pass so you can register one.";
 
 /** A way to answer the second step: one of the user's methods, or their Temporary Access Pass. */
-export type SignInChoice = Pick<MfaMethod, "methodId" | "prompt"> & { type: MfaMethod["type"] | typeof TEMPORARY_ACCESS_PASS };
+export type SignInChoice = Pick<MfaMethod, "methodId" | "prompt"> & { type: MfaMethod["type"] | typeof TEMPORARY_ACCESS_PASS | "Passkey" };
 
 export type PasswordStepResult =
   | { outcome: "failed"; message: string }
@@ -81,14 +82,19 @@ export async function checkPasswordStep(options: {
   }
   if (counted) await clearPasswordFailures(throttle);
 
-  const [{ methods }, decision, temporaryAccessPass] = await Promise.all([
+  const [{ methods }, decision, temporaryAccessPass, passkey] = await Promise.all([
     listMfaMethods({ db, userId: user.id }),
     evaluateConditionalAccessForUser({ db, userId: user.id, resource: options.application?.resource ?? (resource as SignInResource) }),
     temporaryAccessPassSignInChoice({ db, userId: user.id, now }),
+    hasUsablePasskey({ db, userId: user.id }),
   ]);
   // The user's own methods come first, default first; a Temporary Access Pass answers MFA too but
   // is never the default — it is asked for first only by a user who holds nothing else.
-  const choices: SignInChoice[] = [...methods.map(({ methodId, prompt, type }) => ({ methodId, prompt, type })), ...(temporaryAccessPass ? [temporaryAccessPass] : [])];
+  // Passkeys answer as one choice; first when the user made "passkey" their default.
+  const passkeyChoice: SignInChoice[] = passkey ? [{ methodId: PASSKEY_METHOD_ID, prompt: "Use a passkey", type: "Passkey" }] : [];
+  const codeChoices = methods.map(({ methodId, prompt, type }): SignInChoice => ({ methodId, prompt, type }));
+  const ownChoices = user.defaultMethod === PASSKEY_METHOD_ID ? [...passkeyChoice, ...codeChoices] : [...codeChoices, ...passkeyChoice];
+  const choices: SignInChoice[] = [...ownChoices, ...(temporaryAccessPass ? [temporaryAccessPass] : [])];
   const firstChoice = choices[0] ?? null;
   const passwordStep = { method: "Password", requirement: "primary", resultDetail: "Correct password", succeeded: true } as const;
   // The record, its first step and every policy's result commit together.

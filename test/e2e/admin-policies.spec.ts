@@ -130,8 +130,8 @@ test.describe("policies", () => {
     // Security info offers only what the policy allows (the server refuses the rest: test/integration/policies.test.ts).
     await userPage.getByRole("button", { name: "+ Add sign-in method" }).click();
     const choice = userPage.getByRole("dialog").getByLabel("Which method would you like to add?");
-    // Email stays: the demo seed turns email one-time codes on for everyone.
-    await expect(choice.locator("option")).toHaveText(["Hardware token", "Email"]);
+    // Email stays: the demo seed turns email one-time codes on for everyone; passkeys are on by default.
+    await expect(choice.locator("option")).toHaveText(["Hardware token", "Passkey", "Email"]);
     expect(await db().authenticatorApp.count({ where: { userId: user.id } })).toBe(0);
   });
 });

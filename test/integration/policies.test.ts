@@ -155,6 +155,7 @@ describe("authentication methods policy", () => {
     expect(policy.softwareOath.enabled).toBe(true);
     expect(policy.temporaryAccessPass).toMatchObject({ enabled: false, settings: METHOD_POLICY_DEFAULTS.temporaryAccessPass.settings });
     expect(policy.email.enabled).toBe(false);
+    expect(policy.passkey).toMatchObject({ enabled: true, includeAllUsers: true, settings: { allowSelfServiceSetup: true, enforceAttestation: false, keyRestrictions: "none" } });
   });
 
   it("a disabled method can't be used at sign-in or added in Security info", async () => {
@@ -168,7 +169,8 @@ describe("authentication methods policy", () => {
     expect((await listMfaMethods({ db, userId: user.id })).methods).toEqual([]);
     // With no usable method left, Security info sign-in is single-factor (no policy requires MFA).
     expect((await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client })).outcome).toBe("complete");
-    expect((await getSecurityInfo({ db, userId: user.id })).addableMethods).toEqual([]);
+    // Passkeys are on for everyone until an admin saves their policy: the only method left to add.
+    expect((await getSecurityInfo({ db, userId: user.id })).addableMethods).toEqual(["passkey"]);
     expect(await startAuthenticatorAppSetup({ db, actor, name: "Phone" })).toMatchObject({ ok: false, failure: SecurityInfoFailure.MethodDisabled, reason: expect.stringMatching(/Authenticator app/) });
     expect(await db.authenticatorApp.count({ where: { userId: user.id } })).toBe(0);
 

@@ -14,9 +14,14 @@ import { sendSignInEmailCode } from "@/lib/signin/email-code-step";
 import { PASSWORD_CHANGE_EXPIRED_MESSAGE, awaitsPasswordChange, checkPasswordChangeStep } from "@/lib/signin/password-change-step";
 import { checkPasswordStep } from "@/lib/signin/password-step";
 import { PENDING_SIGN_IN_MINUTES } from "@/lib/auth/pending-sign-in";
+import type { MfaStepResult } from "@/lib/signin/pending-mfa";
 import { safeCallbackUrl } from "@/lib/signin/safe-callback-url";
 import { checkTemporaryAccessPassStep } from "@/lib/signin/temporary-access-pass-step";
 import { MAX_PASSWORD_LENGTH } from "@/lib/users/password-rules";
+import { finishPasskeyStep, finishPasswordlessSignIn, PASSKEY_SIGN_IN_FAILED, startPasskeyStep, startPasswordlessSignIn } from "@/lib/signin/passkey-sign-in";
+import { parseAuthenticationResponse } from "@/lib/webauthn/response-schemas";
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import crypto from "node:crypto";
 
 // The browser keeps only a random handle to the server-side pending sign-in (A1).
 const PENDING_COOKIE = "portal.pending-sign-in";
@@ -37,6 +42,8 @@ export type LoginState = ActionState & {
   step?: "code" | "passwordChange";
   methods?: CodeChoice[];
   defaultMethodId?: string;
+  /** a passkey ceremony to run: the options for the browser's passkey dialog */
+  requestOptions?: PublicKeyCredentialRequestOptionsJSON;
 };
 
 const passwordSchema = z.object({
@@ -86,6 +93,12 @@ export const submitCode = validatedAction({ access: "anyone", schema: codeSchema
   const result = parseTemporaryAccessPassMethodId(input.methodId)
     ? await checkTemporaryAccessPassStep({ db: getDb(), handle, pass: input.code })
     : await checkCodeStep({ db: getDb(), handle, methodId: input.methodId, code: input.code, ipAddress: (await currentClientInfo()).ipAddress });
+  return afterSecondStep(handle, result, input.callbackUrl);
+});
+
+/** What every second step (code, pass, passkey) does with its result: retry, expire, change the password, or open the session. */
+async function afterSecondStep(handle: string, result: MfaStepResult, callbackUrl: string | undefined): Promise<LoginState> {
+  const cookieStore = await cookies();
   if (result.outcome === "expired") {
     cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
     return { error: result.message };
@@ -98,10 +111,10 @@ export const submitCode = validatedAction({ access: "anyone", schema: codeSchema
   }
   cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
   // A TAP sign-in goes to Security info to register; other sign-ins may meet the registration interrupt.
-  const redirectTo = result.redirectTo ?? (await destinationAfterSignIn({ db: getDb(), handle, callbackUrl: safeCallbackUrl(input.callbackUrl) }));
+  const redirectTo = result.redirectTo ?? (await destinationAfterSignIn({ db: getDb(), handle, callbackUrl: safeCallbackUrl(callbackUrl) }));
   await signIn("pending-sign-in", { handle, redirectTo });
   return {};
-});
+}
 
 /** "Send code" at the code step when the method is email: mails a sign-in code, the step stays open. */
 export const sendEmailCode = validatedAction({ access: "anyone", schema: z.object({ methodId: codeSchema.shape.methodId }) }, async (input): Promise<LoginState> => {
@@ -145,4 +158,52 @@ export const submitNewPassword = validatedAction({ access: "anyone", schema: new
   cookieStore.delete({ name: PENDING_COOKIE, path: "/login" });
   await signIn("pending-sign-in", { handle, redirectTo: await destinationAfterSignIn({ db: getDb(), handle, callbackUrl: result.callbackUrl }) });
   return {};
+});
+
+/**
+ * Starting a passkey ceremony takes no data, but the request must say it is one: a stray or
+ * forged post to the action then writes no challenge row.
+ */
+const startCeremonySchema = z.object({ ceremony: z.literal("passkey", "Start the passkey ceremony from the sign-in page") });
+
+// "Sign in with a passkey" binds its challenge to a random nonce only this browser holds.
+const PASSKEY_NONCE_COOKIE = "portal.passkey-sign-in";
+
+/** "Sign in with a passkey", step 1: options for the browser's dialog (no account name: the passkey says who). */
+export const startPasskeySignIn = validatedAction({ access: "anyone", schema: startCeremonySchema }, async (): Promise<LoginState> => {
+  const nonce = crypto.randomBytes(32).toString("base64url");
+  (await cookies()).set(PASSKEY_NONCE_COOKIE, nonce, { httpOnly: true, sameSite: "strict", secure: await requestIsHttps(), path: "/login", maxAge: PENDING_SIGN_IN_MINUTES * 60 });
+  return { requestOptions: await startPasswordlessSignIn({ db: getDb(), nonce }) };
+});
+
+const passkeyAnswerSchema = z.object({ response: z.string().min(2).max(40_000), callbackUrl: z.string().optional() });
+
+/** Step 2: the browser's answer; a good passkey opens the session (passwordless and multifactor). */
+export const finishPasskeySignIn = validatedAction({ access: "anyone", schema: passkeyAnswerSchema }, async (input): Promise<LoginState> => {
+  const cookieStore = await cookies();
+  const nonce = cookieStore.get(PASSKEY_NONCE_COOKIE)?.value;
+  cookieStore.delete({ name: PASSKEY_NONCE_COOKIE, path: "/login" });
+  const response = parseAuthenticationResponse(input.response);
+  if (!nonce || !response) return { error: PASSKEY_SIGN_IN_FAILED };
+  const callbackUrl = safeCallbackUrl(input.callbackUrl);
+  const result = await finishPasswordlessSignIn({ db: getDb(), nonce, response, callbackUrl, client: await currentClientInfo() });
+  if (result.outcome === "failed") return { error: result.message };
+  await signIn("pending-sign-in", { handle: result.handle, redirectTo: await destinationAfterSignIn({ db: getDb(), handle: result.handle, callbackUrl }) });
+  return {};
+});
+
+/** The passkey as the second step after the password: options listing this user's passkeys. */
+export const startPasskeySecondStep = validatedAction({ access: "anyone", schema: startCeremonySchema }, async (): Promise<LoginState> => {
+  const handle = (await cookies()).get(PENDING_COOKIE)?.value;
+  const requestOptions = handle ? await startPasskeyStep({ db: getDb(), handle }) : null;
+  return requestOptions ? { step: "code", requestOptions } : { error: "Your sign-in timed out. Sign in again." };
+});
+
+export const finishPasskeySecondStep = validatedAction({ access: "anyone", schema: passkeyAnswerSchema }, async (input): Promise<LoginState> => {
+  const handle = (await cookies()).get(PENDING_COOKIE)?.value;
+  if (!handle) return { error: "Your sign-in timed out. Sign in again." };
+  const response = parseAuthenticationResponse(input.response);
+  if (!response) return { step: "code", error: "That passkey didn't work. Try again or choose another way to sign in." };
+  const result = await finishPasskeyStep({ db: getDb(), handle, response, ipAddress: (await currentClientInfo()).ipAddress });
+  return afterSecondStep(handle, result, input.callbackUrl);
 });

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { signOut } from "@/auth";
@@ -17,6 +18,8 @@ import { confirmFreshMfa } from "@/lib/methods/fresh-mfa";
 import { selfActivateHardwareToken } from "@/lib/methods/self-activate-hardware-token";
 import { SecurityInfoFailure, type SecurityInfoActor, type SecurityInfoResult } from "@/lib/methods/security-info-change";
 import { changeOwnPassword } from "@/lib/methods/change-password";
+import { PASSKEY_CEREMONY_FAILED, finishPasskeyRegistration, startPasskeyRegistration } from "@/lib/methods/passkey-registration";
+import { parseRegistrationResponse } from "@/lib/webauthn/response-schemas";
 import { MAX_PASSWORD_LENGTH } from "@/lib/users/password-rules";
 
 /** What the Security info forms get back: the usual state, plus what the page reacts to. */
@@ -29,6 +32,8 @@ export type SecurityInfoState = ActionState & {
   appSetup?: { appId: string; name: string; secret: string; qrSvg: string; expiresAt: string };
   /** an email method being added: the code went to this address */
   emailSetup?: { address: string };
+  /** a passkey being added: the options for the browser's passkey dialog */
+  creationOptions?: PublicKeyCredentialCreationOptionsJSON;
 };
 
 /** The signed-in user acting on their own Security info (ids from forms are always filtered by this user's id). */
@@ -157,3 +162,26 @@ export const changePassword = validatedAction({ access: "signedIn", schema: pass
   await signOut({ redirect: false });
   redirect("/login?reason=passwordChanged");
 });
+
+/** Add sign-in method → Passkey, step 1: the options for the browser's passkey dialog (challenge bound to this session). */
+export const startPasskeySetup = validatedAction({ access: "signedIn", schema: z.object({ ceremony: z.literal("passkey", "Start from Add sign-in method → Passkey") }) }, async (_input, { user }): Promise<SecurityInfoState> => {
+  const result = await startPasskeyRegistration({ db: getDb(), actor: await actorOf(user) });
+  return result.ok ? { creationOptions: result.options } : stateOf(result, "");
+});
+
+/** Step 2: the browser's answer and the name the person chose. */
+export const finishPasskeySetup = validatedAction(
+  {
+    access: "signedIn",
+    schema: z.object({
+      name: z.string().trim().min(1, "Give the passkey a name, e.g. Work laptop").max(64, "Use at most 64 characters"),
+      response: z.string().min(2).max(40_000),
+    }),
+  },
+  async (input, { user }): Promise<SecurityInfoState> => {
+    const response = parseRegistrationResponse(input.response);
+    if (!response) return { error: PASSKEY_CEREMONY_FAILED };
+    const result = await finishPasskeyRegistration({ db: getDb(), actor: await actorOf(user), name: input.name, response });
+    return stateOf(result, `Passkey ${input.name} was added.`);
+  },
+);

@@ -6,7 +6,8 @@ import { formList, validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { consoleActor, type DirectoryActionState } from "@/lib/server/console-actor";
 import { POLICY_METHODS, POLICY_METHOD_LABELS, methodSettingsSchemas, type MethodSettings, type PolicyMethod } from "@/lib/policies/method-policy-model";
-import { saveMethodPolicy } from "@/lib/policies/methods-policy";
+import { getAuthenticationMethodsPolicy, saveMethodPolicy } from "@/lib/policies/methods-policy";
+import { splitPemCertificates } from "@/lib/policies/passkey-policy-model";
 
 const schema = z.object({
   method: z.enum(POLICY_METHODS, { message: "Choose a method from the list" }),
@@ -15,7 +16,7 @@ const schema = z.object({
 });
 
 /** The method's settings from its form fields (checkboxes are present only when ticked). */
-function settingsInput(method: PolicyMethod, formData: FormData): unknown {
+async function settingsInput(method: PolicyMethod, formData: FormData): Promise<unknown> {
   switch (method) {
     case "hardwareOath": return { allowSelfActivation: formData.has("allowSelfActivation") };
     case "temporaryAccessPass":
@@ -26,15 +27,42 @@ function settingsInput(method: PolicyMethod, formData: FormData): unknown {
         oneTimeUse: formData.has("oneTimeUse"),
         length: formData.get("length"),
       };
+    case "passkey": return passkeySettingsInput(formData);
     default: return {};
   }
+}
+
+/** An uploaded PEM file is at most this big (a few root certificates). */
+const MAX_ROOT_FILE_BYTES = 200_000;
+
+/**
+ * Passkey (FIDO2) settings: the AAGUID list is one per line; an uploaded PEM file replaces the
+ * root certificates, "Remove" clears them, and otherwise the stored ones stay.
+ */
+async function passkeySettingsInput(formData: FormData): Promise<unknown> {
+  const file = formData.get("rootCertificatesFile");
+  let rootCertificates: unknown = (await getAuthenticationMethodsPolicy({ db: getDb() })).passkey.settings.rootCertificates;
+  if (formData.has("removeRootCertificates")) rootCertificates = [];
+  if (file instanceof File && file.size > 0) {
+    const text = file.size <= MAX_ROOT_FILE_BYTES ? await file.text() : "";
+    const certificates = splitPemCertificates(text);
+    // An unreadable file is reported by the schema (a non-certificate entry), not silently dropped.
+    rootCertificates = certificates.length ? certificates : [text.slice(0, 100) || "(empty or too large file)"];
+  }
+  return {
+    allowSelfServiceSetup: formData.has("allowSelfServiceSetup"),
+    enforceAttestation: formData.has("enforceAttestation"),
+    keyRestrictions: formData.get("keyRestrictions"),
+    aaguids: String(formData.get("aaguids") ?? "").split(/[\s,]+/).filter(Boolean),
+    rootCertificates,
+  };
 }
 
 /** Saves one method's part of the authentication methods policy. */
 export const saveMethodPolicyAction = validatedAction(
   { access: "policies.manage", schema },
   async (input, { user, formData }): Promise<DirectoryActionState> => {
-    const settings = methodSettingsSchemas[input.method].safeParse(settingsInput(input.method, formData));
+    const settings = methodSettingsSchemas[input.method].safeParse(await settingsInput(input.method, formData));
     if (!settings.success) return { error: "Check the highlighted fields and try again.", fieldErrors: z.flattenError(settings.error as z.ZodError).fieldErrors as Record<string, string[]> };
     const result = await saveMethodPolicy({
       db: getDb(),

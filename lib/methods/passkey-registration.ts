@@ -1,0 +1,179 @@
+import { X509Certificate } from "node:crypto";
+import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from "@simplewebauthn/server";
+import { decodeAttestationObject, validateCertificatePath, convertCertBufferToPEM } from "@simplewebauthn/server/helpers";
+import { writeAuditEvent } from "../audit/write-audit-event";
+import type { Database } from "../db/client";
+import { freshMfaRefusal } from "./fresh-mfa";
+import { SecurityInfoFailure, recordSecurityInfoChange, refuse, userTarget, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+import { aaguidAllowed } from "../policies/passkey-policy-model";
+import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
+import { authenticatorModel } from "../webauthn/authenticator-models";
+import { challengeBytes, challengeOfResponse, consumeChallenge, issueChallenge, sweepChallenges } from "../webauthn/challenges";
+import { relyingParty, RELYING_PARTY_NAME } from "../webauthn/relying-party";
+
+/** The portal's own cap on passkeys per person (they don't count towards the OATH limit, as in Entra). */
+export const MAX_PASSKEYS_PER_USER = 10;
+
+export const PASSKEY_CEREMONY_FAILED = "Your browser's passkey answer could not be checked. Start again with Add sign-in method → Passkey.";
+
+/** Why a registration is refused, for the audit log (the message to the person says it in words). */
+async function refuseRegistration(options: { db: Database; actor: SecurityInfoActor; reason: string; message: string; aaguid?: string }): Promise<SecurityInfoResult<never>> {
+  await writeAuditEvent({
+    db: options.db,
+    actor: options.actor,
+    action: "Register passkey",
+    target: userTarget(options.actor),
+    result: "failure",
+    details: { reason: options.reason, ...(options.aaguid ? { aaguid: options.aaguid } : {}) },
+  });
+  return refuse(SecurityInfoFailure.Invalid, options.message);
+}
+
+/** The policy, self-service and cap checks both halves of the ceremony share. */
+async function registrationRefusal(db: Database, actor: SecurityInfoActor, now: Date) {
+  const { allowed, policy } = await methodsAllowedForUser({ db, userId: actor.id });
+  if (!allowed.has("passkey")) return { refusal: refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("passkey")), settings: null };
+  if (!policy.passkey.settings.allowSelfServiceSetup) {
+    return { refusal: refuse(SecurityInfoFailure.MethodDisabled, "Your organisation doesn't let you add passkeys yourself. Ask your helpdesk."), settings: null };
+  }
+  if ((await db.passkey.count({ where: { userId: actor.id } })) >= MAX_PASSKEYS_PER_USER) {
+    return { refusal: refuse(SecurityInfoFailure.MethodLimit, `You already have ${MAX_PASSKEYS_PER_USER} passkeys, the most one account may hold. Delete one you no longer use, then add this one.`), settings: null };
+  }
+  const gate = await freshMfaRefusal({ db, actor, now });
+  return { refusal: gate, settings: policy.passkey.settings };
+}
+
+/**
+ * Step 1 of Add sign-in method → Passkey: the options for the browser's create() ceremony — a
+ * discoverable credential with user verification required, excluding keys the person already
+ * registered — with a single-use challenge bound to this session.
+ */
+export async function startPasskeyRegistration(options: { db: Database; actor: SecurityInfoActor; now?: Date }): Promise<SecurityInfoResult<{ options: PublicKeyCredentialCreationOptionsJSON }>> {
+  const { db, actor } = options;
+  const now = options.now ?? new Date();
+  const { refusal, settings } = await registrationRefusal(db, actor, now);
+  if (refusal) return refusal;
+  await sweepChallenges({ db, now });
+  const challenge = await issueChallenge({ db, purpose: "registration", boundTo: actor.sessionId, userId: actor.id, now });
+  const existing = await db.passkey.findMany({ where: { userId: actor.id }, select: { credentialId: true, transports: true } });
+  const { rpID } = relyingParty();
+  const creation = await generateRegistrationOptions({
+    rpName: RELYING_PARTY_NAME,
+    rpID,
+    userName: actor.upn,
+    userID: new TextEncoder().encode(actor.id),
+    challenge: challengeBytes(challenge),
+    // Attestation is only asked for when the policy checks it.
+    attestationType: settings?.enforceAttestation ? "direct" : "none",
+    excludeCredentials: existing.map((key) => ({ id: key.credentialId, transports: key.transports ? key.transports.split(",") : undefined })),
+    authenticatorSelection: { residentKey: "required", userVerification: "required" },
+  });
+  return { ok: true, options: creation };
+}
+
+/**
+ * Step 2: checks the browser's answer (challenge of this session, origin, RP ID, user
+ * verification), then the passkey policy — key restrictions by AAGUID and, when enforced, an
+ * attestation certificate chain ending in one of the uploaded roots — and stores the public key
+ * with its counter and backup flags. Refusals say why and are audited; success is audited and notified.
+ */
+export async function finishPasskeyRegistration(options: {
+  db: Database;
+  actor: SecurityInfoActor;
+  name: string;
+  response: RegistrationResponseJSON;
+  now?: Date;
+}): Promise<SecurityInfoResult<{ passkeyId: string; model: string | null }>> {
+  const { db, actor } = options;
+  const now = options.now ?? new Date();
+  const challenge = challengeOfResponse(options.response.response?.clientDataJSON ?? "");
+  const claimed = challenge ? await consumeChallenge({ db, challenge, purpose: "registration", boundTo: actor.sessionId, now }) : undefined;
+  if (!claimed || claimed.userId !== actor.id) return refuseRegistration({ db, actor, reason: "Unknown, used or expired challenge", message: PASSKEY_CEREMONY_FAILED });
+  const { refusal, settings } = await registrationRefusal(db, actor, now);
+  if (refusal || !settings) return refusal ?? refuse(SecurityInfoFailure.Invalid, PASSKEY_CEREMONY_FAILED);
+
+  const { rpID, origin } = relyingParty();
+  let verified;
+  try {
+    verified = await verifyRegistrationResponse({ response: options.response, expectedChallenge: challenge!, expectedOrigin: origin, expectedRPID: rpID, requireUserVerification: true });
+  } catch (error) {
+    return refuseRegistration({ db, actor, reason: `Verification failed: ${(error as Error).message}`.slice(0, 300), message: PASSKEY_CEREMONY_FAILED });
+  }
+  if (!verified.verified) return refuseRegistration({ db, actor, reason: "Verification failed", message: PASSKEY_CEREMONY_FAILED });
+  const info = verified.registrationInfo;
+  const model = authenticatorModel(info.aaguid);
+  const keyName = model ? `${model} (AAGUID ${info.aaguid})` : `AAGUID ${info.aaguid}`;
+
+  if (!aaguidAllowed(settings, info.aaguid)) {
+    return refuseRegistration({
+      db, actor, aaguid: info.aaguid, reason: `Key restrictions (${settings.keyRestrictions}) refuse the authenticator model`,
+      message: `Your organisation doesn't allow this kind of passkey (${keyName}). Use a security key or passkey provider your helpdesk approves.`,
+    });
+  }
+  if (settings.enforceAttestation) {
+    const problem = await attestationProblem(info.attestationObject, settings.rootCertificates);
+    if (problem) {
+      return refuseRegistration({
+        db, actor, aaguid: info.aaguid, reason: `Attestation: ${problem}`,
+        message: `Your organisation requires proof of who made the passkey (attestation), and this one can't give it: ${problem}. Use a security key your helpdesk approves.`,
+      });
+    }
+  }
+
+  const name = options.name.trim();
+  return db.$transaction(async (tx) => {
+    const passkey = await tx.passkey.create({
+      data: {
+        userId: actor.id,
+        name,
+        credentialId: info.credential.id,
+        publicKey: Buffer.from(info.credential.publicKey).toString("base64url"),
+        signCount: info.credential.counter,
+        aaguid: info.aaguid,
+        transports: (info.credential.transports ?? []).join(","),
+        backupEligible: info.credentialDeviceType === "multiDevice",
+        backedUp: info.credentialBackedUp,
+        attestationFormat: info.fmt,
+      },
+    });
+    await recordSecurityInfoChange({
+      db: tx,
+      actor,
+      action: "Register passkey",
+      target: { type: "passkey", id: passkey.id, label: name },
+      details: { aaguid: info.aaguid, model, attestation: info.fmt, backupEligible: passkey.backupEligible },
+      notice: { subject: "A passkey was added to your account", what: `The passkey "${name}" was added to your sign-in methods.` },
+      now,
+    });
+    return { ok: true as const, passkeyId: passkey.id, model };
+  });
+}
+
+/**
+ * Null when the attestation's certificate chain ends in one of the admin's root certificates;
+ * otherwise what is wrong, in words. Self attestation and "none" carry no certificate and fail.
+ */
+async function attestationProblem(attestationObject: Parameters<typeof decodeAttestationObject>[0], rootCertificates: string[]): Promise<string | null> {
+  const decoded = decodeAttestationObject(attestationObject);
+  const fmt = decoded.get("fmt");
+  const x5c = decoded.get("attStmt").get("x5c");
+  if (fmt === "none") return "the passkey sent no attestation (format \"none\")";
+  if (!x5c || x5c.length === 0) return `the passkey attested itself (self attestation, format "${fmt}") without a vendor certificate`;
+  const chain = x5c.map((cert) => convertCertBufferToPEM(cert));
+  for (const root of rootCertificates) {
+    try {
+      await validateCertificatePath(chain, [root]);
+      return null;
+    } catch {
+      // try the next root
+    }
+  }
+  const issuer = (() => {
+    try {
+      return new X509Certificate(chain[chain.length - 1]).issuer.replace(/\n/g, ", ");
+    } catch {
+      return "an unreadable issuer";
+    }
+  })();
+  return `its certificate (issued by ${issuer}) doesn't chain to a root certificate your organisation uploaded`;
+}
