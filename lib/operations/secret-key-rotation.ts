@@ -12,8 +12,18 @@ import { isPostgres, type Database } from "../db/client";
  * (every listed key still opens what it sealed).
  */
 
-/** Where sealed values live: the seed of every hardware token and authenticator app, and PSKC key material of uploads. */
-const SEALED_COLUMNS = ["hardwareToken.encryptedSecret", "authenticatorApp.encryptedSecret", "tokenImport.encryptedKeyMaterial"] as const;
+/**
+ * Where sealed values live: the seed of every hardware token and authenticator app, PSKC key
+ * material of uploads, RADIUS clients' shared secrets and the OpenID Connect provider's private
+ * signing keys.
+ */
+const SEALED_COLUMNS = [
+  "hardwareToken.encryptedSecret",
+  "authenticatorApp.encryptedSecret",
+  "tokenImport.encryptedKeyMaterial",
+  "radiusClient.sealedSecret",
+  "oidcSigningKey.sealedPrivateJwk",
+] as const;
 export type SealedColumn = (typeof SEALED_COLUMNS)[number];
 
 /** Since when the newest key is known to be current (stored at the first rotation run under it). */
@@ -42,6 +52,12 @@ async function valuesNotUnderCurrentKey(db: Database, column: SealedColumn, take
       return (await db.authenticatorApp.findMany({ ...page, where: { ...idAfter, NOT: { encryptedSecret: prefix } }, omit: { encryptedSecret: false } })).map((row) => ({ id: row.id, sealed: row.encryptedSecret }));
     case "tokenImport.encryptedKeyMaterial":
       return (await db.tokenImport.findMany({ ...page, where: { ...idAfter, encryptedKeyMaterial: { not: null }, NOT: { encryptedKeyMaterial: prefix } }, select: { id: true, encryptedKeyMaterial: true } })).map((row) => ({ id: row.id, sealed: row.encryptedKeyMaterial! }));
+    case "radiusClient.sealedSecret":
+      return (await db.radiusClient.findMany({ ...page, where: { ...idAfter, NOT: { sealedSecret: prefix } }, select: { id: true, sealedSecret: true } })).map((row) => ({ id: row.id, sealed: row.sealedSecret }));
+    case "oidcSigningKey.sealedPrivateJwk":
+      return (
+        await db.oidcSigningKey.findMany({ orderBy: { kid: "asc" }, take, where: { ...(afterId ? { kid: { gt: afterId } } : {}), NOT: { sealedPrivateJwk: prefix } }, select: { kid: true, sealedPrivateJwk: true } })
+      ).map((row) => ({ id: row.kid, sealed: row.sealedPrivateJwk }));
   }
 }
 
@@ -69,10 +85,12 @@ export async function countSealedValues(options: { db: Database }): Promise<Seal
 }
 
 /** Table, sealed column and (for tokens) the keyed fingerprint column, as SQL names. */
-const COLUMN_SQL: Record<SealedColumn, { table: string; column: string; fingerprint?: string }> = {
+const COLUMN_SQL: Record<SealedColumn, { table: string; column: string; fingerprint?: string; idColumn?: string }> = {
   "hardwareToken.encryptedSecret": { table: "HardwareToken", column: "encryptedSecret", fingerprint: "secretFingerprint" },
   "authenticatorApp.encryptedSecret": { table: "AuthenticatorApp", column: "encryptedSecret" },
   "tokenImport.encryptedKeyMaterial": { table: "TokenImport", column: "encryptedKeyMaterial" },
+  "radiusClient.sealedSecret": { table: "RadiusClient", column: "sealedSecret" },
+  "oidcSigningKey.sealedPrivateJwk": { table: "OidcSigningKey", column: "sealedPrivateJwk", idColumn: "kid" },
 };
 
 /**
@@ -81,7 +99,7 @@ const COLUMN_SQL: Record<SealedColumn, { table: string; column: string; fingerpr
  * event; returns how many values moved.
  */
 async function resealBatch(db: Database, column: SealedColumn, rows: SealedRow[], actor: AuditActor): Promise<number> {
-  const { table, column: sealedColumn, fingerprint } = COLUMN_SQL[column];
+  const { table, column: sealedColumn, fingerprint, idColumn = "id" } = COLUMN_SQL[column];
   const values: string[] = [];
   for (const row of rows) {
     const plain = decryptSecret(row.sealed);
@@ -95,7 +113,7 @@ async function resealBatch(db: Database, column: SealedColumn, rows: SealedRow[]
   const tuples = rows.map(() => `(${[placeholder(), placeholder(), placeholder(), placeholder()].join(", ")})`).join(", ");
   const q = (name: string) => `"${name}"`;
   const set = [`${q(sealedColumn)} = v.column3`, ...(fingerprint ? [`${q(fingerprint)} = v.column4`] : [])].join(", ");
-  const sql = `UPDATE ${q(table)} SET ${set} FROM (VALUES ${tuples}) AS v WHERE ${q(table)}."id" = v.column1 AND ${q(table)}.${q(sealedColumn)} = v.column2`;
+  const sql = `UPDATE ${q(table)} SET ${set} FROM (VALUES ${tuples}) AS v WHERE ${q(table)}.${q(idColumn)} = v.column1 AND ${q(table)}.${q(sealedColumn)} = v.column2`;
   return db.$transaction(async (tx) => {
     const resealed = await tx.$executeRawUnsafe(sql, ...values);
     await writeAuditEvent({

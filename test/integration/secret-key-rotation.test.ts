@@ -3,7 +3,10 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { keyId, loadKeys } from "../../lib/crypto/key-file";
+import { loadSigningKeys } from "../../lib/oidc/signing-keys";
+import { loadRadiusClientConfigs, registerRadiusClient } from "../../lib/radius/radius-clients";
 import { decryptSecret, reloadSecretKeys, SECRET_KEY_SOURCE, secretFingerprint } from "../../lib/crypto/secret-box";
+import { systemActor } from "../../lib/audit/write-audit-event";
 import { getDb } from "../../lib/db/client";
 import { checkKeyRetirement, countSealedValues, resealUnderCurrentKey } from "../../lib/operations/secret-key-rotation";
 import { checkCodeStep } from "../../lib/signin/code-step";
@@ -71,6 +74,11 @@ describe("PORTAL_SECRET_KEY rotation", () => {
       data: rows.map((row) => ({ serialNumber: row.serialNumber, manufacturer: "Feitian", model: "c200", encryptedSecret: row.encryptedSecret ?? encryptSecret(row.secret), secretFingerprint: secretFingerprint(row.secret) })),
     });
 
+    // Sealed values of the other domains: a RADIUS client's shared secret, the provider's signing keys.
+    const radius = await registerRadiusClient({ db, name: unique("Rotation VPN "), address: "192.0.2.44", style: "codeOnly", requireMessageAuthenticator: true, filterIds: [], actor: systemActor });
+    if (!radius.ok) throw new Error(radius.reason);
+    const signingKeys = await loadSigningKeys({ db, now });
+
     const rotatedKeys = b64([fresh, ...original]);
     process.env.PORTAL_SECRET_KEY = rotatedKeys;
     reloadSecretKeys();
@@ -117,6 +125,10 @@ describe("PORTAL_SECRET_KEY rotation", () => {
     process.env.PORTAL_SECRET_KEY = b64(onlyNewKey);
     reloadSecretKeys();
     for (const token of stored) expect(decryptSecret(token.encryptedSecret).equals(seeds.get(token.serialNumber)!)).toBe(true);
+    const radiusConfig = (await loadRadiusClientConfigs({ db })).find((client) => client.id === radius.clientId);
+    expect(radiusConfig?.secret).toBe(radius.sharedSecret);
+    const reopenedKeys = await loadSigningKeys({ db, now });
+    for (const key of signingKeys) expect(reopenedKeys.find((k) => k.kid === key.kid)).toEqual(key);
     process.env.PORTAL_SECRET_KEY = rotatedKeys;
     reloadSecretKeys();
 
