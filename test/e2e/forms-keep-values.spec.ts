@@ -75,8 +75,8 @@ const FORMS: FormCase[] = [
     open: async (page) => {
       const { user } = await signInWithToken(page);
       const second = await makeActivatedToken(user.id);
-      // The last MFA was long ago: Change password asks for a code first.
-      await db().user.update({ where: { id: user.id }, data: { lastMfaAt: new Date(Date.now() - 60 * 60_000) } });
+      // This session's last MFA was long ago: Change password asks for a code first.
+      await db().userSession.updateMany({ where: { userId: user.id }, data: { mfaAt: new Date(Date.now() - 60 * 60_000) } });
       await page.reload();
       await page.getByRole("button", { name: "Change password" }).click();
       const dialog = page.getByRole("dialog");
