@@ -58,7 +58,8 @@ test.describe("the admin console's layout", () => {
       ["Hardware tokens", ["Token inventory", "Upload tokens", "Upload results", "Find token by code"]],
       ["Users and groups", ["Users", "Groups"]],
       ["Roles", ["Roles and administrators"]],
-      ["Protection", ["Authentication methods", "Conditional Access", "Password reset"]],
+      ["Applications", ["Enterprise applications"]],
+      ["Protection", ["Authentication methods", "Conditional Access", "RADIUS clients (VPN)", "Password reset"]],
       ["Monitoring", ["Sign-in logs", "Audit logs", "Outbox"]],
     ] as const) {
       await expect(nav.getByText(group, { exact: true })).toBeVisible();
@@ -79,7 +80,7 @@ test.describe("the admin console's layout", () => {
     await signInAs(reader, "Security Reader");
     const readerNav = reader.getByRole("navigation", { name: "Admin console" });
     await expect(readerNav.getByRole("link")).toHaveText(["Overview", "Users", "Groups", "Sign-in logs", "Audit logs"]);
-    for (const hidden of ["Hardware tokens", "Roles", "Protection", "Outbox"]) await expect(readerNav.getByText(hidden, { exact: true })).toHaveCount(0);
+    for (const hidden of ["Hardware tokens", "Roles", "Applications", "Protection", "Outbox"]) await expect(readerNav.getByText(hidden, { exact: true })).toHaveCount(0);
     await readerContext.close();
   });
 
