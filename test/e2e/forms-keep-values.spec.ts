@@ -1,5 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeToken, makeUser, openAdd, rememberSecret, tokenCode, wrongCode } from "./helpers";
+import { db, enterPassword, makeActivatedToken, makeToken, makeUser, openAdd, rememberSecret, signInNewUserWithToken, tokenCode, wrongCode } from "./helpers";
 import { createGroup } from "../../lib/directory/groups";
 import { unique } from "../support/factories";
 import { signInAs } from "./sign-in-as";
@@ -20,15 +20,6 @@ type FormCase = {
   /** what the refusal says */
   refusal: string | RegExp;
 };
-
-async function signInWithToken(page: Page) {
-  const user = await makeUser();
-  const token = await makeActivatedToken(user.id);
-  await enterPassword(page, user.upn, user.password);
-  await enterCode(page, await freshCode(token));
-  await expectOnSecurityInfo(page);
-  return { user, token };
-}
 
 const FORMS: FormCase[] = [
   {
@@ -61,7 +52,7 @@ const FORMS: FormCase[] = [
   {
     form: "Security info: Change password",
     open: async (page) => {
-      await signInWithToken(page);
+      await signInNewUserWithToken(page);
       await page.getByRole("button", { name: "Change password" }).click();
       return page.getByRole("dialog");
     },
@@ -73,7 +64,7 @@ const FORMS: FormCase[] = [
   {
     form: "Security info: verify identity (fresh MFA) keeps the chosen method",
     open: async (page) => {
-      const { user } = await signInWithToken(page);
+      const { user } = await signInNewUserWithToken(page);
       const second = await makeActivatedToken(user.id);
       // This session's last MFA was long ago: Change password asks for a code first.
       await db().userSession.updateMany({ where: { userId: user.id }, data: { mfaAt: new Date(Date.now() - 60 * 60_000) } });
@@ -92,7 +83,7 @@ const FORMS: FormCase[] = [
   {
     form: "Security info: authenticator app code",
     open: async (page) => {
-      await signInWithToken(page);
+      await signInNewUserWithToken(page);
       const dialog = await openAdd(page, "Authenticator app");
       await dialog.getByLabel("Name").fill("Work phone");
       await dialog.getByRole("button", { name: "Next" }).click();
@@ -182,7 +173,7 @@ test.describe("forms keep what was typed after a refusal; secrets are cleared", 
   }
 
   test("Security info: Add hardware token keeps serial and friendly name after a wrong code, and saves the name", async ({ page }) => {
-    const { user } = await signInWithToken(page);
+    const { user } = await signInNewUserWithToken(page);
     const token = await makeToken({ userId: user.id, activate: false });
     const dialog = await openAdd(page, "Hardware token");
     await dialog.getByLabel("Serial number").fill(token.serialNumber);

@@ -116,3 +116,13 @@ export async function expectOnSecurityInfo(page: Page) {
   await expect(page).toHaveURL(/\/mysecurityinfo$/);
   await expect(page.getByRole("heading", { name: "Security info" })).toBeVisible();
 }
+
+/** A new user with an activated token, signed in with password + code (so Security info lets them add methods). */
+export async function signInNewUserWithToken(page: Page) {
+  const user = await makeUser();
+  const token = await makeActivatedToken(user.id);
+  await enterPassword(page, user.upn, user.password);
+  await enterCode(page, await freshCode(token));
+  await expectOnSecurityInfo(page);
+  return { user, token };
+}

@@ -7,7 +7,7 @@ import { systemActor } from "../../lib/audit/write-audit-event";
 import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import type { PasskeySettings } from "../../lib/policies/passkey-policy-model";
-import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser } from "./helpers";
+import { db, enterPassword, expectOnSecurityInfo, signInNewUserWithToken } from "./helpers";
 
 /** Chromium's DevTools virtual authenticator: a platform passkey provider with resident keys and user verification. */
 async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
@@ -25,16 +25,6 @@ async function passkeyPolicy(settings: Partial<PasskeySettings>) {
     settings: { ...METHOD_POLICY_DEFAULTS.passkey.settings, ...settings },
   });
   if (!saved.ok) throw new Error(saved.reason);
-}
-
-/** A user with an activated token, signed in with password + code (so Security info lets them add methods). */
-async function signedInUserWithToken(page: Page) {
-  const user = await makeUser();
-  const token = await makeActivatedToken(user.id);
-  await enterPassword(page, user.upn, user.password);
-  await enterCode(page, await freshCode(token));
-  await expectOnSecurityInfo(page);
-  return { user, token };
 }
 
 /** Security info → Add sign-in method → Passkey → name → the browser's ceremony. */
@@ -63,7 +53,7 @@ test.afterEach(async () => {
 });
 
 test("a person registers a passkey in Security info, signs out, and signs in with it without typing their account", async ({ page }) => {
-  const { user } = await signedInUserWithToken(page);
+  const { user } = await signInNewUserWithToken(page);
   await virtualAuthenticator(page);
   const dialog = await addPasskey(page, "Test laptop");
   await expect(dialog.getByText("Passkey Test laptop was added.")).toBeVisible();
@@ -82,7 +72,7 @@ test("a person registers a passkey in Security info, signs out, and signs in wit
 });
 
 test("the passkey answers the second step after the password when it is the default", async ({ page }) => {
-  const { user } = await signedInUserWithToken(page);
+  const { user } = await signInNewUserWithToken(page);
   await virtualAuthenticator(page);
   await expect((await addPasskey(page, "Second step key")).getByText("was added")).toBeVisible();
   await db().user.update({ where: { id: user.id }, data: { defaultMethod: "passkey" } });
@@ -97,7 +87,7 @@ test("the passkey answers the second step after the password when it is the defa
 });
 
 test("a cloned passkey (its signature counter reset) is refused and audited", async ({ page }) => {
-  await signedInUserWithToken(page);
+  await signInNewUserWithToken(page);
   const { cdp, authenticatorId } = await virtualAuthenticator(page);
   await expect((await addPasskey(page, "Cloned key")).getByText("was added")).toBeVisible();
   await page.context().clearCookies();
@@ -119,7 +109,7 @@ test("a cloned passkey (its signature counter reset) is refused and audited", as
 });
 
 test("a policy that blocks the authenticator's model refuses its registration, saying why", async ({ page }) => {
-  const { user } = await signedInUserWithToken(page);
+  const { user } = await signInNewUserWithToken(page);
   const { cdp, authenticatorId } = await virtualAuthenticator(page);
   await expect((await addPasskey(page, "Allowed first")).getByText("was added")).toBeVisible();
   const { aaguid } = await db().passkey.findFirstOrThrow({ where: { userId: user.id } });
@@ -139,7 +129,7 @@ test("enforced attestation refuses the virtual authenticator's attestation with 
   execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "root.pem"), "-days", "2", "-subj", "/CN=Contoso FIDO Root"], { stdio: "ignore" });
   await passkeyPolicy({ enforceAttestation: true, rootCertificates: [fs.readFileSync(path.join(dir, "root.pem"), "utf8")] });
 
-  const { user } = await signedInUserWithToken(page);
+  const { user } = await signInNewUserWithToken(page);
   await virtualAuthenticator(page);
   const dialog = await addPasskey(page, "Unattested key");
   await expect(dialog.getByText(/requires proof of who made the passkey \(attestation\), and this one can't give it: /)).toBeVisible();
