@@ -66,7 +66,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       // dropped, however often /api/auth/session re-issued it.
       if (typeof token.sid !== "string" || typeof token.uid !== "string" || typeof token.end !== "number") return null;
       if (user) return token;
-      const open = await openUserSession({ db: getDb(), sessionId: token.sid, userId: token.uid, now: new Date() });
+      // An unreachable database is not a signed-out session: Auth.js would swallow the error and
+      // answer "no session", sending a signed-in person to the sign-in page. The token stays; every
+      // page and action re-reads the session record itself (lib/server/current-user.ts) and shows
+      // the "can't reach its database" page while the database is away.
+      const open = await openUserSession({ db: getDb(), sessionId: token.sid, userId: token.uid, now: new Date() }).catch(() => "database unreachable" as const);
       return open ? token : null;
     },
     session({ session, token }) {
