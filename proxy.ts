@@ -65,5 +65,7 @@ export const config = {
   // except the token upload (POST /api/token-imports): Next.js hands a proxy a copy of the request
   // body cut at 10 MB and gives the route that cut copy, so a bigger upload would arrive
   // truncated. The route checks its caller and origin itself; next.config.mjs gives it headers.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/token-imports(?!/)).*)"],
+  // The automation API (/api/v1/) reads its own body with its own limit, answers JSON only, and
+  // is called by scripts with a bearer token: it needs neither the nonce nor a copied body.
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/token-imports(?!/)|api/v1/).*)"],
 };

@@ -35,6 +35,9 @@ export const PERMISSIONS = [
   "audit.read",
   "roles.manage",
   "applications.manage",
+  // Admin consent for the automation API's application permissions (Graph's rule: only a Global
+  // Administrator grants application permissions), so no role but Global Administrator has it.
+  "apiPermissions.grant",
   // The outbox holds every mail, one-time codes included: reading it is reading everyone's codes,
   // so no role but Global Administrator (which holds every permission) has it.
   "outbox.read",

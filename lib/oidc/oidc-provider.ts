@@ -1,10 +1,11 @@
 import type { IncomingMessage } from "node:http";
-import Provider, { interactionPolicy, type Account, type AdapterPayload, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
+import Provider, { errors, interactionPolicy, type Account, type AdapterPayload, type Configuration, type KoaContextWithOIDC } from "oidc-provider";
 import { portalSessionById, portalSessionOfRequest } from "../server/portal-session-cookie";
 import { keyedHash } from "../crypto/secret-box";
 import { getDb } from "../db/client";
 import { ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR } from "./app-sign-in";
 import { applicationSecretMatches, findClientMetadata } from "./applications";
+import { API_PERMISSIONS, apiAudience, grantedApiPermissions } from "./api-permissions";
 import { escapeHtml, renderOidcPage } from "./oidc-pages";
 import { OIDC_MOUNT_PATH, oidcIssuer } from "./issuer";
 import { PrismaOidcAdapter } from "./provider-adapter";
@@ -113,6 +114,21 @@ export async function createOidcProvider(): Promise<Provider> {
       revocation: { enabled: true },
       introspection: { enabled: true },
       clientCredentials: { enabled: true },
+      // The automation API (/api/v1) is the one resource server: its access tokens are JWTs for the
+      // audience <PORTAL_BASE_URL>/api/v1, checked by lib/api/access-token.ts. A client-credentials
+      // token carries only the application permissions a Global Administrator granted the app; a
+      // person's (code flow) token may carry every API scope asked for — the person's roles decide
+      // per request. A client-credentials request without `resource` gets the API.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (ctx, _client, oneOf) => oneOf ?? (ctx.oidc.params?.grant_type === "client_credentials" ? apiAudience() : undefined),
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (ctx, resourceIndicator, client) => {
+          if (resourceIndicator !== apiAudience()) throw new errors.InvalidTarget();
+          const scope = ctx.oidc.params?.grant_type === "client_credentials" ? await grantedApiPermissions({ db: getDb(), clientId: client.clientId }) : API_PERMISSIONS;
+          return { scope: scope.join(" "), audience: resourceIndicator, accessTokenFormat: "jwt", accessTokenTTL: 3600, jwt: { sign: { alg: "RS256" } } };
+        },
+      },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
@@ -144,6 +160,9 @@ export async function createOidcProvider(): Promise<Provider> {
       const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
       grant.addOIDCScope([...oidc.requestParamScopes].filter((s) => OIDC_SCOPES.includes(s)));
       grant.addOIDCClaims([...oidc.requestParamClaims]);
+      // A delegated token for the automation API: the scopes asked for (the person's roles limit them per request).
+      const apiScopes = [...oidc.requestParamScopes].filter((s) => (API_PERMISSIONS as readonly string[]).includes(s));
+      if (apiScopes.length > 0) grant.addResourceScope(apiAudience(), apiScopes.join(" "));
       const grantId = await grant.save();
       await linkGrantToPortalSession(grantId, { userId: portal.userId, sessionId: portal.id });
       return grant;

@@ -125,11 +125,14 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "route", file: "app/api/verify/route.ts", method: "POST", path: "/api/verify", allow: "verificationApiKey" },
   // A machine endpoint too: only METRICS_TOKEN opens it, no session does.
   { kind: "route", file: "app/api/metrics/route.ts", method: "GET", path: "/api/metrics", allow: "verificationApiKey" },
+  // The automation API: only a bearer access token of the portal's provider opens it, no session does.
+  { kind: "route", file: "app/api/v1/[...path]/route.ts", method: "GET", path: "/api/v1/directory/authenticationMethodDevices/hardwareOathDevices", allow: "verificationApiKey" },
 
   // ── Server actions ───────────────────────────────────────────────────────────────────────
   { kind: "action", file: "app/admin/applications/actions.ts", action: "registerApplicationAction", allow: APPLICATION_ADMINS },
   { kind: "action", file: "app/admin/applications/actions.ts", action: "addApplicationSecretAction", allow: APPLICATION_ADMINS },
   { kind: "action", file: "app/admin/applications/actions.ts", action: "assignApplicationAction", allow: APPLICATION_ADMINS },
+  { kind: "action", file: "app/admin/applications/actions.ts", action: "setApiPermissionAction", allow: ["Global Administrator"] },
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "assignTokenAction", allow: METHOD_MANAGERS },
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "unassignTokenAction", allow: METHOD_MANAGERS },
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "reassignTokenAction", allow: METHOD_MANAGERS },

@@ -5,6 +5,7 @@ import { validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { consoleActor, directoryAnswer, type DirectoryActionState } from "@/lib/server/console-actor";
 import { addApplicationSecret, assignToApplication, registerApplication } from "@/lib/oidc/applications";
+import { API_PERMISSIONS, setApplicationApiPermission } from "@/lib/oidc/api-permissions";
 
 /** Several URIs are typed into one field, separated by spaces or new lines. */
 const uriList = z.string().max(20_000, "Too many URIs.").transform((value) => value.split(/\s+/).filter(Boolean));
@@ -59,4 +60,17 @@ export const assignApplicationAction = validatedAction({ access: "applications.m
   const principal = input.principalType === "user" ? { type: "user" as const, upn: input.principal } : { type: "group" as const, name: input.principal };
   const result = await assignToApplication({ db: getDb(), applicationId: input.applicationId, principal, actor: await consoleActor(user) });
   return directoryAnswer(result, () => `${input.principal} is assigned.`);
+});
+
+const apiPermissionSchema = z.object({
+  applicationId: z.string().min(1).max(100),
+  permission: z.enum(API_PERMISSIONS, { message: "Choose one of the API permissions." }),
+  grant: z.enum(["grant", "revoke"], { message: "Choose grant or revoke." }),
+});
+
+/** Grants or revokes an automation API application permission (admin consent; Global Administrator only). */
+export const setApiPermissionAction = validatedAction({ access: "apiPermissions.grant", schema: apiPermissionSchema }, async (input, { user }): Promise<DirectoryActionState> => {
+  const granted = input.grant === "grant";
+  const result = await setApplicationApiPermission({ db: getDb(), applicationId: input.applicationId, permission: input.permission, granted, actor: await consoleActor(user), now: new Date() });
+  return directoryAnswer(result, () => `${input.permission} ${granted ? "granted" : "revoked"}. New access tokens carry it${granted ? "" : " no longer"}; the API checks the grant on every request.`);
 });

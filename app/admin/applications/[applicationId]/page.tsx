@@ -8,12 +8,13 @@ import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
 import { DEFAULT_SECRET_DAYS, getApplication } from "@/lib/oidc/applications";
 import { addApplicationSecretAction, assignApplicationAction } from "../actions";
+import { ApiPermissionsSection } from "../api-permissions-section";
 
 export const metadata: Metadata = { title: "Enterprise application" };
 
 export default async function ApplicationPage({ params }: { params: Promise<{ applicationId: string }> }) {
   const { applicationId } = await params;
-  await requirePermission("applications.manage", { returnTo: `/admin/applications/${encodeURIComponent(applicationId)}` });
+  const user = await requirePermission("applications.manage", { returnTo: `/admin/applications/${encodeURIComponent(applicationId)}` });
   const app = await getApplication({ db: getDb(), applicationId });
   if (!app) notFound();
   const now = new Date();
@@ -42,6 +43,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
           </ActionForm>
         </section>
       )}
+      {app.isPublic ? null : <ApiPermissionsSection applicationId={app.id} roles={user.roles} />}
       <section aria-labelledby="assignments-heading" className="space-y-3 rounded border border-slate-200 bg-white p-4">
         <h2 id="assignments-heading" className="text-lg font-semibold">Users and groups</h2>
         <p className="text-sm">Users: {app.assignedUsers.join(", ") || "none"} · Groups: {app.assignedGroups.join(", ") || "none"}</p>
