@@ -18,8 +18,8 @@ export function parseODataFilter(filter: string | undefined, allowed: Record<str
   for (const part of filter.trim().split(/\s+and\s+/i)) {
     const match = CONDITION.exec(part.trim());
     if (!match) throw apiErrors.badRequest(`Unsupported $filter "${part.trim()}". Supported: ${supported}, joined with "and"; quote strings ('value').`);
-    const condition: FilterCondition = match[6]
-      ? { property: match[6], operator: "startswith", value: match[7].replace(/''/g, "'") }
+    const condition: FilterCondition = match[5]
+      ? { property: match[5], operator: "startswith", value: match[6].replace(/''/g, "'") }
       : { property: match[1], operator: match[2].toLowerCase() as "eq" | "ge" | "le", value: (match[3] ?? match[4]).replace(/''/g, "'") };
     if (!allowed[condition.property]?.includes(condition.operator)) throw apiErrors.badRequest(`$filter can't use ${condition.operator} on ${condition.property}. Supported: ${supported}.`);
     conditions.push(condition);

@@ -164,7 +164,8 @@ export const userAuthenticationMethodRoutes = [
     handle: async ({ db, caller, params, body, now }) => {
       const user = await findUser(db, params.userId);
       const result = await assignHardwareToken({ db, tokenId: body.device.id, upn: user.upn, actor: caller.actor, now });
-      if (!result.ok) refusal(result.reason === TOKEN_NOT_FOUND ? `No hardware OATH device has the id ${body.device.id}.` : result.reason);
+      if (!result.ok && result.reason === TOKEN_NOT_FOUND) throw apiErrors.notFound(`No hardware OATH device has the id ${body.device.id}.`);
+      if (!result.ok) refusal(result.reason);
       return { status: 201, body: await loadHardwareMethod(db, user.id, body.device.id) };
     },
   }),
