@@ -1,6 +1,5 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import * as client from "openid-client";
 import createClient from "openapi-fetch";
 import { handleApiRequest } from "../../lib/api/handle-api-request";
@@ -11,6 +10,29 @@ import { registerApplication } from "../../lib/oidc/applications";
 import { createOidcRequestHandler } from "../../lib/oidc/oidc-server";
 import { unique } from "./factories";
 import type { paths } from "./generated/automation-api";
+
+/** The request's body as a web stream; what arrives after the reader gave up (a refused 10 MB body) is discarded. */
+function requestBody(request: http.IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream({
+    start(controller) {
+      request.on("data", (chunk: Buffer) => {
+        if (open) controller.enqueue(new Uint8Array(chunk));
+      });
+      request.on("end", () => {
+        if (open) controller.close();
+        open = false;
+      });
+      request.on("error", (error) => {
+        if (open) controller.error(error);
+        open = false;
+      });
+    },
+    cancel() {
+      open = false;
+    },
+  });
+}
 
 /**
  * The portal's OpenID Connect provider and automation API over real HTTP, as the portal serves
@@ -31,13 +53,11 @@ export async function startApiServer(): Promise<{ origin: string; issuer: string
         const webRequest = new Request(`${origin}${request.url}`, {
           method: request.method,
           headers,
-          ...(hasBody ? { body: Readable.toWeb(request) as ReadableStream, duplex: "half" } : {}),
+          ...(hasBody ? { body: requestBody(request), duplex: "half" } : {}),
         } as RequestInit);
         const answer = await handleApiRequest({ db: getDb(), request: webRequest });
         response.writeHead(answer.status, Object.fromEntries(answer.headers));
         response.end(Buffer.from(await answer.arrayBuffer()));
-        // Whatever the client still sends after the answer (a refused 10 MB body) is discarded.
-        request.resume();
         return;
       }
       if (!(await handleOidcRequest(request, response))) {
