@@ -1,7 +1,7 @@
 import type { Database } from "../db/client";
 import type { TokenAdmin } from "./assignment-rules";
 import { batchLookups, planTokenBatch } from "./import/plan-token-batch";
-import { prismaTokenBatchStore } from "./import/prisma-token-batch-store";
+import { openBatchStore } from "./import/run-token-import";
 import { openSeedSealer } from "./import/seed-sealer";
 import { isUniqueViolation } from "./import/token-batch-store";
 import { validateSeedRow } from "./validate-seed-row";
@@ -69,43 +69,52 @@ export async function addHardwareTokens(options: { db: Database; tokens: TokenTo
   const sealer = openSeedSealer({ inWorker: false });
   const sealed = sealer.seal(planned).result();
   sealer.close();
-  const store = prismaTokenBatchStore(db);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const plan = await store.transaction(async (batch) => {
-        const facts = await batch.facts(batchLookups(planned));
-        const plan = planTokenBatch({ rows: planned, sealed, firstLineOfSerial, facts, uploaderRoles: actor.roles });
-        await batch.insertTokens(plan.inserts, now);
-        const failed = plan.failures.length;
-        await batch.writeAudit(
-          {
-            actor,
-            action: "Add hardware tokens (API)",
-            result: plan.inserts.length + plan.alreadyPresent === 0 ? "failure" : failed > 0 ? "partial" : "success",
-            details: { imported: plan.inserts.length, alreadyPresent: plan.alreadyPresent, failed },
-          },
-          now,
-        );
-        return plan;
-      });
-      const failureByLine = new Map(plan.failures.map((f) => [f.line, f.reason]));
-      const serials = planned.flatMap((p) => (p.ok ? [p.row.serialNumber] : []));
-      const stored = await db.hardwareToken.findMany({ where: { serialNumber: { in: serials } }, select: { id: true, serialNumber: true } });
-      const idBySerial = new Map(stored.map((t) => [t.serialNumber, t.id]));
-      const inserted = new Set(plan.inserts.map((i) => i.serialNumber));
-      return planned.map((parsed, index): TokenAddResult => {
-        const failure = failureByLine.get(index + 1);
-        if (failure !== undefined) return { ok: false, reason: failure };
-        if (!parsed.ok) return { ok: false, reason: parsed.failure.reason };
-        const id = idBySerial.get(parsed.row.serialNumber);
-        if (!id) return { ok: false, reason: "The token was deleted again right after it was added." };
-        return inserted.has(parsed.row.serialNumber)
-          ? { ok: true, created: true, id }
-          : { ok: true, created: false, id, reason: `A token with serial number ${parsed.row.serialNumber} and this secret key is already in the inventory; nothing was changed.` };
-      });
-    } catch (error) {
-      // A concurrent call inserted one of the serials first: plan again against the new inventory.
-      if (!isUniqueViolation(error) || attempt >= 3) throw error;
+  // The import's own writer: prepared statements on SQLite, where Prisma's per-row cost dominates.
+  const store = openBatchStore(db);
+  try {
+    return await commitPlanned();
+  } finally {
+    store.close();
+  }
+
+  async function commitPlanned(): Promise<TokenAddResult[]> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const plan = await store.transaction(async (batch) => {
+          const facts = await batch.facts(batchLookups(planned));
+          const plan = planTokenBatch({ rows: planned, sealed, firstLineOfSerial, facts, uploaderRoles: actor.roles });
+          await batch.insertTokens(plan.inserts, now);
+          const failed = plan.failures.length;
+          await batch.writeAudit(
+            {
+              actor,
+              action: "Add hardware tokens (API)",
+              result: plan.inserts.length + plan.alreadyPresent === 0 ? "failure" : failed > 0 ? "partial" : "success",
+              details: { imported: plan.inserts.length, alreadyPresent: plan.alreadyPresent, failed },
+            },
+            now,
+          );
+          return plan;
+        });
+        const failureByLine = new Map(plan.failures.map((f) => [f.line, f.reason]));
+        const serials = planned.flatMap((p) => (p.ok ? [p.row.serialNumber] : []));
+        const stored = await db.hardwareToken.findMany({ where: { serialNumber: { in: serials } }, select: { id: true, serialNumber: true } });
+        const idBySerial = new Map(stored.map((t) => [t.serialNumber, t.id]));
+        const inserted = new Set(plan.inserts.map((i) => i.serialNumber));
+        return planned.map((parsed, index): TokenAddResult => {
+          const failure = failureByLine.get(index + 1);
+          if (failure !== undefined) return { ok: false, reason: failure };
+          if (!parsed.ok) return { ok: false, reason: parsed.failure.reason };
+          const id = idBySerial.get(parsed.row.serialNumber);
+          if (!id) return { ok: false, reason: "The token was deleted again right after it was added." };
+          return inserted.has(parsed.row.serialNumber)
+            ? { ok: true, created: true, id }
+            : { ok: true, created: false, id, reason: `A token with serial number ${parsed.row.serialNumber} and this secret key is already in the inventory; nothing was changed.` };
+        });
+      } catch (error) {
+        // A concurrent call inserted one of the serials first: plan again against the new inventory.
+        if (!isUniqueViolation(error) || attempt >= 3) throw error;
+      }
     }
   }
 }

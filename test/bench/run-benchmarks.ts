@@ -14,6 +14,7 @@ const BENCHMARKS = [
   { name: "verify", file: "verify-benchmark.ts" },
   { name: "list", file: "list-benchmark.ts" },
   { name: "bundle", file: "bundle-benchmark.ts" },
+  { name: "api", file: "api-benchmark.ts" },
 ];
 
 /** The import benchmark states its targets; say whether they were met, as the others do. */

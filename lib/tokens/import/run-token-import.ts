@@ -256,7 +256,8 @@ async function checkWholeFile(options: {
   return rows;
 }
 
-function openBatchStore(db: Database): TokenBatchStore {
+/** Where token batches are written: a dedicated better-sqlite3 connection on SQLite, Prisma on PostgreSQL. */
+export function openBatchStore(db: Database): TokenBatchStore {
   const target = resolveDatabaseTarget();
   return target.provider === "sqlite" ? sqliteTokenBatchStore(target.filePath) : prismaTokenBatchStore(db);
 }
