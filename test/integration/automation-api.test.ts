@@ -74,6 +74,26 @@ describe("tokens for the automation API", () => {
   });
 });
 
+describe("granting application permissions", () => {
+  it("is audited, refuses unknown permissions and public applications, and a revoke takes the scope out of new tokens", async () => {
+    const { app } = await tokenFor([]);
+    const grant = (permission: string, granted = true, applicationId = app.applicationId) => setApplicationApiPermission({ db, applicationId, permission, granted, actor: { id: null, upn: "ga@contoso.example" }, now: new Date() });
+    expect(await grant("Directory.ReadWrite.All")).toMatchObject({ ok: false, reason: expect.stringMatching(/Unknown permission/) });
+    expect(await grant("AuditLog.Read.All")).toEqual({ ok: true });
+    const event = await db.auditEvent.findFirst({ where: { action: "Grant API permission", targetId: app.applicationId } });
+    expect(JSON.parse(event!.details)).toEqual({ permission: "AuditLog.Read.All" });
+    expect(event!.actorUpn).toBe("ga@contoso.example");
+    expect((await clientCredentialsToken(server.issuer, app, ALL)).scope).toBe("AuditLog.Read.All");
+    expect(await grant("AuditLog.Read.All", false)).toEqual({ ok: true });
+    expect((await clientCredentialsToken(server.issuer, app, ALL)).scope).toBeUndefined();
+    expect(await db.auditEvent.count({ where: { action: "Revoke API permission", targetId: app.applicationId } })).toBe(1);
+    const { registerApplication } = await import("../../lib/oidc/applications");
+    const publicApp = await registerApplication({ db, input: { name: unique("Public"), redirectUris: ["http://localhost:8123/callback"], isPublic: true }, actor: systemActor, now: new Date() });
+    if (!publicApp.ok) throw new Error(publicApp.reason);
+    expect(await grant("AuditLog.Read.All", true, publicApp.applicationId)).toMatchObject({ ok: false, reason: expect.stringMatching(/public application/) });
+  });
+});
+
 describe("hardware OATH devices", () => {
   it("creates 1,000 devices in one call, lists them page by page, gets, renames and deletes one", async () => {
     const { accessToken } = await tokenFor(["Policy.ReadWrite.AuthenticationMethod"]);
