@@ -118,10 +118,10 @@ export async function createOidcProvider(): Promise<Provider> {
       // audience <PORTAL_BASE_URL>/api/v1, checked by lib/api/access-token.ts. A client-credentials
       // token carries only the application permissions a Global Administrator granted the app; a
       // person's (code flow) token may carry every API scope asked for — the person's roles decide
-      // per request. A client-credentials request without `resource` gets the API.
+      // per request. Without `resource=<PORTAL_BASE_URL>/api/v1` a token stays what it was (opaque,
+      // for userinfo or introspection).
       resourceIndicators: {
         enabled: true,
-        defaultResource: async (ctx, _client, oneOf) => oneOf ?? (ctx.oidc.params?.grant_type === "client_credentials" ? apiAudience() : undefined),
         useGrantedResource: async () => true,
         getResourceServerInfo: async (ctx, resourceIndicator, client) => {
           if (resourceIndicator !== apiAudience()) throw new errors.InvalidTarget();
