@@ -12,4 +12,9 @@ function handle(request: Request): Promise<Response> {
   return handleApiRequest({ db: getDb(), request });
 }
 
-export { handle as GET, handle as POST, handle as PATCH, handle as DELETE, handle as PUT };
+export const GET = handle;
+export const POST = handle;
+export const PATCH = handle;
+export const DELETE = handle;
+// PUT is answered (405 with Allow) rather than left to Next.js's bare 405.
+export const PUT = handle;
