@@ -67,7 +67,7 @@ test("a phishing-resistant policy made in the editor steps a password sign-in up
   await page.getByLabel("Resource").selectOption("Security info");
   await page.getByRole("button", { name: "What if" }).click();
   await expect(page.getByTestId("what-if-outcome")).toContainText(`Authentication strength required: Phishing-resistant MFA (${policyName}). The user holds no method that satisfies it`);
-  await page.getByLabel("User").fill(alice.upn);
+  await page.getByRole("textbox", { name: "User" }).fill(alice.upn);
   await page.getByRole("button", { name: "What if" }).click();
   await expect(page.getByTestId("what-if-outcome")).toContainText("The user can satisfy it with: Passkey (FIDO2).");
 
