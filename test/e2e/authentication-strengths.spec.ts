@@ -23,6 +23,8 @@ async function newPage(browser: Browser) {
 }
 
 test("a phishing-resistant policy made in the editor steps a password sign-in up to the passkey, refuses a person without one, and the log shows the strength", async ({ page, browser }) => {
+  // Three people, the editor, What if and the log in one story: longer than one sign-in's default.
+  test.setTimeout(180_000);
   const groupName = unique("Phishing-resistant pilot ");
   const group = await db().group.create({ data: { name: groupName } });
   const policyName = unique("Phishing-resistant for pilot ");
