@@ -10,6 +10,7 @@ import { blockedMessage } from "../signin/enter-resource";
 import { BAD_CREDENTIALS_MESSAGE, checkPasswordStep } from "../signin/password-step";
 import { hashSignInHandle } from "../auth/pending-sign-in";
 import { addSignInStep, createSignInRecord, type ClientInfo, type SignInStepInput } from "../audit/sign-in-log";
+import { findUserForCodeCheck } from "../users/code-check-user";
 import { normaliseUpn } from "../users/create-user";
 import type { RadiusClientConfig } from "./radius-clients";
 import type { AccessRequest, RequestLayout, ResponseAttribute, ResponseCode } from "./radius-packet";
@@ -147,7 +148,7 @@ async function answerChallengeResponse(options: { db: Database; client: RadiusCl
 /** The code alone as User-Password: the device checked the password; Conditional Access still applies. */
 async function answerCodeOnly(options: { db: Database; client: RadiusClientConfig; upn: string; code: string; info: ClientInfo; now: Date }): Promise<RadiusAnswer> {
   const { db, client, upn, info, now } = options;
-  const user = await db.user.findUnique({ where: { upn }, select: { id: true, upn: true, enabled: true, defaultMethod: true, mfaLockedUntil: true } });
+  const user = await findUserForCodeCheck({ db, upn });
   const firstStep = (resultDetail: string, succeeded: boolean, detail?: string): SignInStepInput => ({ method: "OATH verification code", detail, requirement: "mfa", resultDetail, succeeded });
   if (!user || !user.enabled) {
     const reason = !user ? "User account not found" : "User account is disabled";

@@ -23,6 +23,12 @@ async function main() {
     statements++;
     if (process.env.PRINT_QUERIES) console.error(event.query.slice(0, 160));
   });
+  // …and every prepared statement of the hot path's raw driver (lib/db/raw-driver.ts).
+  const { onRawStatement } = await import("../../lib/db/raw-driver");
+  onRawStatement((sql) => {
+    statements++;
+    if (process.env.PRINT_QUERIES) console.error("raw:", sql.slice(0, 150));
+  });
   const suffix = crypto.randomBytes(4).toString("hex");
   const upn = `count-${suffix}@contoso.example`;
   const secret = crypto.randomBytes(20);
