@@ -17,6 +17,8 @@ async function main() {
   const { verifyCodeForRelyingService } = await import("../../lib/verification-api/verify-code-for-relying-service");
   if (!postgres) await applyMigrations();
   const db = getDb();
+  // As `npm start` runs it (lib/cli/start.ts): WAL, so a commit doesn't wait for a journal's fsync.
+  if (!postgres) await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   // Every statement Prisma sends is counted through the query log of the process's own client.
   let statements = 0;
   (db as unknown as { $on: (event: "query", listener: (event: { query: string }) => void) => void }).$on?.("query", (event: { query: string }) => {
