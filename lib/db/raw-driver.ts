@@ -1,6 +1,5 @@
-import type Sqlite from "better-sqlite3";
-import type { Pool, PoolClient } from "pg";
-import { sqliteTime } from "../shared/sqlite-time";
+import Sqlite from "better-sqlite3";
+import pg, { type Pool, type PoolClient } from "pg";
 
 /**
  * Statements on the code-check hot path sent straight to the database driver: prepared once
@@ -33,6 +32,11 @@ export type RawDriver =
 
 export type RawValue = string | number | boolean | null;
 
+/** Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset; raw SQL writes the same. */
+export function sqliteTime(date: Date): string {
+  return date.toISOString().replace("Z", "+00:00");
+}
+
 /** A time as the database stores Prisma's DateTime: ISO text with offset (SQLite), UTC wall time (PostgreSQL `timestamp(3)`). */
 export function rawTime(driver: RawQueryable, date: Date): string {
   return driver.provider === "sqlite" ? sqliteTime(date) : date.toISOString().slice(0, 23).replace("T", " ");
@@ -62,9 +66,7 @@ export function readRawBoolean(value: unknown): boolean {
  * instead, up to the same 10 s Prisma's adapter waits.
  */
 export function sqliteRawDriver(filePath: string): RawDriver {
-  // Loaded only when SQLite is configured (the PostgreSQL build needn't open the native module).
-  const Database = require("better-sqlite3") as typeof Sqlite;
-  const sqlite = new Database(filePath, { timeout: 0 });
+  const sqlite = new Sqlite(filePath, { timeout: 0 });
   // In WAL mode (npm start's), NORMAL syncs at checkpoints instead of at every commit: each
   // commit is still atomic and survives a killed process; only a power cut or kernel crash can
   // lose the last commits (README, Limits). A synchronous fsync per claimed step held the event
@@ -116,7 +118,7 @@ async function retryWhileBusy<T>(run: () => T): Promise<T> {
 
 const TIMESTAMP_OID = 1114;
 // Timestamps stay text (`readRawTime` reads them as UTC), whatever the process's time zone.
-const pgTypes = { getTypeParser: (oid: number, format?: string) => (oid === TIMESTAMP_OID ? (value: string) => value : require("pg").types.getTypeParser(oid, format)) };
+const pgTypes = { getTypeParser: (oid: number, format?: string) => (oid === TIMESTAMP_OID ? (value: string) => value : pg.types.getTypeParser(oid, format as "text")) };
 
 function numbered(sql: string): string {
   let i = 0;
