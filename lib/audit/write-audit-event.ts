@@ -1,5 +1,7 @@
 import crypto from "node:crypto";
 import type { DatabaseOrTransaction, Transaction } from "../db/client";
+import { rawDriverOf, rawTime, type RawQueryable } from "../db/raw-driver";
+import { writeAuditEventSqlite } from "./write-audit-event-sqlite";
 import { AUDIT_CHAIN_HEAD_ID, auditChainSql, auditEventHash } from "./audit-chain";
 
 /** Who did something: a signed-in person, or the system itself (seed, CLI, background job). */
@@ -30,10 +32,26 @@ export type AuditEventInput = {
 export async function writeAuditEvent(options: AuditEventInput & { db: DatabaseOrTransaction }): Promise<void> {
   const { db } = options;
   if ("$transaction" in db) {
-    await db.$transaction((tx) => appendAuditEvent(tx, options));
+    // An event on its own (a replayed code, a refused verification): the same four statements
+    // as prepared statements in one transaction of the raw driver, where there is one.
+    const raw = rawDriverOf(db);
+    if (raw?.provider === "sqlite") await raw.transaction((sqlite) => writeAuditEventSqlite(sqlite, options, new Date()));
+    else if (raw) await raw.transaction((tx) => appendAuditEventRaw(tx, options));
+    else await db.$transaction((tx) => appendAuditEvent(tx, options));
     return;
   }
   await appendAuditEvent(db, options);
+}
+
+async function appendAuditEventRaw(tx: RawQueryable, event: AuditEventInput): Promise<void> {
+  await tx.execute(auditChainSql.ensureHead, []);
+  const [head] = await tx.query<{ sequence: number | bigint | string; hash: string }>(auditChainSql.advanceHead, []);
+  const row = chainedAuditRow({ columns: auditEventColumns(event), id: crypto.randomUUID(), createdAt: new Date(), sequence: Number(head.sequence), previousHash: head.hash });
+  await tx.execute(
+    `INSERT INTO "AuditEvent" ("id","createdAt","sequence","previousHash","hash","actorId","actorUpn","action","targetType","targetId","targetLabel","result","ipAddress","details") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+    [row.id, rawTime(tx, row.createdAt), row.sequence, row.previousHash, row.hash, row.actorId, row.actorUpn, row.action, row.targetType, row.targetId, row.targetLabel, row.result, row.ipAddress, row.details],
+  );
+  await tx.execute(`UPDATE "AuditChainHead" SET "hash" = ? WHERE "id" = ?`, [row.hash, AUDIT_CHAIN_HEAD_ID]);
 }
 
 async function appendAuditEvent(tx: Transaction, event: AuditEventInput): Promise<void> {

@@ -1,6 +1,7 @@
 import type { PrismaClient as SqliteClient } from ".prisma/client-sqlite";
 import { resolveDatabaseTarget } from "./database-url";
 import { prepareSqliteFile } from "./private-files";
+import { pgRawDriver, registerRawDriver, sqliteRawDriver } from "./raw-driver";
 
 /**
  * Fields that must never leave the server by accident: password and pass hashes and encrypted seeds are
@@ -37,15 +38,24 @@ function createClient(databaseUrl?: string) {
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
     // connectionTimeoutMillis: a database that can't be reached fails the request (error page,
     // health 503) instead of leaving it hanging — pg waits forever by default.
-    const adapter = new PrismaPg({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 });
-    return new PrismaClient({ adapter: adapter as never, omit: globalOmit, transactionOptions, ...queryLog });
+    // The pool is ours, shared by Prisma's adapter and the hot path's prepared statements
+    // (raw-driver.ts); Prisma's $disconnect ends it.
+    const { Pool } = require("pg") as typeof import("pg");
+    const pool = new Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 });
+    const adapter = new PrismaPg(pool, { disposeExternalPool: true });
+    const client = new PrismaClient({ adapter: adapter as never, omit: globalOmit, transactionOptions, ...queryLog });
+    registerRawDriver(client, () => pgRawDriver(pool));
+    return client;
   }
   const { PrismaClient } = require(".prisma/client-sqlite") as { PrismaClient: typeof SqliteClient };
   const { PrismaBetterSQLite3 } = require("@prisma/adapter-better-sqlite3") as typeof import("@prisma/adapter-better-sqlite3");
   prepareSqliteFile(target.filePath);
   // timeout: wait for a lock held by another process (CLI, second server) instead of failing.
   const adapter = new PrismaBetterSQLite3({ url: target.filePath, timeout: 10_000 });
-  return new PrismaClient({ adapter, omit: globalOmit, transactionOptions, ...queryLog });
+  const client = new PrismaClient({ adapter, omit: globalOmit, transactionOptions, ...queryLog });
+  const filePath = target.filePath;
+  registerRawDriver(client, () => sqliteRawDriver(filePath));
+  return client;
 }
 
 export type Database = ReturnType<typeof createClient>;

@@ -1,4 +1,5 @@
 import type { DatabaseOrTransaction } from "../db/client";
+import { rawDriverOf } from "../db/raw-driver";
 import { authenticatorAppCredential, hardwareTokenCredential, methodIdOf, type OathCredential, type OathCredentialRef } from "../otp/oath-credential";
 
 // The method id of an OATH credential lives with the credential (tokens use it too); re-exported
@@ -83,6 +84,13 @@ export async function listMfaMethods(options: { db: DatabaseOrTransaction; userI
   return { methods: ordered, defaultMethod };
 }
 
+type StoredOathRow = { id: string; userId: string | null; status: string; algorithm: string; digits: number; period: number; t0: number; driftSteps: number; lastUsedStep: number; encryptedSecret: string };
+
+/** Integer columns as numbers, whatever the driver returned them as. */
+function numericRows<Row extends StoredOathRow>(rows: Row[]): Row[] {
+  return rows.map((row) => ({ ...row, digits: Number(row.digits), period: Number(row.period), t0: Number(row.t0), driftSteps: Number(row.driftSteps), lastUsedStep: Number(row.lastUsedStep) }));
+}
+
 /**
  * The lean twin of listMfaMethods for checking a code the caller didn't say the method of (the
  * verification API): the same usable OATH credentials in the same order, read with their seeds
@@ -95,9 +103,16 @@ export async function listUsableOathCredentials(options: { db: DatabaseOrTransac
   const allowed = await allowedMethodsForUser({ db, userId: user.id });
   const secret = { encryptedSecret: true } as const;
   const columns = { id: true, userId: true, status: true, algorithm: true, digits: true, period: true, t0: true, driftSteps: true, lastUsedStep: true, ...secret };
+  const raw = rawDriverOf(db);
+  // The same reads as prepared statements on the hot path (raw-driver.ts); the order is usableTokens' and usableApps'.
+  const sqlColumns = `"id", "userId", "status", "algorithm", "digits", "period", "t0", "driftSteps", "lastUsedStep", "encryptedSecret"`;
   const [tokens, apps] = await Promise.all([
-    allowed.has("hardwareOath") ? db.hardwareToken.findMany({ ...usableTokens(user.id), select: { ...columns, serialNumber: true } }) : [],
-    allowed.has("softwareOath") ? db.authenticatorApp.findMany({ ...usableApps(user.id), select: { ...columns, name: true } }) : [],
+    !allowed.has("hardwareOath") ? []
+    : raw ? raw.query<StoredOathRow & { serialNumber: string }>(`SELECT ${sqlColumns}, "serialNumber" FROM "HardwareToken" WHERE "userId" = ? AND "status" = 'activated' ORDER BY "activatedAt" ASC`, [user.id]).then(numericRows)
+    : db.hardwareToken.findMany({ ...usableTokens(user.id), select: { ...columns, serialNumber: true } }),
+    !allowed.has("softwareOath") ? []
+    : raw ? raw.query<StoredOathRow & { name: string; userId: string }>(`SELECT ${sqlColumns}, "name" FROM "AuthenticatorApp" WHERE "userId" = ? AND "status" = 'active' ORDER BY "createdAt" ASC`, [user.id]).then(numericRows)
+    : db.authenticatorApp.findMany({ ...usableApps(user.id), select: { ...columns, name: true } }),
   ]);
   const credentials = [...tokens.map(hardwareTokenCredential), ...apps.map(authenticatorAppCredential)];
   return defaultFirst(credentials.map((credential) => ({ methodId: methodIdOf(credential), credential })), user.defaultMethod).ordered.map((m) => m.credential);

@@ -1,5 +1,6 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { updateIfMatches } from "../db/conditional-update";
+import { rawDriverOf, rawTime } from "../db/raw-driver";
 
 /** MFA lockout policy (C7): threshold default 10, never above 100; lock period in minutes. */
 export function lockoutPolicy(): { threshold: number; lockMinutes: number } {
@@ -31,6 +32,10 @@ function columns(counter: LockoutCounter) {
     ? { failed: <V>(value: V) => ({ mfaFailedCount: value }), until: <V>(value: V) => ({ mfaLockedUntil: value }), onSuccess: (now: Date) => ({ lastMfaAt: now }) }
     : { failed: <V>(value: V) => ({ passwordResetFailedCount: value }), until: <V>(value: V) => ({ passwordResetLockedUntil: value }), onSuccess: () => ({}) };
 }
+
+/** The same columns by their SQL names, for the prepared statements of the hot path. */
+const sqlColumns = (counter: LockoutCounter) =>
+  counter === "mfa" ? { failed: `"mfaFailedCount"`, until: `"mfaLockedUntil"` } : { failed: `"passwordResetFailedCount"`, until: `"passwordResetLockedUntil"` };
 
 const counterSelect = { mfaFailedCount: true, mfaLockedUntil: true, passwordResetFailedCount: true, passwordResetLockedUntil: true } as const;
 type CounterRow = { mfaFailedCount: number; mfaLockedUntil: Date | null; passwordResetFailedCount: number; passwordResetLockedUntil: Date | null };
@@ -81,12 +86,24 @@ export async function recordMfaFailure(options: {
   const counter = options.counter ?? "mfa";
   const column = columns(counter);
   const { threshold, lockMinutes } = lockoutPolicy();
-  const row = await options.db.user.update({
-    where: { id: options.userId },
-    data: column.failed({ increment: 1 }),
-    select: counterSelect,
-  });
-  const failedCount = failedOf(row, counter);
+  const raw = rawDriverOf(options.db);
+  let failedCount: number;
+  if (raw) {
+    const sql = sqlColumns(counter);
+    const [row] = await raw.query<{ failed: number }>(
+      `UPDATE "User" SET ${sql.failed} = ${sql.failed} + 1, "updatedAt" = ? WHERE "id" = ? RETURNING ${sql.failed} AS "failed"`,
+      [rawTime(raw, options.now), options.userId],
+    );
+    if (!row) throw new Error("The user whose failed code was being counted no longer exists.");
+    failedCount = Number(row.failed);
+  } else {
+    const row = await options.db.user.update({
+      where: { id: options.userId },
+      data: column.failed({ increment: 1 }),
+      select: counterSelect,
+    });
+    failedCount = failedOf(row, counter);
+  }
   if (failedCount < threshold) return { failedCount, lockedUntil: null };
   const lockedUntil = new Date(options.now.getTime() + lockMinutes * 60_000);
   await options.db.user.updateMany({
@@ -111,6 +128,18 @@ export async function acceptMfaSuccess(options: { db: DatabaseOrTransaction; use
   const counter = options.counter ?? "mfa";
   const column = columns(counter);
   const { threshold } = lockoutPolicy();
+  const raw = rawDriverOf(db);
+  if (raw) {
+    const sql = sqlColumns(counter);
+    const time = rawTime(raw, now);
+    const onSuccess = counter === "mfa" ? `, "lastMfaAt" = ?` : "";
+    const changed = await raw.execute(
+      `UPDATE "User" SET ${sql.failed} = 0, ${sql.until} = NULL, "updatedAt" = ?${onSuccess} WHERE "id" = ? AND ${sql.failed} < ? AND (${sql.until} IS NULL OR ${sql.until} <= ?)`,
+      counter === "mfa" ? [time, time, userId, threshold, time] : [time, userId, threshold, time],
+    );
+    if (changed === 1) return null;
+    return lockAtThreshold({ db, userId, now, counter });
+  }
   const accepted = await updateIfMatches(() =>
     db.user.update({
       where: { id: userId, ...column.failed({ lt: threshold }), OR: [column.until(null), column.until({ lte: now })] },

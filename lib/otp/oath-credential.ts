@@ -1,6 +1,7 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { decryptSecret } from "../crypto/secret-box";
 import { updateIfMatches } from "../db/conditional-update";
+import { rawDriverOf, rawTime } from "../db/raw-driver";
 import type { OathAlgorithm, OathParameters } from "./totp";
 
 /** A hardware token or an authenticator app: both answer with an OATH verification code. */
@@ -94,6 +95,17 @@ export async function claimTimeStep(options: {
   appChanges?: { status?: string; pendingExpiresAt?: null };
 }): Promise<boolean> {
   const { db, ref, step, driftSteps, now } = options;
+  const raw = options.tokenChanges || options.appChanges ? null : rawDriverOf(db);
+  if (raw) {
+    // The same conditional UPDATE as below, as a prepared statement (raw-driver.ts).
+    const table = ref.kind === "hardwareToken" ? "HardwareToken" : "AuthenticatorApp";
+    const time = rawTime(raw, now);
+    const changed = await raw.execute(
+      `UPDATE "${table}" SET "lastUsedStep" = ?, "driftSteps" = ?, "lastUsedAt" = ?, "updatedAt" = ? WHERE "id" = ? AND "lastUsedStep" < ?`,
+      [step, driftSteps, time, time, ref.id, step],
+    );
+    return changed === 1;
+  }
   const data = { lastUsedStep: step, driftSteps, lastUsedAt: now };
   const where = { id: ref.id, lastUsedStep: { lt: step } };
   const select = { id: true } as const;

@@ -1,5 +1,6 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database, DatabaseOrTransaction } from "../db/client";
+import { rawDriverOf, readRawBoolean } from "../db/raw-driver";
 import {
   METHOD_POLICY_DEFAULTS, POLICY_METHODS, POLICY_METHOD_LABELS, methodEnabledFor, methodEnabledForMember, methodSettingsSchemas,
   type MethodPolicy, type MethodSettings, type PolicyMethod,
@@ -55,14 +56,15 @@ export async function methodsAllowedForUser(options: { db: DatabaseOrTransaction
  * instead of the full policy with group names plus a membership query (four statements).
  */
 export async function allowedMethodsForUser(options: { db: DatabaseOrTransaction; userId: string }): Promise<Set<PolicyMethod>> {
-  const rows = await options.db.authenticationMethodPolicy.findMany({
-    select: {
-      method: true,
-      enabled: true,
-      includeAllUsers: true,
-      _count: { select: { groups: { where: { group: { members: { some: { userId: options.userId } } } } } } },
-    },
-  });
+  const raw = rawDriverOf(options.db);
+  const rows = raw
+    ? (
+        await raw.query<{ method: string; enabled: unknown; includeAllUsers: unknown; memberOf: unknown }>(
+          `SELECT p."method", p."enabled", p."includeAllUsers", (SELECT COUNT(*) FROM "AuthenticationMethodPolicyGroup" g JOIN "GroupMember" m ON m."groupId" = g."groupId" WHERE g."method" = p."method" AND m."userId" = ?) AS "memberOf" FROM "AuthenticationMethodPolicy" p`,
+          [options.userId],
+        )
+      ).map((row) => ({ method: row.method, enabled: readRawBoolean(row.enabled), includeAllUsers: readRawBoolean(row.includeAllUsers), _count: { groups: Number(row.memberOf) } }))
+    : await policyRowsWithMembership(options);
   const allowed = new Set<PolicyMethod>();
   for (const method of POLICY_METHODS) {
     const row = rows.find((r) => r.method === method);
@@ -70,6 +72,17 @@ export async function allowedMethodsForUser(options: { db: DatabaseOrTransaction
     if (methodEnabledForMember(policy, (row?._count.groups ?? 0) > 0)) allowed.add(method);
   }
   return allowed;
+}
+
+function policyRowsWithMembership(options: { db: DatabaseOrTransaction; userId: string }) {
+  return options.db.authenticationMethodPolicy.findMany({
+    select: {
+      method: true,
+      enabled: true,
+      includeAllUsers: true,
+      _count: { select: { groups: { where: { group: { members: { some: { userId: options.userId } } } } } } },
+    },
+  });
 }
 
 /** The message Security info shows when the policy doesn't let the user add or use a method. */

@@ -11,6 +11,7 @@ import { blockedMessage } from "../signin/enter-resource";
 import { BAD_CREDENTIALS_MESSAGE, checkPasswordStep } from "../signin/password-step";
 import { hashSignInHandle } from "../auth/pending-sign-in";
 import { addSignInStep, createSignInRecord, type ClientInfo, type SignInStepInput } from "../audit/sign-in-log";
+import { findUserForCodeCheck } from "../users/code-check-user";
 import { normaliseUpn } from "../users/create-user";
 import type { RadiusClientConfig } from "./radius-clients";
 import type { AccessRequest, RequestLayout, ResponseAttribute, ResponseCode } from "./radius-packet";
@@ -27,6 +28,8 @@ export const PAP_ONLY_MESSAGE =
 const NO_PASSWORD_MESSAGE = "The request has no User-Password. Send the password (or the code) as PAP User-Password.";
 const NO_USER_MESSAGE = "The request has no User-Name. Send the user's UPN as User-Name.";
 const CHALLENGE_EXPIRED_MESSAGE = "Your sign-in timed out or the code was already entered for it. Sign in again.";
+/** A challenge takes one answer: after a wrong code the sign-in starts again from the password. */
+export const CHALLENGE_ENDED_MESSAGE = "Sign in again with your password to get a new code prompt.";
 const NO_OATH_METHOD_MESSAGE =
   "VPN sign-in needs a hardware token or authenticator app, and you have none. Contact your helpdesk to get one.";
 const WRONG_CODE_MESSAGE = "That code didn't work. Check the code shown on your device now and try again.";
@@ -82,7 +85,7 @@ export async function answerAccessRequest(options: {
   }
 
   if (client.style === "codeOnly") return answerCodeOnly({ db, client, upn, code: request.password, info, now });
-  if (request.state) return answerChallengeResponse({ db, client, upn, state: request.state, code: request.password, now });
+  if (request.state) return answerChallengeResponse({ db, client, upn, state: request.state, code: request.password, info, now });
 
   const passwordStep = await checkPasswordStep({
     db, upn, password: request.password, callbackUrl: "/", client: info, now,
@@ -115,7 +118,7 @@ export async function answerAccessRequest(options: {
 }
 
 /** The second round: the State claims its pending sign-in once, then the code decides. */
-async function answerChallengeResponse(options: { db: Database; client: RadiusClientConfig; upn: string; state: Buffer; code: string; now: Date }): Promise<RadiusAnswer> {
+async function answerChallengeResponse(options: { db: Database; client: RadiusClientConfig; upn: string; state: Buffer; code: string; info: ClientInfo; now: Date }): Promise<RadiusAnswer> {
   const { db, client, now } = options;
   const handleHash = hashSignInHandle(options.state.toString("utf8"));
   // Single use: the conditional update lets exactly one request — on any instance — continue.
@@ -126,7 +129,17 @@ async function answerChallengeResponse(options: { db: Database; client: RadiusCl
   const pending = claimed.count === 1
     ? await db.pendingSignIn.findUnique({ where: { handleHash }, select: { signInId: true, user: { select: { id: true, upn: true, enabled: true, defaultMethod: true, mfaLockedUntil: true } } } })
     : null;
-  if (!pending) return reject(CHALLENGE_EXPIRED_MESSAGE);
+  if (!pending) {
+    // Unknown, expired, or already answered (one answer per challenge, right or wrong): logged
+    // as its own failed sign-in, under the user it was issued to when the State is one of ours.
+    const issued = await db.pendingSignIn.findUnique({ where: { handleHash }, select: { userId: true, callbackUrl: true } });
+    const reason = issued ? "Challenge already answered or expired" : "Unknown challenge State";
+    await createSignInRecord({
+      db, upn: options.upn, userId: issued?.callbackUrl === `radius:${client.id}` ? issued.userId : null, resource: client.name, client: options.info, status: "failure", failureReason: reason,
+      firstStep: { method: "OATH verification code", requirement: "mfa", resultDetail: reason, succeeded: false },
+    });
+    return reject(CHALLENGE_EXPIRED_MESSAGE);
+  }
   const { user } = pending;
   const step = { method: "OATH verification code", requirement: "mfa" } as const;
   if (user.upn !== options.upn || !user.enabled) {
@@ -136,7 +149,8 @@ async function answerChallengeResponse(options: { db: Database; client: RadiusCl
   const result = await checkCode({ db, user, code: options.code, now });
   if (!result.ok) {
     await addSignInStep({ db, signInId: pending.signInId, status: "failure", failureReason: RESULT_DETAIL[result.failure], step: { ...step, detail: result.label, resultDetail: RESULT_DETAIL[result.failure], succeeded: false } });
-    return reject(result.message);
+    // The State was claimed above: one answer per challenge, as with the NPS extension.
+    return reject(result.failure === CodeCheckFailure.Locked ? result.message : `${result.message} ${CHALLENGE_ENDED_MESSAGE}`);
   }
   await db.$transaction(async (tx) => {
     await addSignInStep({ db: tx, signInId: pending.signInId, status: "success", failureReason: null, authRequirement: "multiFactor", step: { ...step, detail: result.label, resultDetail: "MFA completed with a verification code", succeeded: true } });
@@ -149,7 +163,7 @@ async function answerChallengeResponse(options: { db: Database; client: RadiusCl
 /** The code alone as User-Password: the device checked the password; Conditional Access still applies. */
 async function answerCodeOnly(options: { db: Database; client: RadiusClientConfig; upn: string; code: string; info: ClientInfo; now: Date }): Promise<RadiusAnswer> {
   const { db, client, upn, info, now } = options;
-  const user = await db.user.findUnique({ where: { upn }, select: { id: true, upn: true, enabled: true, defaultMethod: true, mfaLockedUntil: true } });
+  const user = await findUserForCodeCheck({ db, upn });
   const firstStep = (resultDetail: string, succeeded: boolean, detail?: string): SignInStepInput => ({ method: "OATH verification code", detail, requirement: "mfa", resultDetail, succeeded });
   if (!user || !user.enabled) {
     const reason = !user ? "User account not found" : "User account is disabled";

@@ -12,7 +12,8 @@ import { listMfaMethods } from "../methods/authentication-methods";
 import { temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
 import { PASSKEY_METHOD_ID, hasUsablePasskey } from "../webauthn/passkeys";
-import { stageOnceVerified } from "./password-change-step";
+import { PASSWORD_CHANGE_PENDING_REASON, stageOnceVerified } from "./password-change-step";
+import { portalUrl } from "../notify/portal-url";
 import { methodModeOf, type SignInChoice } from "./sign-in-choices";
 import { clearPasswordFailures, minutesUntil, recordPasswordFailure, passwordThrottleState, signInLockedMessage } from "./password-throttle";
 import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "../auth/pending-sign-in";
@@ -20,6 +21,11 @@ import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource }
 
 /** The one message for unknown UPN, disabled account and wrong password (A2). */
 export const BAD_CREDENTIALS_MESSAGE = "Your account or password is incorrect. Check both and try again.";
+
+/** What a RADIUS user with a temporary password is told (the VPN shows it as the Reply-Message). */
+export function temporaryPasswordMessage(): string {
+  return `Your password is temporary and must be changed first. Sign in at ${portalUrl("/")} to set a new password, then connect again with it.`;
+}
 
 export const ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE =
   "The admin console requires a second sign-in method. Sign in to Security info, add a hardware token or authenticator app, then come back.";
@@ -115,6 +121,13 @@ export async function checkPasswordStep(options: {
   if (decision.outcome === "block") {
     await record({ status: "failure", failureReason: `Blocked by Conditional Access policy ${decision.blockedBy.join(", ")}`, mfa: "blocked" });
     return { outcome: "failed", message: blockedMessage(resource) };
+  }
+  // Another protocol (RADIUS) can't carry the password change that follows a temporary password:
+  // like Entra behind the NPS extension, the request is refused and the user told to set a new
+  // password in the portal first. Only after the password was right, so it tells nobody else anything.
+  if (options.application && user.mustChangePassword) {
+    await record({ status: "failure", failureReason: `${PASSWORD_CHANGE_PENDING_REASON}; ${resource} can't change it`, mfa: "pending" });
+    return { outcome: "failed", message: temporaryPasswordMessage() };
   }
   // RADIUS carries a password and a typed code, never a passkey: a strength that a password and an
   // OATH code can't meet refuses the VPN sign-in, with the reason in the log.

@@ -2,6 +2,7 @@ import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
 import { listUsableOathCredentials } from "../methods/authentication-methods";
 import { CodeCheckFailure, verifyOathCodeForAnyMethod } from "../otp/verify-oath-code";
+import { findUserForCodeCheck } from "../users/code-check-user";
 import { normaliseUpn } from "../users/create-user";
 
 /**
@@ -39,7 +40,7 @@ export async function verifyCodeForRelyingService(options: {
   const { db } = options;
   const upn = normaliseUpn(options.upn);
   // One read of the user for everything below: the account state, the default method, the lock.
-  const user = await db.user.findUnique({ where: { upn }, select: { id: true, upn: true, enabled: true, defaultMethod: true, mfaLockedUntil: true } });
+  const user = await findUserForCodeCheck({ db, upn });
   const reject = async (cause: RejectionCause): Promise<RelyingServiceVerdict> => {
     await writeAuditEvent({
       db,

@@ -17,11 +17,19 @@ async function main() {
   const { verifyCodeForRelyingService } = await import("../../lib/verification-api/verify-code-for-relying-service");
   if (!postgres) await applyMigrations();
   const db = getDb();
+  // As `npm start` runs it (lib/cli/start.ts): WAL, so a commit doesn't wait for a journal's fsync.
+  if (!postgres) await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   // Every statement Prisma sends is counted through the query log of the process's own client.
   let statements = 0;
   (db as unknown as { $on: (event: "query", listener: (event: { query: string }) => void) => void }).$on?.("query", (event: { query: string }) => {
     statements++;
     if (process.env.PRINT_QUERIES) console.error(event.query.slice(0, 160));
+  });
+  // …and every prepared statement of the hot path's raw driver (lib/db/raw-driver.ts).
+  const { onRawStatement } = await import("../../lib/db/raw-driver");
+  onRawStatement((sql) => {
+    statements++;
+    if (process.env.PRINT_QUERIES) console.error("raw:", sql.slice(0, 150));
   });
   const suffix = crypto.randomBytes(4).toString("hex");
   const upn = `count-${suffix}@contoso.example`;

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { getDb } from "../../lib/db/client";
 import { addGroupMember, createGroup } from "../../lib/directory/groups";
-import { CODE_PROMPT } from "../../lib/radius/answer-access-request";
+import { resetUserPassword } from "../../lib/directory/users";
+import { CHALLENGE_ENDED_MESSAGE, CODE_PROMPT } from "../../lib/radius/answer-access-request";
 import { registerRadiusClient } from "../../lib/radius/radius-clients";
 import { startRadiusServer, type RadiusServer } from "../../lib/radius/radius-server";
 import { makeToken, makeUser, unique, wrongCode, tokenCode } from "../support/factories";
@@ -94,6 +95,51 @@ describe.skipIf(!hasRadclient && !process.env.CI)("radclient against the portal'
     expect(replay.code).toBe("Access-Reject");
     expect(replay.attributes["Reply-Message"]).toMatch(/already been used/);
     expect(await db.signIn.count({ where: { userId: user.id, status: "success" } })).toBe(1);
+  });
+
+  it("one wrong code ends the challenge: the right code with the same State is refused, and a new sign-in with the password takes it", async () => {
+    const { user, token } = await userWithToken();
+    const ask = () => send(withAuthenticator([`User-Name = "${user.upn}"`, `User-Password = "${user.password}"`]));
+    const answer = (state: string, code: string) => send(withAuthenticator([`User-Name = "${user.upn}"`, `User-Password = "${code}"`, `State = ${state}`]));
+
+    const challenge = await ask();
+    expect(challenge.code).toBe("Access-Challenge");
+    const wrong = await answer(challenge.attributes.State, wrongCode(token, new Date()));
+    expect(wrong.code).toBe("Access-Reject");
+    expect(wrong.attributes["Reply-Message"]).toContain(CHALLENGE_ENDED_MESSAGE);
+
+    const code = tokenCode(token, new Date());
+    const sameState = await answer(challenge.attributes.State, code);
+    expect(sameState.code).toBe("Access-Reject");
+    expect(sameState.attributes["Reply-Message"]).toMatch(/Sign in again/);
+    // The refused State never reached the code check: the code is still unused and counted nothing.
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).mfaFailedCount).toBe(1);
+    const fresh = await ask();
+    expect((await answer(fresh.attributes.State, code)).code).toBe("Access-Accept");
+
+    const signIns = await db.signIn.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" }, include: { steps: { orderBy: { position: "asc" } } } });
+    // The wrong code, the refused State (its own row), the fresh sign-in.
+    expect(signIns.map((s) => [s.status, s.failureReason])).toEqual([
+      ["failure", "Invalid verification code"], ["failure", "Challenge already answered or expired"], ["success", null],
+    ]);
+    expect(signIns[0].steps.map((s) => [s.method, s.succeeded])).toEqual([["Password", true], ["OATH verification code", false]]);
+  });
+
+  it("a temporary password → Access-Reject telling the user to set a new password in the portal first, logged; no challenge", async () => {
+    const { user } = await userWithToken();
+    const reset = await resetUserPassword({ db, userId: user.id, actor: { id: null, upn: "system", roles: ["Global Administrator"] } });
+    if (!reset.ok) throw new Error("reset refused");
+    const reply = await send(withAuthenticator([`User-Name = "${user.upn}"`, `User-Password = "${reset.temporaryPassword}"`]));
+    expect(reply.code).toBe("Access-Reject");
+    expect(reply.attributes["Reply-Message"]).toMatch(/password is temporary.*Sign in at http\S+ to set a new password/);
+    expect(reply.attributes.State).toBeUndefined();
+    const signIn = await db.signIn.findFirstOrThrow({ where: { userId: user.id }, include: { steps: true } });
+    expect(signIn).toMatchObject({ resource: clientName, clientApp: "RADIUS", status: "failure" });
+    expect(signIn.failureReason).toMatch(/temporary password.*can't change it/);
+    expect(signIn.steps.map((s) => [s.method, s.succeeded])).toEqual([["Password", true]]);
+    // The old password no longer works either; nothing was left waiting for a code.
+    expect((await send(withAuthenticator([`User-Name = "${user.upn}"`, `User-Password = "${user.password}"`]))).code).toBe("Access-Reject");
+    expect(await db.pendingSignIn.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it("a wrong password → Access-Reject with the portal's words, no challenge", async () => {
