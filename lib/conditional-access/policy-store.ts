@@ -2,7 +2,7 @@ import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import { evaluateConditionalAccess, type ConditionalAccessDecision } from "./evaluate-policies";
 import {
-  formatResources, isPolicyGrant, isPolicyState, parseResources,
+  formatResourceTargets, isPolicyGrant, isPolicyState, parseResourceTargets,
   type ConditionalAccessPolicyRules, type ConditionalAccessResource,
 } from "./policy-model";
 
@@ -33,7 +33,7 @@ function toView(policy: StoredPolicy): ConditionalAccessPolicyView {
     includeAllUsers: policy.includeAllUsers,
     includeGroupIds: includeGroups.map((g) => g.id),
     excludeGroupIds: excludeGroups.map((g) => g.id),
-    resources: parseResources(policy.resources),
+    ...parseResourceTargets(policy.resources),
     includeGroups,
     excludeGroups,
     updatedAt: policy.updatedAt,
@@ -70,6 +70,7 @@ export type PolicyChangeResult = { ok: true; policyId: string } | { ok: false; r
 
 function refusalFor(input: ConditionalAccessPolicyInput): string | null {
   if (!input.resources.length) return "Choose at least one resource the policy applies to.";
+  if (input.excludeResources?.some((r) => input.resources.includes(r))) return "A resource can't be both included and excluded.";
   if (!input.includeAllUsers && !input.includeGroupIds.length) return "Choose All users or at least one group to include.";
   if (input.includeGroupIds.some((id) => input.excludeGroupIds.includes(id))) return "A group can't be both included and excluded.";
   return null;
@@ -95,7 +96,7 @@ export async function saveConditionalAccessPolicy(options: {
     const found = await tx.group.count({ where: { id: { in: groupIds } } });
     if (found !== groupIds.length) return { ok: false, reason: "One of the chosen groups no longer exists. Reload the page and choose again." };
 
-    const data = { name: input.name, state: input.state, includeAllUsers: input.includeAllUsers, resources: formatResources(input.resources), grant: input.grant };
+    const data = { name: input.name, state: input.state, includeAllUsers: input.includeAllUsers, resources: formatResourceTargets(input.resources, input.excludeResources ?? []), grant: input.grant };
     let policyId = options.policyId;
     if (policyId) {
       const updated = await tx.conditionalAccessPolicy.updateMany({ where: { id: policyId }, data });

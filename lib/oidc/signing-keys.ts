@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { decryptSecret, encryptSecret } from "../crypto/secret-box";
-import type { DatabaseOrTransaction } from "../db/client";
+import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
+import type { Database, DatabaseOrTransaction } from "../db/client";
 
 export const SIGNING_ALGORITHMS = ["ES256", "RS256"] as const;
 type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
@@ -58,15 +59,31 @@ export async function loadSigningKeys(options: { db: DatabaseOrTransaction; now:
 }
 
 /**
- * Rotation (`npm run oidc:rotate-keys`): a new key of each algorithm becomes current; the previous
- * ones are retired but stay in the JWKS for RETIRED_KEY_PUBLISHED_SECONDS. Instances pick the new
- * keys up when they next load them (at start, and periodically).
+ * Rotation (`npm run oidc:rotate-keys`, or the button in Enterprise applications): a new key of each
+ * algorithm becomes current; the previous ones are retired but stay in the JWKS for
+ * RETIRED_KEY_PUBLISHED_SECONDS, so ID tokens they signed still verify. Instances pick the new keys
+ * up when they next load them (at start, and within a minute). Audited in the same transaction.
  */
-export async function rotateSigningKeys(options: { db: DatabaseOrTransaction; now: Date }): Promise<{ retired: string[]; created: string[] }> {
-  const { db, now } = options;
-  const before = await db.oidcSigningKey.findMany({ where: { retiredAt: null }, select: { kid: true } });
-  await db.oidcSigningKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: now } });
-  for (const alg of SIGNING_ALGORITHMS) await storeNewKey(db, alg, now);
-  const after = await db.oidcSigningKey.findMany({ where: { retiredAt: null }, select: { kid: true } });
-  return { retired: before.map((k) => k.kid), created: after.map((k) => k.kid) };
+export async function rotateSigningKeys(options: { db: Database; actor: AuditActor; now: Date }): Promise<{ ok: true; retired: string[]; created: string[] }> {
+  const { now } = options;
+  return options.db.$transaction(async (db) => {
+    const before = await db.oidcSigningKey.findMany({ where: { retiredAt: null }, select: { kid: true } });
+    await db.oidcSigningKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: now } });
+    for (const alg of SIGNING_ALGORITHMS) await storeNewKey(db, alg, now);
+    const after = await db.oidcSigningKey.findMany({ where: { retiredAt: null }, select: { kid: true } });
+    const result = { retired: before.map((k) => k.kid), created: after.map((k) => k.kid) };
+    await writeAuditEvent({ db, actor: options.actor, action: "Rotate signing keys", target: { type: "oidcSigningKeys", id: "oidc", label: "OpenID Connect signing keys" }, details: { created: result.created.join(" "), retired: result.retired.join(" ") } });
+    return { ok: true as const, ...result };
+  });
+}
+
+/** The keys the JWKS publishes, for the admin console: current ones first, then retired ones still published. */
+export async function listSigningKeys(options: { db: DatabaseOrTransaction; now: Date }): Promise<{ kid: string; alg: string; createdAt: Date; retiredAt: Date | null }[]> {
+  const publishedSince = new Date(options.now.getTime() - RETIRED_KEY_PUBLISHED_SECONDS * 1000);
+  const rows = await options.db.oidcSigningKey.findMany({
+    where: { OR: [{ retiredAt: null }, { retiredAt: { gt: publishedSince } }] },
+    orderBy: [{ createdAt: "desc" }, { kid: "asc" }],
+    select: { kid: true, alg: true, createdAt: true, retiredAt: true },
+  });
+  return [...rows.filter((r) => r.retiredAt === null), ...rows.filter((r) => r.retiredAt !== null)];
 }

@@ -12,7 +12,7 @@ export type WhatIfResult =
   | { ok: false; reason: string }
   | { ok: true; user: { upn: string; displayName: string }; resource: ConditionalAccessResource; outcome: string; lines: WhatIfLine[]; decision: ConditionalAccessDecision };
 
-const NOT_APPLIED = { off: "Not applied: policy is off", userNotIncluded: "Not applied: user not included", userExcluded: "Not applied: user excluded", resourceNotIncluded: "Not applied: resource not included" } as const;
+const NOT_APPLIED = { off: "Not applied: policy is off", userNotIncluded: "Not applied: user not included", userExcluded: "Not applied: user excluded", resourceNotIncluded: "Not applied: resource not included", resourceExcluded: "Not applied: resource excluded" } as const;
 
 function lineFor(policy: PolicyEvaluation): WhatIfLine {
   const grant = policy.grant === "block" ? "block access" : "require multi-factor authentication";

@@ -328,7 +328,7 @@ describe("the portal as OpenID Connect provider", () => {
 
   it("key rotation: new keys sign, the old public keys stay published", async () => {
     const before = await (await fetch(`${server.issuer}/jwks`)).json();
-    const { created, retired } = await rotateSigningKeys({ db, now: new Date() });
+    const { created, retired } = await rotateSigningKeys({ db, actor: systemActor, now: new Date() });
     // A fresh instance (as after its next key check) serves the new set.
     const fresh = await startOidcServer({ setIssuer: false });
     try {
