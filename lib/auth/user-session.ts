@@ -18,7 +18,14 @@ export type OpenUserSession = {
   expiresAt: Date;
   mfaAt: Date | null;
   resources: ConditionalAccessResource[];
+  /** RFC 8176 method references of the sign-in that opened it (empty for sessions from before they were kept) */
+  amr: string[];
 };
+
+/** RFC 8176 method references are plain tokens; the session stores them comma-separated. */
+function parseStoredAmr(stored: string): string[] {
+  return stored.split(",").map((value) => value.trim()).filter((value) => /^[a-z]{2,8}$/.test(value));
+}
 
 /**
  * Opens the server-side record of a new session at the end of a sign-in: the cookie carries
@@ -29,11 +36,13 @@ export async function startUserSession(options: {
   userId: string;
   mfaAt: Date | null;
   resource: ConditionalAccessResource;
+  /** how the sign-in authenticated (RFC 8176), for the ID tokens apps get in this session */
+  amr?: readonly string[];
   now: Date;
 }): Promise<{ id: string; expiresAt: Date }> {
   const expiresAt = new Date(options.now.getTime() + sessionMaxHours() * 3_600_000);
   return options.db.userSession.create({
-    data: { userId: options.userId, createdAt: options.now, expiresAt, mfaAt: options.mfaAt, resources: formatResources([options.resource]) },
+    data: { userId: options.userId, createdAt: options.now, expiresAt, mfaAt: options.mfaAt, resources: formatResources([options.resource]), amr: (options.amr ?? []).join(",") },
     select: { id: true, expiresAt: true },
   });
 }
@@ -42,7 +51,7 @@ export async function startUserSession(options: {
 export async function openUserSession(options: { db: DatabaseOrTransaction; sessionId: string; userId: string; now: Date }): Promise<OpenUserSession | null> {
   const row = await options.db.userSession.findUnique({ where: { id: options.sessionId } });
   if (!row || row.userId !== options.userId || row.revokedAt !== null || row.expiresAt <= options.now) return null;
-  return { id: row.id, userId: row.userId, expiresAt: row.expiresAt, mfaAt: row.mfaAt, resources: parseResources(row.resources) };
+  return { id: row.id, userId: row.userId, expiresAt: row.expiresAt, mfaAt: row.mfaAt, resources: parseResources(row.resources), amr: parseStoredAmr(row.amr) };
 }
 
 /** Sign out: this session's cookie is refused from now on, wherever a copy of it turns up (A6). */
