@@ -14,7 +14,7 @@ const REDIRECT = "http://localhost:8199/callback";
 async function registerInConsole(page: Page, name: string, options: { assignmentRequired?: boolean } = {}) {
   await page.goto("/admin/applications");
   await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Redirect URIs").fill(REDIRECT);
+  await page.getByLabel("Redirect URIs", { exact: true }).fill(REDIRECT);
   if (options.assignmentRequired === false) await page.getByLabel(/Assignment required/).uncheck();
   await page.getByRole("button", { name: "Register" }).click();
   const message = page.getByText(/Registered\. Client ID: /);
@@ -54,14 +54,14 @@ test("an Application Administrator edits, re-keys, unassigns and deletes an appl
 
   // Bad input comes back as the field's message; nothing is saved.
   const settings = page.getByRole("form", { name: "Application settings" });
-  await settings.getByLabel("Redirect URIs").fill("http://payroll.contoso.example/cb");
+  await settings.getByLabel("Redirect URIs", { exact: true }).fill("http://payroll.contoso.example/cb");
   await settings.getByRole("button", { name: "Save" }).click();
   await expect(settings.getByText(/Enter an absolute https:\/\/ URI/)).toBeVisible();
   expect((await db().application.findUniqueOrThrow({ where: { clientId: app.clientId } })).redirectUris).toBe(REDIRECT);
 
   const renamed = `${name} (HR)`;
   await settings.getByLabel("Name").fill(renamed);
-  await settings.getByLabel("Redirect URIs").fill(`${REDIRECT} https://payroll.contoso.example/cb`);
+  await settings.getByLabel("Redirect URIs", { exact: true }).fill(`${REDIRECT} https://payroll.contoso.example/cb`);
   await settings.getByLabel("Home page URL").fill("https://payroll.contoso.example/");
   await settings.getByLabel(/Assignment required/).uncheck();
   await settings.getByRole("button", { name: "Save" }).click();
@@ -164,6 +164,7 @@ test("a Conditional Access policy for one application blocks it and not another;
 });
 
 test("signing keys are rotated from the console: the JWKS publishes the new keys beside the old", async ({ page, baseURL }) => {
+  test.setTimeout(180_000);
   await signInAs(page, "Application Administrator");
   await page.goto("/admin/applications");
   const before = (await (await page.request.get(`${baseURL}/oidc/jwks`)).json()).keys.map((k: { kid: string }) => k.kid);
