@@ -13,7 +13,8 @@ import { unique } from "../support/factories";
 import { db, enterCode, freshCode, makeActivatedToken, makeUser, rememberSecret } from "../e2e/helpers";
 import { freePort, startPortalInstance, type PortalInstance } from "./portal-instance";
 
-const REDIRECT = "http://localhost:8197/callback";
+let REDIRECT = "";
+let appServer: http.Server;
 
 /** A plain HTTP load balancer: every request goes to the current backend, which the test switches; it records who served what. */
 async function startLoadBalancer(port: number) {
@@ -50,10 +51,19 @@ test.beforeAll(async () => {
   const env = { PORTAL_BASE_URL: `http://localhost:${port}`, AUTH_URL: `http://localhost:${port}` };
   [a, b] = await Promise.all([startPortalInstance({ name: "instance A", env }), startPortalInstance({ name: "instance B", env })]);
   balancer = await startLoadBalancer(port);
+  // The app's redirect URI: a real page (Chromium's route handlers aren't asked for a redirect's target).
+  appServer = http.createServer((_request, response) => {
+    response.writeHead(200, { "content-type": "text/html" });
+    response.end("<h1>Back at the app</h1>");
+  });
+  const appPort = await freePort();
+  await new Promise<void>((resolve) => appServer.listen(appPort, "127.0.0.1", resolve));
+  REDIRECT = `http://localhost:${appPort}/callback`;
 });
 
 test.afterAll(async () => {
   await balancer?.close();
+  await new Promise((resolve) => appServer?.close(resolve));
   await Promise.all([a?.stop(), b?.stop()]);
 });
 
@@ -74,7 +84,6 @@ test("an app sign-in begun on instance A finishes on instance B; both publish th
   const verifier = client.randomPKCECodeVerifier();
   const nonce = client.randomNonce();
   const url = client.buildAuthorizationUrl(config, { redirect_uri: REDIRECT, scope: "openid profile", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", nonce });
-  await page.route(`${REDIRECT}**`, (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<h1>Back at the app</h1>" }));
 
   // The authorization request on A: it stores the interaction and sends the person to sign in.
   await page.goto(url.toString());

@@ -51,7 +51,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
       {app.isPublic ? null : (
         <section aria-labelledby="secrets-heading" className="space-y-3 rounded border border-slate-200 bg-white p-4">
           <h2 id="secrets-heading" className="text-lg font-semibold">Client secrets</h2>
-          {app.secrets.length === 0 ? <p className="text-sm text-slate-700">No secrets: the application can't authenticate until you add one.</p> : null}
+          {app.secrets.length === 0 ? <p className="text-sm text-slate-700">No secrets: the application can&apos;t authenticate until you add one.</p> : null}
           <ul className="divide-y divide-slate-200 text-sm" aria-label="Client secrets">
             {app.secrets.map((secret) => (
               <li key={secret.id} className="flex items-center justify-between gap-3 py-1">
