@@ -1,7 +1,9 @@
 import crypto from "node:crypto";
+import os from "node:os";
 import { decryptSecret, encryptSecret } from "../crypto/secret-box";
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database, DatabaseOrTransaction } from "../db/client";
+import { claimPeriodicJob } from "../operations/retention";
 
 export const SIGNING_ALGORITHMS = ["ES256", "RS256"] as const;
 type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
@@ -32,22 +34,47 @@ async function storeNewKey(db: DatabaseOrTransaction, alg: SigningAlgorithm, now
   });
 }
 
+const FIRST_KEYS_JOB = "oidc-first-signing-keys";
+const thisInstance = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+
 /**
- * The provider's signing keys: at first start one ES256 and one RS256 key are made and stored,
- * the private parts sealed with the portal's secret key, so every instance signs with the same
- * keys. Returns the private JWKs oidc-provider signs with: the current key of each algorithm first
- * (it signs with the first matching key), then retired keys still within their publication window
- * (kept so their public parts stay in the JWKS until tokens they signed have expired).
+ * Makes the first key of each algorithm that has none, once across instances: two instances
+ * starting together on a fresh database would otherwise each make a key and publish different
+ * JWKS until their next key check. The one holding the claim makes them; the others wait for them.
  */
-export async function loadSigningKeys(options: { db: DatabaseOrTransaction; now: Date }): Promise<PrivateJwk[]> {
-  const { db, now } = options;
-  for (const alg of SIGNING_ALGORITHMS) {
-    const current = await db.oidcSigningKey.count({ where: { alg, retiredAt: null } });
-    if (current === 0) {
-      // Two instances starting together may both create one; the newest is then the current key and the other is simply one more published key.
-      await storeNewKey(db, alg, now);
+async function ensureCurrentKeys(db: Database, now: Date): Promise<void> {
+  const missing = async () => {
+    const found: SigningAlgorithm[] = [];
+    for (const alg of SIGNING_ALGORITHMS) if ((await db.oidcSigningKey.count({ where: { alg, retiredAt: null } })) === 0) found.push(alg);
+    return found;
+  };
+  // A claim left by an instance that died while making them runs out after 30 seconds.
+  for (let attempt = 0; attempt < 250; attempt++) {
+    if ((await missing()).length === 0) return;
+    if (await claimPeriodicJob({ db, name: FIRST_KEYS_JOB, holder: thisInstance, forMs: 30_000, now: new Date() })) {
+      try {
+        for (const alg of await missing()) await storeNewKey(db, alg, now);
+      } finally {
+        await db.periodicJobClaim.updateMany({ where: { name: FIRST_KEYS_JOB, holder: thisInstance }, data: { claimedUntil: new Date(0) } });
+      }
+      return;
     }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  throw new Error("The OpenID Connect signing keys were not created by the instance making them; try again.");
+}
+
+/**
+ * The provider's signing keys: at first start one ES256 and one RS256 key are made and stored
+ * (by one instance, see ensureCurrentKeys), the private parts sealed with the portal's secret key,
+ * so every instance signs with the same keys. Returns the private JWKs oidc-provider signs with:
+ * the current key of each algorithm first (it signs with the first matching key), then retired
+ * keys still within their publication window (kept so their public parts stay in the JWKS until
+ * tokens they signed have expired).
+ */
+export async function loadSigningKeys(options: { db: Database; now: Date }): Promise<PrivateJwk[]> {
+  const { db, now } = options;
+  await ensureCurrentKeys(db, now);
   const publishedSince = new Date(now.getTime() - RETIRED_KEY_PUBLISHED_SECONDS * 1000);
   const rows = await db.oidcSigningKey.findMany({
     where: { OR: [{ retiredAt: null }, { retiredAt: { gt: publishedSince } }] },
