@@ -97,6 +97,8 @@ test("an app sign-in begun on instance A finishes on instance B; both publish th
   await page.getByRole("button", { name: "Next" }).click();
   await page.getByLabel("Password", { exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  // B's first answer to a sign-in form can be slow on a busy machine (a fresh production process).
+  await expect(page.getByRole("button", { name: "Verify", exact: true })).toBeEnabled({ timeout: 30_000 });
   await enterCode(page, await freshCode(token));
   await expect(page.getByRole("heading", { name: "Back at the app" })).toBeVisible();
   const later = balancer.served.slice(fromA);
