@@ -33,7 +33,7 @@ export function ConditionalAccessPolicyTable({ policies, resourceLabels = {} }: 
         { label: "State", cell: (policy) => stateLabel(policy.state) },
         { label: "Users", cell: (policy) => usersSummary(policy) },
         { label: "Resources", cell: (policy) => resourcesSummary(policy, resourceLabels) },
-        { label: "Grant", cell: (policy) => grantLabel(policy.grant) },
+        { label: "Grant", cell: (policy) => grantLabel(policy.grant, policy.authenticationStrength) },
       ]}
     />
   );

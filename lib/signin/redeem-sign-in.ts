@@ -40,6 +40,7 @@ export async function redeemSignInHandle(options: { db: Database; handle: string
     mfaAt: pending.mfaAt,
     amr: authenticationMethodReferences(steps),
     resource: isConditionalAccessResource(pending.resource) ? pending.resource : "Security info",
+    authMethods: pending.authMethods,
     now,
   });
   return {

@@ -13,9 +13,10 @@ CREATE TABLE "new_UserSession" (
     "mfaAt" DATETIME,
     "resources" TEXT NOT NULL,
     "amr" TEXT NOT NULL DEFAULT '',
+    "authMethods" TEXT NOT NULL DEFAULT '',
     CONSTRAINT "UserSession_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
-INSERT INTO "new_UserSession" ("createdAt", "expiresAt", "id", "mfaAt", "resources", "revokedAt", "userId") SELECT "createdAt", "expiresAt", "id", "mfaAt", "resources", "revokedAt", "userId" FROM "UserSession";
+INSERT INTO "new_UserSession" ("authMethods", "createdAt", "expiresAt", "id", "mfaAt", "resources", "revokedAt", "userId") SELECT "authMethods", "createdAt", "expiresAt", "id", "mfaAt", "resources", "revokedAt", "userId" FROM "UserSession";
 DROP TABLE "UserSession";
 ALTER TABLE "new_UserSession" RENAME TO "UserSession";
 CREATE INDEX "UserSession_userId_idx" ON "UserSession"("userId");
