@@ -18,4 +18,7 @@ export async function register() {
   // Sign-in logs and audit events past their retention are deleted (one instance at a time).
   const { startRetentionSweeper } = await import("./lib/operations/retention");
   startRetentionSweeper();
+  // The OpenID Connect provider's expired codes, tokens, sessions and grants (one instance at a time).
+  const { startOidcStateSweeper } = await import("./lib/oidc/oidc-state-sweeper");
+  startOidcStateSweeper();
 }

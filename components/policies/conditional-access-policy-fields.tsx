@@ -7,13 +7,18 @@ import { AUTHENTICATION_STRENGTHS, AUTHENTICATION_STRENGTH_LABELS } from "@/lib/
 import { GroupCheckboxes, type GroupChoice } from "./group-checkboxes";
 
 /** The fields of a Conditional Access policy (new or existing), laid out as Entra's blade is: users, resources, grant, state. */
-export function ConditionalAccessPolicyFields({ policy, groups, radiusClients = [] }: {
+export function ConditionalAccessPolicyFields({ policy, groups, radiusClients = [], applications = [] }: {
   policy: ConditionalAccessPolicyView | null;
   groups: GroupChoice[];
   /** registered RADIUS clients (VPNs), each a resource of its own */
   radiusClients?: { value: string; label: string }[];
+  /** registered applications (OpenID Connect), each a resource of its own */
+  applications?: { value: string; label: string }[];
 }) {
   const includeAll = policy?.includeAllUsers ?? true;
+  const included = (policy?.resources ?? []) as string[];
+  const excluded = (policy?.excludeResources ?? []) as string[];
+  const choices = [...applications, ...radiusClients];
   return (
     <div className="space-y-5">
       <TextField label="Name" name="name" required maxLength={120} defaultValue={policy?.name ?? ""} />
@@ -29,10 +34,19 @@ export function ConditionalAccessPolicyFields({ policy, groups, radiusClients = 
         {CONDITIONAL_ACCESS_RESOURCES.map((resource) => (
           <CheckboxField key={resource} label={resource} name="resources" value={resource} defaultChecked={policy ? policy.resources.includes(resource) : false} />
         ))}
-        {radiusClients.map((client) => (
-          <CheckboxField key={client.value} label={client.label} name="resources" value={client.value} defaultChecked={policy ? (policy.resources as string[]).includes(client.value) : false} />
+        {choices.map((choice) => (
+          <CheckboxField key={choice.value} label={choice.label} name="resources" value={choice.value} defaultChecked={included.includes(choice.value)} />
         ))}
       </fieldset>
+      {choices.length ? (
+        <fieldset className="space-y-1 rounded border border-slate-200 p-3">
+          <legend className="px-1 text-sm font-semibold">Exclude resources</legend>
+          <p className="text-xs text-slate-600">The policy never applies to these, even through All applications.</p>
+          {choices.map((choice) => (
+            <CheckboxField key={choice.value} id={`exclude-${choice.value}`} label={choice.label} name="excludeResources" value={choice.value} defaultChecked={excluded.includes(choice.value)} />
+          ))}
+        </fieldset>
+      ) : null}
       {/* One grant per policy: Entra refuses "Require multifactor authentication" together with "Require authentication strength". */}
       <SelectField label="Grant" name="grant" defaultValue={policy?.grant ?? "requireMfa"} options={POLICY_GRANTS.map((grant) => ({ value: grant, label: POLICY_GRANT_LABELS[grant] }))} />
       <SelectField

@@ -3,6 +3,17 @@ import { DataTable } from "@/components/ui/data-table";
 import type { ConditionalAccessPolicyView } from "@/lib/conditional-access/policy-store";
 import { grantLabel, stateLabel, usersSummary } from "./policy-words";
 
+function resourceName(resource: string, labels: Record<string, string>): string {
+  return labels[resource] ?? (resource.startsWith("radius:") ? "VPN (RADIUS): deleted client" : resource.startsWith("app:") ? "App: deleted application" : resource);
+}
+
+/** "All applications, Security info; except App: Payroll" */
+function resourcesSummary(policy: ConditionalAccessPolicyView, labels: Record<string, string>): string {
+  const included = policy.resources.map((r) => resourceName(r, labels)).join(", ");
+  const excluded = (policy.excludeResources ?? []).map((r) => resourceName(r, labels)).join(", ");
+  return excluded ? `${included}; except ${excluded}` : included;
+}
+
 /** The Conditional Access policy list: name (links to edit), state, users, resources, grant. */
 export function ConditionalAccessPolicyTable({ policies, resourceLabels = {} }: {
   policies: ConditionalAccessPolicyView[];
@@ -21,7 +32,7 @@ export function ConditionalAccessPolicyTable({ policies, resourceLabels = {} }: 
         { label: "Policy name", cell: (policy) => <Link href={`/admin/conditional-access/${policy.id}`} className="text-blue-700 hover:underline">{policy.name}</Link>, phone: "title" },
         { label: "State", cell: (policy) => stateLabel(policy.state) },
         { label: "Users", cell: (policy) => usersSummary(policy) },
-        { label: "Resources", cell: (policy) => policy.resources.map((r) => resourceLabels[r] ?? (r.startsWith("radius:") ? "VPN (RADIUS): deleted client" : r)).join(", ") },
+        { label: "Resources", cell: (policy) => resourcesSummary(policy, resourceLabels) },
         { label: "Grant", cell: (policy) => grantLabel(policy.grant, policy.authenticationStrength) },
       ]}
     />

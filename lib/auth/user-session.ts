@@ -19,9 +19,16 @@ export type OpenUserSession = {
   expiresAt: Date;
   mfaAt: Date | null;
   resources: ConditionalAccessResource[];
+  /** RFC 8176 method references of the sign-in that opened it (empty for sessions from before they were kept) */
+  amr: string[];
   /** the authentication method modes the session completed (what an authentication strength is checked against) */
   authMethods: AuthenticationMethodMode[];
 };
+
+/** RFC 8176 method references are plain tokens; the session stores them comma-separated. */
+function parseStoredAmr(stored: string): string[] {
+  return stored.split(",").map((value) => value.trim()).filter((value) => /^[a-z]{2,8}$/.test(value));
+}
 
 /**
  * Opens the server-side record of a new session at the end of a sign-in: the cookie carries
@@ -32,13 +39,15 @@ export async function startUserSession(options: {
   userId: string;
   mfaAt: Date | null;
   resource: ConditionalAccessResource;
+  /** how the sign-in authenticated (RFC 8176), for the ID tokens apps get in this session */
+  amr?: readonly string[];
   /** the methods its sign-in completed, stored form (PendingSignIn.authMethods) */
   authMethods?: string;
   now: Date;
 }): Promise<{ id: string; expiresAt: Date }> {
   const expiresAt = new Date(options.now.getTime() + sessionMaxHours() * 3_600_000);
   return options.db.userSession.create({
-    data: { userId: options.userId, createdAt: options.now, expiresAt, mfaAt: options.mfaAt, resources: formatResources([options.resource]), authMethods: formatMethodModes(parseMethodModes(options.authMethods ?? "")) },
+    data: { userId: options.userId, createdAt: options.now, expiresAt, mfaAt: options.mfaAt, resources: formatResources([options.resource]), amr: (options.amr ?? []).join(","), authMethods: formatMethodModes(parseMethodModes(options.authMethods ?? "")) },
     select: { id: true, expiresAt: true },
   });
 }
@@ -47,7 +56,7 @@ export async function startUserSession(options: {
 export async function openUserSession(options: { db: DatabaseOrTransaction; sessionId: string; userId: string; now: Date }): Promise<OpenUserSession | null> {
   const row = await options.db.userSession.findUnique({ where: { id: options.sessionId } });
   if (!row || row.userId !== options.userId || row.revokedAt !== null || row.expiresAt <= options.now) return null;
-  return { id: row.id, userId: row.userId, expiresAt: row.expiresAt, mfaAt: row.mfaAt, resources: parseResources(row.resources), authMethods: parseMethodModes(row.authMethods) };
+  return { id: row.id, userId: row.userId, expiresAt: row.expiresAt, mfaAt: row.mfaAt, resources: parseResources(row.resources), amr: parseStoredAmr(row.amr), authMethods: parseMethodModes(row.authMethods) };
 }
 
 /** Sign out: this session's cookie is refused from now on, wherever a copy of it turns up (A6). */

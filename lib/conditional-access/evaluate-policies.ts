@@ -4,7 +4,7 @@ import { resourcesInclude, type ConditionalAccessPolicyRules, type ConditionalAc
 /** Why a policy did or didn't apply to a sign-in. */
 export type PolicyApplicability =
   | { applies: true }
-  | { applies: false; reason: "off" | "userNotIncluded" | "userExcluded" | "resourceNotIncluded" };
+  | { applies: false; reason: "off" | "userNotIncluded" | "userExcluded" | "resourceNotIncluded" | "resourceExcluded" };
 
 export type PolicyEvaluation = {
   policyId: string;
@@ -40,6 +40,7 @@ export function policyApplicability(policy: ConditionalAccessPolicyRules, subjec
   if (policy.excludeGroupIds.some(memberOf)) return { applies: false, reason: "userExcluded" };
   if (!policy.includeAllUsers && !policy.includeGroupIds.some(memberOf)) return { applies: false, reason: "userNotIncluded" };
   if (!resourcesInclude(policy.resources, resource)) return { applies: false, reason: "resourceNotIncluded" };
+  if (policy.excludeResources && resourcesInclude(policy.excludeResources, resource)) return { applies: false, reason: "resourceExcluded" };
   return { applies: true };
 }
 

@@ -39,6 +39,21 @@ export function resourcesInclude(resources: readonly ConditionalAccessResource[]
   return resources.includes(resource) || (resource.startsWith("app:") && resources.includes("All applications"));
 }
 
+/** Excluded resources are stored in the same column as the included ones, each behind this prefix. */
+const EXCLUDED_PREFIX = "exclude:";
+
+/** A policy's included and excluded resources from its stored column (parseResources alone reads only the included ones). */
+export function parseResourceTargets(stored: string): { resources: ConditionalAccessResource[]; excludeResources: ConditionalAccessResource[] } {
+  const entries = stored.split(",").map((r) => r.trim());
+  const excluded = entries.filter((r) => r.startsWith(EXCLUDED_PREFIX)).map((r) => r.slice(EXCLUDED_PREFIX.length));
+  return { resources: parseResources(stored), excludeResources: parseResources(excluded.join(",")) };
+}
+
+export function formatResourceTargets(resources: readonly ConditionalAccessResource[], excludeResources: readonly ConditionalAccessResource[]): string {
+  const excluded = formatResources(excludeResources);
+  return [formatResources(resources), ...(excluded ? excluded.split(",").map((r) => `${EXCLUDED_PREFIX}${r}`) : [])].join(",");
+}
+
 export const POLICY_STATE_LABELS: Record<PolicyState, string> = { on: "On", off: "Off", reportOnly: "Report-only" };
 export const POLICY_GRANT_LABELS: Record<PolicyGrant, string> = {
   requireMfa: "Require multi-factor authentication",
@@ -55,6 +70,8 @@ export type ConditionalAccessPolicyRules = {
   includeGroupIds: string[];
   excludeGroupIds: string[];
   resources: ConditionalAccessResource[];
+  /** resources the policy never applies to even when included (e.g. All applications except one); exclusions win */
+  excludeResources?: ConditionalAccessResource[];
   grant: PolicyGrant;
   /** the required strength when the grant is requireAuthenticationStrength (absent or null otherwise) */
   authenticationStrength?: AuthenticationStrength | null;

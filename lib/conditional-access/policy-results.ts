@@ -20,6 +20,7 @@ const NOT_APPLIED_DETAIL = {
   userNotIncluded: "User not included",
   userExcluded: "User excluded",
   resourceNotIncluded: "Resource not included",
+  resourceExcluded: "Resource excluded",
 } as const;
 
 /** Details that change when the MFA step later succeeds (see mfaSatisfiedResult). */

@@ -3,7 +3,7 @@ import type { Database, DatabaseOrTransaction } from "../db/client";
 import { isAuthenticationStrength } from "./authentication-strength";
 import { evaluateConditionalAccess, type ConditionalAccessDecision } from "./evaluate-policies";
 import {
-  formatResources, isPolicyGrant, isPolicyState, parseResources,
+  formatResourceTargets, isPolicyGrant, isPolicyState, parseResourceTargets,
   type ConditionalAccessPolicyRules, type ConditionalAccessResource,
 } from "./policy-model";
 
@@ -36,7 +36,7 @@ function toView(policy: StoredPolicy): ConditionalAccessPolicyView {
     includeAllUsers: policy.includeAllUsers,
     includeGroupIds: includeGroups.map((g) => g.id),
     excludeGroupIds: excludeGroups.map((g) => g.id),
-    resources: parseResources(policy.resources),
+    ...parseResourceTargets(policy.resources),
     includeGroups,
     excludeGroups,
     updatedAt: policy.updatedAt,
@@ -73,6 +73,7 @@ export type PolicyChangeResult = { ok: true; policyId: string } | { ok: false; r
 
 function refusalFor(input: ConditionalAccessPolicyInput): string | null {
   if (!input.resources.length) return "Choose at least one resource the policy applies to.";
+  if (input.excludeResources?.some((r) => input.resources.includes(r))) return "A resource can't be both included and excluded.";
   if (!input.includeAllUsers && !input.includeGroupIds.length) return "Choose All users or at least one group to include.";
   if (input.includeGroupIds.some((id) => input.excludeGroupIds.includes(id))) return "A group can't be both included and excluded.";
   if (input.grant === "requireAuthenticationStrength" && !isAuthenticationStrength(input.authenticationStrength)) return "Choose the authentication strength the policy requires.";
@@ -99,7 +100,7 @@ export async function saveConditionalAccessPolicy(options: {
     const found = await tx.group.count({ where: { id: { in: groupIds } } });
     if (found !== groupIds.length) return { ok: false, reason: "One of the chosen groups no longer exists. Reload the page and choose again." };
 
-    const data = { name: input.name, state: input.state, includeAllUsers: input.includeAllUsers, resources: formatResources(input.resources), grant: input.grant,
+    const data = { name: input.name, state: input.state, includeAllUsers: input.includeAllUsers, resources: formatResourceTargets(input.resources, input.excludeResources ?? []), grant: input.grant,
       authenticationStrength: input.grant === "requireAuthenticationStrength" ? (input.authenticationStrength ?? null) : null,
     };
     let policyId = options.policyId;

@@ -23,12 +23,18 @@ export const ACR_SINGLE_FACTOR = "urn:portal:acr:1fa";
 export const ACR_MULTI_FACTOR = "urn:portal:acr:mfa";
 
 /**
- * Authentication Method References (RFC 8176) of a portal session: a password, then — when the
- * session completed MFA — a one-time code (hardware token, authenticator app, email or Temporary
- * Access Pass are all codes typed in) and "mfa".
+ * Authentication Method References (RFC 8176) of a portal session: those of the sign-in that
+ * opened it (lib/signin/authentication-method-references.ts: pwd, otp, hwk/swk, user, mfa). A
+ * session that later completed MFA by a step-up (a code entered in the session) adds `otp` and
+ * `mfa`; a session from before the references were kept reads as password (+ code when it did MFA).
  */
-export function sessionAmr(session: Pick<PortalSession, "mfaAt">): string[] {
-  return session.mfaAt ? ["pwd", "otp", "mfa"] : ["pwd"];
+export function sessionAmr(session: Pick<PortalSession, "mfaAt" | "amr">): string[] {
+  const amr = session.amr.length ? [...session.amr] : ["pwd"];
+  if (session.mfaAt && !amr.includes("mfa")) {
+    if (!amr.some((value) => value === "otp" || value === "hwk" || value === "swk")) amr.push("otp");
+    amr.push("mfa");
+  }
+  return amr;
 }
 
 /**
@@ -82,7 +88,7 @@ export async function enterApplication(options: {
       failureReason,
       firstStep: { method: "Previously satisfied", requirement: mfaDone ? "mfa" : "primary", resultDetail: `Existing session (${sessionAmr(session).join(", ")})`, succeeded: true },
     });
-    if (mfaDone) await tx.signIn.update({ where: { id: signInId }, data: { authRequirement: "multiFactor" } });
+    await tx.signIn.update({ where: { id: signInId }, data: { applicationClientId: application.clientId, ...(mfaDone ? { authRequirement: "multiFactor" } : {}) } });
     if (decision) {
       await recordSignInPolicyResults({
         db: tx,

@@ -3,6 +3,7 @@ import type { ClientMetadata } from "oidc-provider";
 import { z } from "zod";
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import { keyedHash } from "../crypto/secret-box";
+import { applicationResource, type ApplicationResource } from "../conditional-access/policy-model";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 
 /** A client secret stays usable this long unless the admin picks another expiry (Entra's default is 180 days). */
@@ -101,6 +102,90 @@ export async function addApplicationSecret(options: { db: Database; applicationI
   });
 }
 
+/** The settings an admin can change after registration (the client type and the client id stay). */
+export const applicationSettingsSchema = applicationInputSchema.omit({ isPublic: true });
+export type ApplicationSettings = z.input<typeof applicationSettingsSchema>;
+
+type Changed = { ok: true; name: string } | { ok: false; reason: string };
+const GONE = "This application no longer exists. Go back to the list.";
+
+/** Saves an application's name, redirect and post-logout URIs, home page and "assignment required". */
+export async function updateApplication(options: { db: Database; applicationId: string; input: ApplicationSettings; actor: AuditActor }): Promise<Changed> {
+  const parsed = applicationSettingsSchema.safeParse(options.input);
+  if (!parsed.success) return { ok: false, reason: parsed.error.issues.map((i) => i.message).join(" ") };
+  const input = parsed.data;
+  return options.db.$transaction(async (tx) => {
+    const app = await tx.application.findUnique({ where: { id: options.applicationId }, select: { id: true } });
+    if (!app) return { ok: false as const, reason: GONE };
+    await tx.application.update({
+      where: { id: app.id },
+      data: {
+        name: input.name,
+        redirectUris: input.redirectUris.join("\n"),
+        postLogoutRedirectUris: input.postLogoutRedirectUris.join("\n"),
+        homePageUrl: input.homePageUrl,
+        assignmentRequired: input.assignmentRequired,
+      },
+    });
+    await writeAuditEvent({
+      db: tx,
+      actor: options.actor,
+      action: "Update application",
+      target: { type: "application", id: app.id, label: input.name },
+      details: { redirectUris: input.redirectUris.join(" "), postLogoutRedirectUris: input.postLogoutRedirectUris.join(" "), homePageUrl: input.homePageUrl, assignmentRequired: String(input.assignmentRequired) },
+    });
+    return { ok: true as const, name: input.name };
+  });
+}
+
+/**
+ * Deletes an application with its secrets and assignments, and revokes everything the provider
+ * issued to it: its grants and every code and token under them (oidc-provider's rows carry the
+ * client id in their payload; tokens carry their grant's id). Its client id is never reused.
+ */
+export async function deleteApplication(options: { db: Database; applicationId: string; actor: AuditActor }): Promise<{ ok: true; name: string; revokedGrants: number } | { ok: false; reason: string }> {
+  return options.db.$transaction(async (tx) => {
+    const app = await tx.application.findUnique({ where: { id: options.applicationId }, select: { id: true, name: true, clientId: true } });
+    if (!app) return { ok: false as const, reason: GONE };
+    const clientIdInPayload = `"clientId":${JSON.stringify(app.clientId)}`;
+    const grants = await tx.oidcPayload.findMany({ where: { model: "Grant", payload: { contains: clientIdInPayload } }, select: { key: true } });
+    const grantIds = grants.map((g) => g.key.slice("Grant:".length));
+    await tx.oidcPayload.deleteMany({ where: { OR: [{ grantId: { in: grantIds } }, { payload: { contains: clientIdInPayload } }] } });
+    await tx.application.delete({ where: { id: app.id } });
+    await writeAuditEvent({ db: tx, actor: options.actor, action: "Delete application", target: { type: "application", id: app.id, label: app.name }, details: { clientId: app.clientId, revokedGrants: String(grantIds.length) } });
+    return { ok: true as const, name: app.name, revokedGrants: grantIds.length };
+  });
+}
+
+/** Removes one client secret: the application can no longer authenticate with it. */
+export async function removeApplicationSecret(options: { db: Database; applicationId: string; secretId: string; actor: AuditActor }): Promise<{ ok: true; name: string; hint: string } | { ok: false; reason: string }> {
+  return options.db.$transaction(async (tx) => {
+    const secret = await tx.applicationSecret.findFirst({ where: { id: options.secretId, applicationId: options.applicationId }, select: { id: true, hint: true, application: { select: { id: true, name: true } } } });
+    if (!secret) return { ok: false as const, reason: "This secret no longer exists. Reload the page." };
+    await tx.applicationSecret.delete({ where: { id: secret.id } });
+    await writeAuditEvent({ db: tx, actor: options.actor, action: "Remove application secret", target: { type: "application", id: secret.application.id, label: secret.application.name }, details: { secret: `${secret.hint}…` } });
+    return { ok: true as const, name: secret.application.name, hint: secret.hint };
+  });
+}
+
+/** Removes a user's or a group's assignment; with "assignment required" they can no longer sign in to the application. */
+export async function unassignFromApplication(options: { db: Database; applicationId: string; principalType: "user" | "group"; principalId: string; actor: AuditActor }): Promise<{ ok: true; name: string; principal: string } | { ok: false; reason: string }> {
+  return options.db.$transaction(async (tx) => {
+    const assignment = await tx.applicationAssignment.findUnique({
+      where: { applicationId_principalType_principalId: { applicationId: options.applicationId, principalType: options.principalType, principalId: options.principalId } },
+      select: { id: true, application: { select: { id: true, name: true } } },
+    });
+    if (!assignment) return { ok: false as const, reason: "This assignment no longer exists. Reload the page." };
+    const label =
+      options.principalType === "user"
+        ? ((await tx.user.findUnique({ where: { id: options.principalId }, select: { upn: true } }))?.upn ?? options.principalId)
+        : ((await tx.group.findUnique({ where: { id: options.principalId }, select: { name: true } }))?.name ?? options.principalId);
+    await tx.applicationAssignment.delete({ where: { id: assignment.id } });
+    await writeAuditEvent({ db: tx, actor: options.actor, action: "Unassign application", target: { type: "application", id: assignment.application.id, label: assignment.application.name }, details: { [options.principalType]: label } });
+    return { ok: true as const, name: assignment.application.name, principal: label };
+  });
+}
+
 /** True when `secret` is an unexpired secret of the application with this client id (compared by keyed hash). */
 export async function applicationSecretMatches(options: { db: DatabaseOrTransaction; clientId: string; secret: string; now: Date }): Promise<boolean> {
   if (options.secret.length === 0 || options.secret.length > 200) return false;
@@ -177,6 +262,12 @@ export async function findClientMetadata(options: { db: DatabaseOrTransaction; c
   };
 }
 
+/** Each application as a Conditional Access resource (`app:<client id>`), for the policy editor. */
+export async function applicationResourceChoices(options: { db: DatabaseOrTransaction }): Promise<{ value: ApplicationResource; label: string }[]> {
+  const rows = await options.db.application.findMany({ orderBy: { name: "asc" }, select: { clientId: true, name: true } });
+  return rows.map((row) => ({ value: applicationResource(row.clientId), label: `App: ${row.name}` }));
+}
+
 /** The Enterprise applications list. */
 export async function listApplications(options: { db: DatabaseOrTransaction }) {
   return options.db.application.findMany({ orderBy: { name: "asc" }, select: { id: true, name: true, clientId: true, isPublic: true, assignmentRequired: true } });
@@ -192,14 +283,14 @@ export async function getApplication(options: { db: DatabaseOrTransaction; appli
   const userIds = app.assignments.filter((a) => a.principalType === "user").map((a) => a.principalId);
   const groupIds = app.assignments.filter((a) => a.principalType === "group").map((a) => a.principalId);
   const [users, groups] = await Promise.all([
-    options.db.user.findMany({ where: { id: { in: userIds } }, select: { upn: true } }),
-    options.db.group.findMany({ where: { id: { in: groupIds } }, select: { name: true } }),
+    options.db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, upn: true }, orderBy: { upn: "asc" } }),
+    options.db.group.findMany({ where: { id: { in: groupIds } }, select: { id: true, name: true }, orderBy: { name: "asc" } }),
   ]);
   return {
     ...app,
     redirectUris: splitUris(app.redirectUris),
     postLogoutRedirectUris: splitUris(app.postLogoutRedirectUris),
-    assignedUsers: users.map((u) => u.upn).sort(),
-    assignedGroups: groups.map((g) => g.name).sort(),
+    assignedUsers: users,
+    assignedGroups: groups,
   };
 }

@@ -75,9 +75,3 @@ export class PrismaOidcAdapter implements Adapter {
     await getDb().oidcPayload.deleteMany({ where: { grantId } });
   }
 }
-
-/** Expired provider state is of no further use (a sweeper's job; a row past expiresAt already reads as absent). */
-export async function deleteExpiredOidcState(options: { now: Date }): Promise<number> {
-  const { count } = await getDb().oidcPayload.deleteMany({ where: { expiresAt: { lt: options.now } } });
-  return count;
-}

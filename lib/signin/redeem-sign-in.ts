@@ -2,6 +2,7 @@ import { startUserSession } from "../auth/user-session";
 import { isConditionalAccessResource } from "../conditional-access/policy-model";
 import type { Database } from "../db/client";
 import { hashSignInHandle } from "../auth/pending-sign-in";
+import { authenticationMethodReferences } from "./authentication-method-references";
 
 export type SignedInIdentity = {
   userId: string;
@@ -32,10 +33,12 @@ export async function redeemSignInHandle(options: { db: Database; handle: string
   if (claimed.count !== 1) return null;
   const pending = await options.db.pendingSignIn.findUnique({ where: { handleHash }, include: { user: true } });
   if (!pending || !pending.user.enabled) return null;
+  const steps = await options.db.signInStep.findMany({ where: { signInId: pending.signInId }, orderBy: { position: "asc" }, select: { method: true, succeeded: true, userVerified: true, backupEligible: true } });
   const session = await startUserSession({
     db: options.db,
     userId: pending.userId,
     mfaAt: pending.mfaAt,
+    amr: authenticationMethodReferences(steps),
     resource: isConditionalAccessResource(pending.resource) ? pending.resource : "Security info",
     authMethods: pending.authMethods,
     now,

@@ -4,7 +4,7 @@ import { csvCell } from "../shared/csv-cell";
 import type { SignInDetail } from "./sign-in-log-query";
 
 const CSV_COLUMNS = [
-  "Date (UTC)", "Request ID", "User", "Username", "Resource", "Client app", "IP address", "Browser",
+  "Date (UTC)", "Request ID", "User", "Username", "Resource", "Application ID", "Client app", "IP address", "Browser",
   "Status", "Failure reason", "Authentication requirement", "Authentication details", "Conditional Access",
 ];
 
@@ -19,6 +19,7 @@ export function signInsCsv(rows: SignInDetail[]): string {
       row.user?.displayName ?? "",
       row.upn,
       row.resource,
+      row.applicationClientId ?? "",
       row.clientApp,
       row.ipAddress,
       row.browser,
@@ -42,6 +43,8 @@ export function signInsJson(rows: SignInDetail[]): string {
       userDisplayName: row.user?.displayName ?? null,
       userPrincipalName: row.upn,
       resourceDisplayName: row.resource,
+      // Entra's appId: the application's client id when the sign-in was to an application.
+      appId: row.applicationClientId,
       clientAppUsed: row.clientApp,
       ipAddress: row.ipAddress,
       browser: row.browser,

@@ -14,6 +14,8 @@ export type SignInLogQuery = LogPaging & {
   to?: string;
   status?: (typeof SIGN_IN_STATUSES)[number];
   resource?: (typeof SIGN_IN_RESOURCES)[number];
+  /** an application's client id: only its sign-ins (OpenID Connect) */
+  application?: string;
 };
 
 /** Unknown or malformed values are ignored (the filter is off), never an error. */
@@ -24,6 +26,7 @@ export function signInLogQueryFromParams(params: SearchParams): SignInLogQuery {
     to: dayParam(params.to),
     status: oneOfParam(SIGN_IN_STATUSES, params.status),
     resource: oneOfParam(SIGN_IN_RESOURCES, params.resource),
+    application: textParam(params.application, 100),
     ...pagingParams(params),
   };
 }
@@ -34,6 +37,7 @@ function signInWhere(query: SignInLogQuery) {
     createdAt: dayRangeWhere(query.from, query.to),
     status: query.status,
     resource: query.resource,
+    applicationClientId: query.application,
   };
 }
 
@@ -84,6 +88,8 @@ export type SignInDetail = {
   upn: string;
   resource: string;
   clientApp: string;
+  /** the application's client id, for a sign-in to an application */
+  applicationClientId: string | null;
   ipAddress: string;
   browser: string;
   status: string;

@@ -15,7 +15,7 @@ export type WhatIfResult =
   | { ok: false; reason: string }
   | { ok: true; user: { upn: string; displayName: string }; resource: ConditionalAccessResource; outcome: string; lines: WhatIfLine[]; decision: ConditionalAccessDecision };
 
-const NOT_APPLIED = { off: "Not applied: policy is off", userNotIncluded: "Not applied: user not included", userExcluded: "Not applied: user excluded", resourceNotIncluded: "Not applied: resource not included" } as const;
+const NOT_APPLIED = { off: "Not applied: policy is off", userNotIncluded: "Not applied: user not included", userExcluded: "Not applied: user excluded", resourceNotIncluded: "Not applied: resource not included", resourceExcluded: "Not applied: resource excluded" } as const;
 
 /** The held method (after the password) that would meet these strengths, by name; null when none would. */
 function satisfyingMethod(strengths: readonly AuthenticationStrength[], held: readonly AuthenticationMethodMode[]): string | null {

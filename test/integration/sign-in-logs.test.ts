@@ -92,7 +92,7 @@ describe("sign-in logs", () => {
     expect(rows.map((r) => r.id)).toEqual([failed]);
 
     const csv = signInsCsv(rows).split("\r\n");
-    expect(csv[0]).toBe("Date (UTC),Request ID,User,Username,Resource,Client app,IP address,Browser,Status,Failure reason,Authentication requirement,Authentication details,Conditional Access");
+    expect(csv[0]).toBe("Date (UTC),Request ID,User,Username,Resource,Application ID,Client app,IP address,Browser,Status,Failure reason,Authentication requirement,Authentication details,Conditional Access");
     expect(csv).toHaveLength(3); // header, one row, trailing empty
     expect(csv[1]).toContain(`,'${upn},`);
     expect(csv[1]).toContain(`"'=HYPERLINK(""http://x"")"`);
@@ -103,5 +103,22 @@ describe("sign-in logs", () => {
     expect(json[0]).toMatchObject({ userPrincipalName: upn, status: "success", createdDateTime: "2026-03-04T11:00:00.000Z", authenticationRequirement: "multiFactor" });
     expect(json[0].authenticationDetails.map((s: { method: string }) => s.method)).toEqual(["Password", "OATH verification code"]);
     expect(json[0].appliedConditionalAccessPolicies).toHaveLength(2);
+  });
+
+  it("filters by application (its client id) and the exports carry the application's id", async () => {
+    const upn = `${unique("apps")}@contoso.example`;
+    const [payroll, wiki] = [unique("payroll-client"), unique("wiki-client")];
+    for (const [clientId, resource] of [[payroll, "Payroll"], [wiki, "Wiki"]]) {
+      const id = await createSignInRecord({ db, upn, userId: null, resource, clientApp: "OpenID Connect", client: { ipAddress: "203.0.113.5", userAgent: "Vitest" }, status: "success", firstStep: { method: "Previously satisfied", requirement: "primary", resultDetail: "Existing session", succeeded: true } });
+      await db.signIn.update({ where: { id }, data: { applicationClientId: clientId } });
+    }
+    const query = signInLogQueryFromParams({ user: upn, application: payroll });
+    expect(query.application).toBe(payroll);
+    const listed = await listSignIns({ db, query });
+    expect(listed.rows.map((r) => r.resource)).toEqual(["Payroll"]);
+    const exported = await exportSignIns({ db, query });
+    expect(signInsCsv(exported).split("\r\n")[1]).toContain(`,Payroll,${payroll},OpenID Connect,`);
+    expect(JSON.parse(signInsJson(exported))).toEqual([expect.objectContaining({ resourceDisplayName: "Payroll", appId: payroll })]);
+    expect((await listSignIns({ db, query: signInLogQueryFromParams({ user: upn }) })).total).toBe(2);
   });
 });

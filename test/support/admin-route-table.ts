@@ -131,6 +131,11 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   // ── Server actions ───────────────────────────────────────────────────────────────────────
   { kind: "action", file: "app/admin/applications/actions.ts", action: "registerApplicationAction", allow: APPLICATION_ADMINS },
   { kind: "action", file: "app/admin/applications/actions.ts", action: "addApplicationSecretAction", allow: APPLICATION_ADMINS },
+  { kind: "action", file: "app/admin/applications/actions.ts", action: "updateApplicationAction", allow: APPLICATION_ADMINS },
+  { kind: "action", file: "app/admin/applications/actions.ts", action: "deleteApplicationAction", allow: APPLICATION_ADMINS },
+  { kind: "action", file: "app/admin/applications/actions.ts", action: "removeApplicationSecretAction", allow: APPLICATION_ADMINS },
+  { kind: "action", file: "app/admin/applications/actions.ts", action: "unassignApplicationAction", allow: APPLICATION_ADMINS },
+  { kind: "action", file: "app/admin/applications/actions.ts", action: "rotateSigningKeysAction", allow: APPLICATION_ADMINS },
   { kind: "action", file: "app/admin/applications/actions.ts", action: "assignApplicationAction", allow: APPLICATION_ADMINS },
   { kind: "action", file: "app/admin/applications/actions.ts", action: "setApiPermissionAction", allow: ["Global Administrator"] },
   { kind: "action", file: "app/admin/tokens/[tokenId]/actions.ts", action: "assignTokenAction", allow: METHOD_MANAGERS },

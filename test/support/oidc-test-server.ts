@@ -87,3 +87,10 @@ export class Browser {
 export async function relyingParty(issuer: string, clientId: string, secret: string | null): Promise<client.Configuration> {
   return client.discovery(new URL(issuer), clientId, secret ?? undefined, secret ? undefined : client.None(), { execute: [client.allowInsecureRequests] });
 }
+
+/** The Auth.js session cookie of a session a real sign-in opened (redeemSignInHandle's identity). */
+export async function portalCookieOf(identity: { userId: string; sessionId: string; sessionVersion: number; sessionExpiresAt: number }): Promise<string> {
+  const name = "authjs.session-token";
+  const value = await encode({ token: { uid: identity.userId, sid: identity.sessionId, sv: identity.sessionVersion, end: identity.sessionExpiresAt }, secret: authSecret(), salt: name });
+  return `${name}=${value}`;
+}

@@ -21,18 +21,21 @@ const policySchema = z.object({
   resources: formList(
     z.array(z.string().refine((value): value is ConditionalAccessResource => isConditionalAccessResource(value), "Choose resources from the list")).min(1, "Choose at least one resource"),
   ),
+  excludeResources: formList(
+    z.array(z.string().refine((value): value is ConditionalAccessResource => isConditionalAccessResource(value), "Choose resources to exclude from the list")).max(200, "Exclude at most 200 resources"),
+  ),
 });
 
 /** Creates or updates a Conditional Access policy, then returns to the list. */
 export const saveConditionalAccessPolicyAction = validatedAction(
   { access: "conditionalAccess.manage", schema: policySchema },
   async (input, { user }): Promise<DirectoryActionState> => {
-    const { includeGroupIds, excludeGroupIds, resources } = input;
+    const { includeGroupIds, excludeGroupIds, resources, excludeResources } = input;
     const result = await saveConditionalAccessPolicy({
       db: getDb(),
       policyId: input.policyId || undefined,
       actor: await consoleActor(user),
-      input: { name: input.name, state: input.state, grant: input.grant, authenticationStrength: input.authenticationStrength ?? null, includeAllUsers: input.users === "all", includeGroupIds, excludeGroupIds, resources },
+      input: { name: input.name, state: input.state, grant: input.grant, authenticationStrength: input.authenticationStrength ?? null, includeAllUsers: input.users === "all", includeGroupIds, excludeGroupIds, resources, excludeResources },
     });
     if (!result.ok) return { error: result.reason };
     redirect(`/admin/conditional-access?saved=${encodeURIComponent(input.name)}`);

@@ -6,6 +6,7 @@ import { requirePermission } from "@/lib/server/current-user";
 import { listConditionalAccessPolicies } from "@/lib/conditional-access/policy-store";
 import { getDb } from "@/lib/db/client";
 import { radiusClientResourceChoices } from "@/lib/radius/radius-clients";
+import { applicationResourceChoices } from "@/lib/oidc/applications";
 
 export const metadata: Metadata = { title: "Conditional Access" };
 
@@ -13,6 +14,7 @@ export default async function ConditionalAccessPage({ searchParams }: { searchPa
   await requirePermission("conditionalAccess.manage", { returnTo: "/admin/conditional-access" });
   const params = await searchParams;
   const [policies, radiusClients] = await Promise.all([listConditionalAccessPolicies({ db: getDb() }), radiusClientResourceChoices({ db: getDb() })]);
+  const applications = await applicationResourceChoices({ db: getDb() });
   const saved = typeof params.saved === "string" ? `Policy "${params.saved.slice(0, 120)}" saved.` : params.deleted ? "Policy deleted." : undefined;
   return (
     <div className="space-y-4">
@@ -28,7 +30,7 @@ export default async function ConditionalAccessPage({ searchParams }: { searchPa
         authentication asks for a code; report-only policies are recorded in the sign-in log but not enforced.
       </p>
       <FormMessage success={saved} />
-      <ConditionalAccessPolicyTable policies={policies} resourceLabels={Object.fromEntries(radiusClients.map((c) => [c.value, c.label]))} />
+      <ConditionalAccessPolicyTable policies={policies} resourceLabels={Object.fromEntries([...applications, ...radiusClients].map((c) => [c.value, c.label]))} />
     </div>
   );
 }

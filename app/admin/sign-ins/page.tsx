@@ -8,6 +8,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { logQueryString, textParam } from "@/lib/shared/search-params";
 import { requirePermission } from "@/lib/server/current-user";
 import { getDb } from "@/lib/db/client";
+import { listApplications } from "@/lib/oidc/applications";
 import { getSignInDetail, listSignIns, signInLogQueryFromParams, type SignInLogQuery } from "@/lib/signin/sign-in-log-query";
 
 export const metadata: Metadata = { title: "Sign-in logs" };
@@ -22,7 +23,7 @@ export default async function SignInLogsPage({ searchParams }: { searchParams: P
   const params = await searchParams;
   const query = signInLogQueryFromParams(params);
   const db = getDb();
-  const list = await listSignIns({ db, query });
+  const [list, applications] = await Promise.all([listSignIns({ db, query }), listApplications({ db })]);
   const shown = { ...query, page: list.page };
   const selectedId = textParam(params.id, 64);
   const selected = selectedId ? await getSignInDetail({ db, id: selectedId }) : null;
@@ -30,7 +31,7 @@ export default async function SignInLogsPage({ searchParams }: { searchParams: P
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Sign-in logs</h1>
-      <SignInFilters query={query} />
+      <SignInFilters query={query} applications={applications} />
       {selectedId && !selected ? <FormMessage error="No sign-in has this id. It may have been removed." /> : null}
       {selected ? <SignInDetailPanel signIn={selected} closeHref={href(shown)} /> : null}
       {list.total === 0 ? (

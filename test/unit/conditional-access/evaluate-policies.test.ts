@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluateConditionalAccess } from "../../../lib/conditional-access/evaluate-policies";
-import { applicationResource, formatResources, parseResources, resourcesInclude, type ConditionalAccessPolicyRules, type ConditionalAccessResource } from "../../../lib/conditional-access/policy-model";
+import { applicationResource, formatResources, formatResourceTargets, parseResources, parseResourceTargets, resourcesInclude, type ConditionalAccessPolicyRules, type ConditionalAccessResource } from "../../../lib/conditional-access/policy-model";
 import { mfaSatisfiedResult, policyResultsFor } from "../../../lib/conditional-access/policy-results";
 
 function policy(overrides: Partial<ConditionalAccessPolicyRules> & { name: string }): ConditionalAccessPolicyRules {
@@ -56,6 +56,25 @@ describe("Conditional Access evaluation", () => {
     expect(other.outcome).toBe("noRequirement");
     expect(other.policies[0]).toMatchObject({ applies: false, reason: "resourceNotIncluded" });
     expect(evaluateConditionalAccess({ policies, subject: alice, resource: "Password reset registration" }).outcome).toBe("block");
+  });
+
+  it("targets one application, or all applications except one (exclusions win)", () => {
+    const one = [policy({ name: "Block payroll", grant: "block", resources: ["app:payroll"] })];
+    expect(evaluateConditionalAccess({ policies: one, subject: alice, resource: "app:payroll" }).outcome).toBe("block");
+    expect(evaluateConditionalAccess({ policies: one, subject: alice, resource: "app:wiki" }).policies[0]).toMatchObject({ applies: false, reason: "resourceNotIncluded" });
+    const allBut = [policy({ name: "MFA for apps", resources: ["All applications"], excludeResources: ["app:wiki"] })];
+    expect(evaluateConditionalAccess({ policies: allBut, subject: alice, resource: "app:payroll" }).outcome).toBe("requireMfa");
+    const wiki = evaluateConditionalAccess({ policies: allBut, subject: alice, resource: "app:wiki" });
+    expect(wiki.outcome).toBe("noRequirement");
+    expect(wiki.policies[0]).toMatchObject({ applies: false, reason: "resourceExcluded" });
+  });
+
+  it("stores excluded resources beside the included ones and reads both back", () => {
+    const stored = formatResourceTargets(["All applications", "radius:abc123"], ["app:wiki"]);
+    expect(stored).toBe("All applications,radius:abc123,exclude:app:wiki");
+    expect(parseResourceTargets(stored)).toEqual({ resources: ["All applications", "radius:abc123"], excludeResources: ["app:wiki"] });
+    // Code that reads only the included resources never mistakes an exclusion for one.
+    expect(parseResources(stored)).toEqual(["All applications", "radius:abc123"]);
   });
 
   it("evaluates report-only policies without enforcing them", () => {

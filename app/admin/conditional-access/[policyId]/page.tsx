@@ -7,6 +7,7 @@ import { getConditionalAccessPolicy } from "@/lib/conditional-access/policy-stor
 import { getDb } from "@/lib/db/client";
 import { listGroups } from "@/lib/directory/groups";
 import { radiusClientResourceChoices } from "@/lib/radius/radius-clients";
+import { applicationResourceChoices } from "@/lib/oidc/applications";
 import { deleteConditionalAccessPolicyAction, saveConditionalAccessPolicyAction } from "../actions";
 
 export const metadata: Metadata = { title: "Conditional Access policy" };
@@ -16,12 +17,13 @@ export default async function ConditionalAccessPolicyPage({ params }: { params: 
   await requirePermission("conditionalAccess.manage", { returnTo: `/admin/conditional-access/${encodeURIComponent(policyId)}` });
   const db = getDb();
   const [policy, groups, radiusClients] = await Promise.all([getConditionalAccessPolicy({ db, policyId }), listGroups({ db }), radiusClientResourceChoices({ db })]);
+  const applications = await applicationResourceChoices({ db });
   if (!policy) notFound();
   return (
     <div className="max-w-2xl space-y-6">
       <h1 className="text-2xl font-semibold">{policy.name}</h1>
       <ActionForm action={saveConditionalAccessPolicyAction} hidden={{ policyId: policy.id }} submitLabel="Save" label="Edit policy">
-        <ConditionalAccessPolicyFields policy={policy} groups={groups} radiusClients={radiusClients} />
+        <ConditionalAccessPolicyFields policy={policy} groups={groups} radiusClients={radiusClients} applications={applications} />
       </ActionForm>
       <section aria-labelledby="delete-heading" className="space-y-2 rounded border border-red-200 bg-white p-4">
         <h2 id="delete-heading" className="text-lg font-semibold">Delete policy</h2>

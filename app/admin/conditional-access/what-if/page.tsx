@@ -10,6 +10,7 @@ import { CONDITIONAL_ACCESS_RESOURCES, isConditionalAccessResource, type Conditi
 import { whatIf } from "@/lib/signin/what-if";
 import { getDb } from "@/lib/db/client";
 import { radiusClientResourceChoices } from "@/lib/radius/radius-clients";
+import { applicationResourceChoices } from "@/lib/oidc/applications";
 
 export const metadata: Metadata = { title: "What if" };
 
@@ -23,6 +24,7 @@ export default async function WhatIfPage({ searchParams }: { searchParams: Promi
   await requirePermission("conditionalAccess.manage", { returnTo: "/admin/conditional-access/what-if" });
   const params = await searchParams;
   const radiusClients = await radiusClientResourceChoices({ db: getDb() });
+  const applications = await applicationResourceChoices({ db: getDb() });
   const asked = typeof params.upn === "string";
   const query = querySchema.safeParse({ upn: params.upn, resource: params.resource });
   const result = asked && query.success ? await whatIf({ db: getDb(), ...query.data }) : null;
@@ -33,7 +35,7 @@ export default async function WhatIfPage({ searchParams }: { searchParams: Promi
       <p className="max-w-prose text-sm text-slate-700">See which Conditional Access policies would apply if this user signed in to this resource now, and what the sign-in would meet.</p>
       <form method="get" className="grid gap-3 rounded border border-slate-200 bg-white p-4 sm:grid-cols-[2fr_1fr_auto] sm:items-end">
         <TextField label="User" name="upn" required maxLength={320} defaultValue={typeof params.upn === "string" ? params.upn : ""} placeholder="alice@contoso.example" />
-        <SelectField label="Resource" name="resource" defaultValue={typeof params.resource === "string" ? params.resource : "Security info"} options={[...CONDITIONAL_ACCESS_RESOURCES.map((r) => ({ value: r, label: r })), ...radiusClients]} />
+        <SelectField label="Resource" name="resource" defaultValue={typeof params.resource === "string" ? params.resource : "Security info"} options={[...CONDITIONAL_ACCESS_RESOURCES.map((r) => ({ value: r, label: r })), ...applications, ...radiusClients]} />
         <Button type="submit">What if</Button>
       </form>
       <FormMessage error={error} />
