@@ -3,6 +3,7 @@ import os from "node:os";
 import { AUDIT_CHAIN_HEAD_ID } from "../audit/audit-chain";
 import { systemActor, writeAuditEvent } from "../audit/write-audit-event";
 import { getDb, type Database } from "../db/client";
+import { logger } from "../shared/logger";
 
 /**
  * Retention (README, Retention): sign-in logs are kept SIGN_IN_RETENTION_DAYS (default 30, as
@@ -139,7 +140,7 @@ export async function sweepRetention(options: { db: Database; now?: Date; holder
 
 /** Started once per server instance (instrumentation.ts): a retention sweep every 10 minutes. */
 export function startRetentionSweeper(): void {
-  const sweep = () => sweepRetention({ db: getDb() }).catch((error: Error) => console.error("The retention sweep failed:", error.message));
+  const sweep = () => sweepRetention({ db: getDb() }).catch((error: Error) => logger().error({ err: error.message }, "The retention sweep failed"));
   setTimeout(sweep, 60_000).unref();
   setInterval(sweep, SWEEP_EVERY_MS).unref();
 }

@@ -13,7 +13,7 @@ import type { ClientInfo } from "../audit/sign-in-log";
 import { normaliseUpn } from "../users/create-user";
 import { newPasswordProblem } from "../users/password-rules";
 import { CAPTCHA_MESSAGE, sweepCaptchaSolutions, verifyCaptcha } from "./captcha";
-import { consumeRateLimit, sweepRateLimitHits, tryAgainMessage, type RateLimit } from "../shared/rate-limit";
+import { consumeRateLimit, sweepRateLimitHits, tryAgainMessage, type RateLimit } from "../db/rate-limit";
 import { PASSWORD_RESET_MIN_RESPONSE_MS, withMinimumDuration } from "./even-timing";
 import { loadSsprStanding, ssprIneligibility } from "./reset-standing";
 import { getSsprPolicy } from "./sspr-policy";

@@ -1,6 +1,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { encryptSecret, secretFingerprint, seedSealingKeys } from "../../crypto/secret-box";
 import type { ParsedRow } from "../token-file-row";
+import { logger } from "../../shared/logger";
 
 /** A seed as the inventory keeps it: encrypted (S4), plus the keyed fingerprint "already present" compares. */
 export type SealedSeed = { encryptedSecret: string; secretFingerprint: string };
@@ -104,11 +105,11 @@ export function openSeedSealer(options: { inWorker: boolean }): SeedSealer {
       // A finished import must not wait for the thread, nor a CLI stay alive because of it.
       worker.unref();
       worker.on("error", (error) => {
-        console.error("The seed sealing thread failed; sealing in the import's thread instead:", error);
+        logger().error({ err: error }, "The seed sealing thread failed; sealing in the import's thread instead");
         stop();
       });
     } catch (error) {
-      console.error("The seed sealing thread could not start; sealing in the import's thread instead:", error);
+      logger().error({ err: error }, "The seed sealing thread could not start; sealing in the import's thread instead");
       stop();
     }
   }
