@@ -1,6 +1,7 @@
 import type { PrismaClient as SqliteClient } from ".prisma/client-sqlite";
 import { resolveDatabaseTarget } from "./database-url";
 import { prepareSqliteFile } from "./private-files";
+import { setting } from "../shared/config";
 
 /**
  * Fields that must never leave the server by accident: password and pass hashes and encrypted seeds are
@@ -37,7 +38,7 @@ function createClient(databaseUrl?: string) {
     const { PrismaPg } = require("@prisma/adapter-pg") as typeof import("@prisma/adapter-pg");
     // connectionTimeoutMillis: a database that can't be reached fails the request (error page,
     // health 503) instead of leaving it hanging — pg waits forever by default.
-    const adapter = new PrismaPg({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 });
+    const adapter = new PrismaPg({ connectionString: target.url, max: setting("DATABASE_POOL_SIZE"), connectionTimeoutMillis: 5_000 });
     return new PrismaClient({ adapter: adapter as never, omit: globalOmit, transactionOptions, ...queryLog });
   }
   const { PrismaClient } = require(".prisma/client-sqlite") as { PrismaClient: typeof SqliteClient };

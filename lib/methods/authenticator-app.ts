@@ -15,13 +15,14 @@ import { refusalForMethodLimit } from "../tokens/assignment-rules";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { methodLimitMessage } from "./method-limit";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+import { setting } from "../shared/config";
 
 /** A setup whose code never came is abandoned after this long: it never becomes usable. */
 export const APP_SETUP_MINUTES = 15;
 
 /** The name authenticator apps show above the code (the otpauth issuer). */
 export function authenticatorIssuer(): string {
-  return process.env.PORTAL_ISSUER?.trim() || "Contoso";
+  return setting("PORTAL_ISSUER");
 }
 
 export type AppSetup = { appId: string; name: string; secret: string; uri: string; expiresAt: Date };

@@ -2,11 +2,11 @@ import { presentsBearerToken } from "../shared/bearer-token";
 import type { Database } from "../db/client";
 import { portalMetrics } from "./portal-metrics";
 import { errorMessage, logger } from "../shared/logger";
+import { setting } from "../shared/config";
 
 /** METRICS_TOKEN: the bearer token Prometheus sends; unset or blank = the endpoint doesn't exist (404). */
 export function metricsToken(): string | null {
-  const token = process.env.METRICS_TOKEN?.trim();
-  return token ? token : null;
+  return setting("METRICS_TOKEN") ?? null;
 }
 
 /** Whether an `Authorization: Bearer <token>` header carries the metrics token (constant-time). */

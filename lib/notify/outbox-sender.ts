@@ -4,6 +4,7 @@ import { startPeriodicJob } from "../shared/periodic-job";
 import { mailFrom, smtpUrl } from "./mail-settings";
 import { withoutOneTimeCode } from "./outbox-retention";
 import { errorMessage, logger } from "../shared/logger";
+import { configProblems } from "../shared/config";
 
 /** A claim older than this belongs to a sender that died mid-delivery: another may take the row. */
 export const OUTBOX_CLAIM_STALE_MS = 5 * 60_000;
@@ -120,9 +121,8 @@ export function requestOutboxDelivery(): void {
 
 /** Started once per server instance (instrumentation.ts): delivers what triggers missed, every 15 s. */
 export function startOutboxSender(): void {
-  if (process.env.SMTP_URL?.trim() && !smtpUrl()) {
-    logger().error("SMTP_URL is not an smtp:// or smtps:// URL: mail stays in the outbox until it is fixed.");
-  }
+  const problem = configProblems().find((message) => message.startsWith("SMTP_URL "));
+  if (problem) logger().error(`${problem} Mail stays in the outbox until it is fixed.`);
   if (!smtpUrl()) return;
   // runDelivery logs its own failures (it is also run on request), so the job never rejects.
   startPeriodicJob({ firstAfterMs: 3_000, everyMs: SWEEP_EVERY_MS, failure: "Delivering the outbox failed:", job: runDelivery });

@@ -10,6 +10,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import pino, { type DestinationStream, type Logger } from "pino";
+import { setting } from "./config";
 
 export type RequestContext = { requestId: string };
 
@@ -49,8 +50,8 @@ function redact(value: unknown, depth: number): unknown {
   return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, isSecretFieldName(name) ? "[Redacted]" : redact(item, depth + 1)]));
 }
 
-const LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-export type LogLevel = (typeof LEVELS)[number];
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Builds a logger writing to `destination` (standard output unless a test passes its own stream). */
 export function createLogger(options: { level?: LogLevel; destination?: DestinationStream } = {}): Logger {
@@ -73,9 +74,13 @@ export function createLogger(options: { level?: LogLevel; destination?: Destinat
   );
 }
 
+/** LOG_LEVEL, or "info" when it is not valid (the start command and the health check report that). */
 function configuredLevel(): LogLevel {
-  const wanted = process.env.LOG_LEVEL?.trim().toLowerCase();
-  return LEVELS.find((level) => level === wanted) ?? "info";
+  try {
+    return setting("LOG_LEVEL");
+  } catch {
+    return "info";
+  }
 }
 
 let shared: Logger | undefined;
