@@ -83,7 +83,7 @@ test("without its database the portal answers with a clear error and a 503 healt
   expect(await page.content()).not.toMatch(/at .*\.(js|ts):\d+|PrismaClient|ECONNRESET|ECONNREFUSED|Error: /);
   // The page's Reference leads to the server's JSON error line for this very request (its id is
   // the response's X-Request-Id), and that id to the request's other lines.
-  const reference = /Reference: (\S+)/.exec(await page.getByRole("alert").innerText())?.[1];
+  const reference = /Reference: (\S+)/.exec(await page.getByText(/^Reference: /).innerText())?.[1];
   expect(reference, "the error page shows a Reference").toBeDefined();
   const requestId = response!.headers()["x-request-id"];
   expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
