@@ -5,6 +5,7 @@ import { UtcTime } from "@/components/ui/utc-time";
 import type { SignInDetail } from "@/lib/signin/sign-in-log-query";
 import { authRequirementLabel } from "@/lib/signin/sign-in-log-query-export";
 import { DetailTabs } from "./detail-tabs";
+import { AUTHENTICATION_STRENGTH_LABELS, isAuthenticationStrength } from "@/lib/conditional-access/authentication-strength";
 import { formatLogTime, policyResultLabel, requirementLabel, signInStatusLabel, stepResultLabel } from "./log-words";
 
 function Facts({ items }: { items: [string, string][] }) {
@@ -73,6 +74,7 @@ export function SignInDetailPanel({ signIn, closeHref }: { signIn: SignInDetail;
       columns={[
         { label: "Policy name", cell: (policy) => policy.policyName, phone: "title" },
         { label: "Result", cell: (policy) => policyResultLabel(policy.result) },
+        { label: "Authentication strength", cell: (policy) => (isAuthenticationStrength(policy.authenticationStrength) ? AUTHENTICATION_STRENGTH_LABELS[policy.authenticationStrength] : "—") },
         { label: "Detail", cell: (policy) => policy.detail || "—" },
       ]}
     />

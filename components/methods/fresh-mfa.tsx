@@ -1,7 +1,8 @@
 "use client";
 
 import { createContext, startTransition, useActionState, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { sendVerificationCode, verifyIdentity, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
+import { startAuthentication } from "@simplewebauthn/browser";
+import { finishPasskeyVerification, sendVerificationCode, startPasskeyVerification, verifyIdentity, type SecurityInfoState } from "@/app/(portal)/mysecurityinfo/actions";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { SelectField } from "@/components/ui/select-field";
@@ -42,19 +43,66 @@ export function FreshMfaGate({ children }: { children: ReactNode }) {
   return <VerifyIdentityForm methods={methods} />;
 }
 
+/** The passkey's ceremony for "Verify your identity": the browser's dialog between two server actions. */
+function usePasskeyVerification(markFresh: () => void) {
+  const [state, setState] = useState<SecurityInfoState>({});
+  const [pending, setPending] = useState(false);
+  async function run() {
+    setPending(true);
+    setState({});
+    try {
+      const form = new FormData();
+      form.set("ceremony", "passkey");
+      const started: SecurityInfoState = await startPasskeyVerification({}, form);
+      if (!started.requestOptions) return setState(started);
+      let response;
+      try {
+        response = await startAuthentication({ optionsJSON: started.requestOptions });
+      } catch {
+        return setState({ error: "The passkey dialog was closed or timed out. Try again when you're ready." });
+      }
+      const answer = new FormData();
+      answer.set("response", JSON.stringify(response));
+      const finished: SecurityInfoState = await finishPasskeyVerification({}, answer);
+      setState(finished);
+      if (finished.success) markFresh();
+    } finally {
+      setPending(false);
+    }
+  }
+  return { state, pending, run };
+}
+
 function VerifyIdentityForm({ methods }: { methods: MfaChoice[] }) {
   const { markFresh } = useContext(FreshMfaContext);
   const [state, form, pending] = useFormAction(verifyIdentity, {});
   const [sent, send, sending] = useActionState(sendVerificationCode, {});
+  const [chosen, setChosen] = useState(methods[0].methodId);
+  const passkey = usePasskeyVerification(markFresh);
   useEffect(() => {
     if (state?.success) markFresh();
   }, [state, markFresh]);
+  const methodPicker = methods.length > 1 ? (
+    <SelectField label="Method" name="methodId" value={chosen} onChange={(event) => setChosen(event.target.value)} options={methods.map((m) => ({ value: m.methodId, label: m.label }))} />
+  ) : null;
+  // A passkey answers with the browser's passkey dialog instead of a typed code.
+  if (chosen === "passkey") {
+    return (
+      <div className="space-y-3" role="group" aria-labelledby="verify-heading">
+        <h3 id="verify-heading" className="font-medium">Verify your identity</h3>
+        <p className="text-sm text-slate-700">Your last verification was more than 10 minutes ago. Use your passkey to continue.</p>
+        {methodPicker}
+        <FormMessage error={passkey.state.error} />
+        <Button type="button" disabled={passkey.pending} onClick={passkey.run}>{passkey.pending ? "Waiting for your passkey…" : "Use passkey"}</Button>
+      </div>
+    );
+  }
   return (
     <form {...form} className="space-y-3" aria-labelledby="verify-heading">
       <h3 id="verify-heading" className="font-medium">Verify your identity</h3>
       <p className="text-sm text-slate-700">Your last verification was more than 10 minutes ago. Enter a code from one of your sign-in methods to continue.</p>
       {methods.length > 1 ? (
-        <SelectField label="Method" name="methodId" options={methods.map((m) => ({ value: m.methodId, label: m.label }))} />
+        methodPicker
       ) : (
         <>
           <p className="text-sm">{methods[0].label}</p>

@@ -3,6 +3,7 @@ import { SelectField } from "@/components/ui/select-field";
 import { TextField } from "@/components/ui/text-field";
 import { CONDITIONAL_ACCESS_RESOURCES, POLICY_GRANTS, POLICY_GRANT_LABELS, POLICY_STATES, POLICY_STATE_LABELS } from "@/lib/conditional-access/policy-model";
 import type { ConditionalAccessPolicyView } from "@/lib/conditional-access/policy-store";
+import { AUTHENTICATION_STRENGTHS, AUTHENTICATION_STRENGTH_LABELS } from "@/lib/conditional-access/authentication-strength";
 import { GroupCheckboxes, type GroupChoice } from "./group-checkboxes";
 
 /** The fields of a Conditional Access policy (new or existing), laid out as Entra's blade is: users, resources, grant, state. */
@@ -32,7 +33,14 @@ export function ConditionalAccessPolicyFields({ policy, groups, radiusClients = 
           <CheckboxField key={client.value} label={client.label} name="resources" value={client.value} defaultChecked={policy ? (policy.resources as string[]).includes(client.value) : false} />
         ))}
       </fieldset>
+      {/* One grant per policy: Entra refuses "Require multifactor authentication" together with "Require authentication strength". */}
       <SelectField label="Grant" name="grant" defaultValue={policy?.grant ?? "requireMfa"} options={POLICY_GRANTS.map((grant) => ({ value: grant, label: POLICY_GRANT_LABELS[grant] }))} />
+      <SelectField
+        label="Authentication strength (with Require authentication strength)"
+        name="authenticationStrength"
+        defaultValue={policy?.authenticationStrength ?? "phishingResistantMfa"}
+        options={AUTHENTICATION_STRENGTHS.map((strength) => ({ value: strength, label: AUTHENTICATION_STRENGTH_LABELS[strength] }))}
+      />
       <SelectField label="Enable policy" name="state" defaultValue={policy?.state ?? "reportOnly"} options={POLICY_STATES.map((state) => ({ value: state, label: POLICY_STATE_LABELS[state] }))} />
     </div>
   );

@@ -22,7 +22,7 @@ export function ConditionalAccessPolicyTable({ policies, resourceLabels = {} }: 
         { label: "State", cell: (policy) => stateLabel(policy.state) },
         { label: "Users", cell: (policy) => usersSummary(policy) },
         { label: "Resources", cell: (policy) => policy.resources.map((r) => resourceLabels[r] ?? (r.startsWith("radius:") ? "VPN (RADIUS): deleted client" : r)).join(", ") },
-        { label: "Grant", cell: (policy) => grantLabel(policy.grant) },
+        { label: "Grant", cell: (policy) => grantLabel(policy.grant, policy.authenticationStrength) },
       ]}
     />
   );

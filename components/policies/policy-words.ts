@@ -1,7 +1,10 @@
 import { POLICY_GRANT_LABELS, POLICY_STATE_LABELS, type PolicyGrant, type PolicyState } from "@/lib/conditional-access/policy-model";
+import { AUTHENTICATION_STRENGTH_LABELS, type AuthenticationStrength } from "@/lib/conditional-access/authentication-strength";
 
 export const stateLabel = (state: PolicyState) => POLICY_STATE_LABELS[state];
-export const grantLabel = (grant: PolicyGrant) => POLICY_GRANT_LABELS[grant];
+/** "Require authentication strength: Phishing-resistant MFA", or the grant's own label. */
+export const grantLabel = (grant: PolicyGrant, strength?: AuthenticationStrength | null) =>
+  grant === "requireAuthenticationStrength" && strength ? `${POLICY_GRANT_LABELS[grant]}: ${AUTHENTICATION_STRENGTH_LABELS[strength]}` : POLICY_GRANT_LABELS[grant];
 
 /** "All users", "Staff", "All users except Contractors", … as the policy list shows who is in scope. */
 export function usersSummary(policy: { includeAllUsers: boolean; includeGroups: { name: string }[]; excludeGroups: { name: string }[] }): string {

@@ -1,5 +1,6 @@
 import type { ConditionalAccessResource } from "../conditional-access/policy-model";
 import { formatResources, parseResources } from "../conditional-access/policy-model";
+import { formatMethodModes, parseMethodModes, type AuthenticationMethodMode } from "../conditional-access/authentication-strength";
 import type { DatabaseOrTransaction } from "../db/client";
 import { setting } from "../shared/config";
 
@@ -18,6 +19,8 @@ export type OpenUserSession = {
   expiresAt: Date;
   mfaAt: Date | null;
   resources: ConditionalAccessResource[];
+  /** the authentication method modes the session completed (what an authentication strength is checked against) */
+  authMethods: AuthenticationMethodMode[];
 };
 
 /**
@@ -29,11 +32,13 @@ export async function startUserSession(options: {
   userId: string;
   mfaAt: Date | null;
   resource: ConditionalAccessResource;
+  /** the methods its sign-in completed, stored form (PendingSignIn.authMethods) */
+  authMethods?: string;
   now: Date;
 }): Promise<{ id: string; expiresAt: Date }> {
   const expiresAt = new Date(options.now.getTime() + sessionMaxHours() * 3_600_000);
   return options.db.userSession.create({
-    data: { userId: options.userId, createdAt: options.now, expiresAt, mfaAt: options.mfaAt, resources: formatResources([options.resource]) },
+    data: { userId: options.userId, createdAt: options.now, expiresAt, mfaAt: options.mfaAt, resources: formatResources([options.resource]), authMethods: formatMethodModes(parseMethodModes(options.authMethods ?? "")) },
     select: { id: true, expiresAt: true },
   });
 }
@@ -42,7 +47,7 @@ export async function startUserSession(options: {
 export async function openUserSession(options: { db: DatabaseOrTransaction; sessionId: string; userId: string; now: Date }): Promise<OpenUserSession | null> {
   const row = await options.db.userSession.findUnique({ where: { id: options.sessionId } });
   if (!row || row.userId !== options.userId || row.revokedAt !== null || row.expiresAt <= options.now) return null;
-  return { id: row.id, userId: row.userId, expiresAt: row.expiresAt, mfaAt: row.mfaAt, resources: parseResources(row.resources) };
+  return { id: row.id, userId: row.userId, expiresAt: row.expiresAt, mfaAt: row.mfaAt, resources: parseResources(row.resources), authMethods: parseMethodModes(row.authMethods) };
 }
 
 /** Sign out: this session's cookie is refused from now on, wherever a copy of it turns up (A6). */
@@ -50,9 +55,14 @@ export async function revokeUserSession(options: { db: DatabaseOrTransaction; se
   await options.db.userSession.updateMany({ where: { id: options.sessionId, revokedAt: null }, data: { revokedAt: options.now } });
 }
 
-/** A step-up (a code entered in this session) makes this session's MFA recent — and only this session's (A4). */
-export async function recordSessionStepUp(options: { db: DatabaseOrTransaction; sessionId: string; userId: string; now: Date }): Promise<void> {
-  await options.db.userSession.updateMany({ where: { id: options.sessionId, userId: options.userId, revokedAt: null }, data: { mfaAt: options.now } });
+/**
+ * A step-up (a code or passkey answered in this session) makes this session's MFA recent — and
+ * only this session's (A4); the method joins the ones the session completed.
+ */
+export async function recordSessionStepUp(options: { db: DatabaseOrTransaction; sessionId: string; userId: string; now: Date; method?: AuthenticationMethodMode }): Promise<void> {
+  const row = options.method ? await options.db.userSession.findUnique({ where: { id: options.sessionId }, select: { authMethods: true } }) : null;
+  const authMethods = row && options.method ? { authMethods: formatMethodModes([...parseMethodModes(row.authMethods), options.method]) } : {};
+  await options.db.userSession.updateMany({ where: { id: options.sessionId, userId: options.userId, revokedAt: null }, data: { mfaAt: options.now, ...authMethods } });
 }
 
 /** Conditional Access allowed this session into one more resource. */

@@ -1,3 +1,4 @@
+import type { AuthenticationStrength } from "./authentication-strength";
 import { resourcesInclude, type ConditionalAccessPolicyRules, type ConditionalAccessResource, type PolicyGrant, type PolicyState } from "./policy-model";
 
 /** Why a policy did or didn't apply to a sign-in. */
@@ -10,14 +11,19 @@ export type PolicyEvaluation = {
   policyName: string;
   state: PolicyState;
   grant: PolicyGrant;
+  /** the strength a requireAuthenticationStrength policy asks for; null for the other grants */
+  authenticationStrength: AuthenticationStrength | null;
 } & PolicyApplicability;
 
 export type ConditionalAccessDecision = {
-  /** What is enforced: block wins over MFA; report-only policies never count here. */
+  /** What is enforced: block wins over MFA; report-only policies never count here. An authentication strength is MFA too. */
   outcome: "block" | "requireMfa" | "noRequirement";
-  /** Names of the enforced policies that block, or require MFA. */
+  /** Names of the enforced policies that block, or require MFA (by the MFA grant or a strength). */
   blockedBy: string[];
   mfaRequiredBy: string[];
+  /** Every strength enforced policies require (all must be met, as in Entra), and who requires each. */
+  requiredStrengths: AuthenticationStrength[];
+  strengthRequiredBy: { policyName: string; strength: AuthenticationStrength }[];
   /** The built-in rule, independent of any policy: the admin console always needs MFA. */
   adminConsoleBaseline: boolean;
   policies: PolicyEvaluation[];
@@ -39,7 +45,8 @@ export function policyApplicability(policy: ConditionalAccessPolicyRules, subjec
 
 /**
  * Evaluates every Conditional Access policy for one sign-in (pure: no I/O, so the sign-in and
- * the "What if" page share it). Block wins; any enforced require-MFA policy asks for MFA;
+ * the "What if" page share it). Block wins; any enforced require-MFA or
+ * authentication-strength policy asks for MFA (a strength also narrows which methods answer it);
  * report-only policies are evaluated but not enforced; the admin console requires MFA even
  * when no policy says so.
  */
@@ -53,12 +60,15 @@ export function evaluateConditionalAccess(options: {
     policyName: policy.name,
     state: policy.state,
     grant: policy.grant,
+    authenticationStrength: policy.grant === "requireAuthenticationStrength" ? (policy.authenticationStrength ?? "mfa") : null,
     ...policyApplicability(policy, options.subject, options.resource),
   }));
   const enforced = policies.filter((p) => p.applies && p.state === "on");
   const blockedBy = enforced.filter((p) => p.grant === "block").map((p) => p.policyName);
-  const mfaRequiredBy = enforced.filter((p) => p.grant === "requireMfa").map((p) => p.policyName);
+  const mfaRequiredBy = enforced.filter((p) => p.grant !== "block").map((p) => p.policyName);
+  const strengthRequiredBy = enforced.flatMap((p) => (p.authenticationStrength ? [{ policyName: p.policyName, strength: p.authenticationStrength }] : []));
+  const requiredStrengths = [...new Set(strengthRequiredBy.map((s) => s.strength))];
   const adminConsoleBaseline = options.resource === "Admin console";
   const outcome = blockedBy.length ? "block" : mfaRequiredBy.length || adminConsoleBaseline ? "requireMfa" : "noRequirement";
-  return { outcome, blockedBy, mfaRequiredBy, adminConsoleBaseline, policies };
+  return { outcome, blockedBy, mfaRequiredBy, requiredStrengths, strengthRequiredBy, adminConsoleBaseline, policies };
 }

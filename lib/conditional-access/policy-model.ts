@@ -3,7 +3,15 @@
 export const POLICY_STATES = ["on", "off", "reportOnly"] as const;
 export type PolicyState = (typeof POLICY_STATES)[number];
 
-export const POLICY_GRANTS = ["requireMfa", "block"] as const;
+import type { AuthenticationStrength } from "./authentication-strength";
+
+/**
+ * The grant: block, or grant access requiring MFA or an authentication strength. Entra offers
+ * "Require multifactor authentication" and "Require authentication strength" as checkboxes but
+ * refuses both in one policy (the built-in "Multifactor authentication" strength is the same
+ * control), so one policy holds exactly one of the three.
+ */
+export const POLICY_GRANTS = ["requireMfa", "requireAuthenticationStrength", "block"] as const;
 export type PolicyGrant = (typeof POLICY_GRANTS)[number];
 
 /**
@@ -32,7 +40,11 @@ export function resourcesInclude(resources: readonly ConditionalAccessResource[]
 }
 
 export const POLICY_STATE_LABELS: Record<PolicyState, string> = { on: "On", off: "Off", reportOnly: "Report-only" };
-export const POLICY_GRANT_LABELS: Record<PolicyGrant, string> = { requireMfa: "Require multi-factor authentication", block: "Block access" };
+export const POLICY_GRANT_LABELS: Record<PolicyGrant, string> = {
+  requireMfa: "Require multi-factor authentication",
+  requireAuthenticationStrength: "Require authentication strength",
+  block: "Block access",
+};
 
 /** A policy as the evaluator needs it: plain data, groups by id. */
 export type ConditionalAccessPolicyRules = {
@@ -44,6 +56,8 @@ export type ConditionalAccessPolicyRules = {
   excludeGroupIds: string[];
   resources: ConditionalAccessResource[];
   grant: PolicyGrant;
+  /** the required strength when the grant is requireAuthenticationStrength (absent or null otherwise) */
+  authenticationStrength?: AuthenticationStrength | null;
 };
 
 export function isPolicyState(value: string): value is PolicyState {

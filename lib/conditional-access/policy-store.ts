@@ -1,5 +1,6 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database, DatabaseOrTransaction } from "../db/client";
+import { isAuthenticationStrength } from "./authentication-strength";
 import { evaluateConditionalAccess, type ConditionalAccessDecision } from "./evaluate-policies";
 import {
   formatResources, isPolicyGrant, isPolicyState, parseResources,
@@ -16,7 +17,7 @@ export type ConditionalAccessPolicyView = ConditionalAccessPolicyRules & {
 const withGroups = { groups: { include: { group: { select: { id: true, name: true } } } } } as const;
 
 type StoredPolicy = {
-  id: string; name: string; state: string; includeAllUsers: boolean; resources: string; grant: string; updatedAt: Date;
+  id: string; name: string; state: string; includeAllUsers: boolean; resources: string; grant: string; authenticationStrength: string | null; updatedAt: Date;
   groups: { kind: string; group: { id: string; name: string } }[];
 };
 
@@ -30,6 +31,8 @@ function toView(policy: StoredPolicy): ConditionalAccessPolicyView {
     // A value the code doesn't know is treated as the safest reading: off / require MFA.
     state: isPolicyState(policy.state) ? policy.state : "off",
     grant: isPolicyGrant(policy.grant) ? policy.grant : "requireMfa",
+    // A strength the code doesn't know reads as the strictest one.
+    authenticationStrength: policy.grant === "requireAuthenticationStrength" ? (isAuthenticationStrength(policy.authenticationStrength) ? policy.authenticationStrength : "phishingResistantMfa") : null,
     includeAllUsers: policy.includeAllUsers,
     includeGroupIds: includeGroups.map((g) => g.id),
     excludeGroupIds: excludeGroups.map((g) => g.id),
@@ -72,6 +75,7 @@ function refusalFor(input: ConditionalAccessPolicyInput): string | null {
   if (!input.resources.length) return "Choose at least one resource the policy applies to.";
   if (!input.includeAllUsers && !input.includeGroupIds.length) return "Choose All users or at least one group to include.";
   if (input.includeGroupIds.some((id) => input.excludeGroupIds.includes(id))) return "A group can't be both included and excluded.";
+  if (input.grant === "requireAuthenticationStrength" && !isAuthenticationStrength(input.authenticationStrength)) return "Choose the authentication strength the policy requires.";
   return null;
 }
 
@@ -95,7 +99,9 @@ export async function saveConditionalAccessPolicy(options: {
     const found = await tx.group.count({ where: { id: { in: groupIds } } });
     if (found !== groupIds.length) return { ok: false, reason: "One of the chosen groups no longer exists. Reload the page and choose again." };
 
-    const data = { name: input.name, state: input.state, includeAllUsers: input.includeAllUsers, resources: formatResources(input.resources), grant: input.grant };
+    const data = { name: input.name, state: input.state, includeAllUsers: input.includeAllUsers, resources: formatResources(input.resources), grant: input.grant,
+      authenticationStrength: input.grant === "requireAuthenticationStrength" ? (input.authenticationStrength ?? null) : null,
+    };
     let policyId = options.policyId;
     if (policyId) {
       const updated = await tx.conditionalAccessPolicy.updateMany({ where: { id: policyId }, data });
@@ -115,7 +121,7 @@ export async function saveConditionalAccessPolicy(options: {
       action: options.policyId ? "Update conditional access policy" : "Add conditional access policy",
       target: { type: "conditionalAccessPolicy", id: policyId, label: input.name },
       details: {
-        state: input.state, grant: input.grant, resources: data.resources, includeAllUsers: input.includeAllUsers,
+        state: input.state, grant: input.grant, authenticationStrength: data.authenticationStrength, resources: data.resources, includeAllUsers: input.includeAllUsers,
         includeGroups: input.includeGroupIds.length, excludeGroups: input.excludeGroupIds.length,
       },
     });

@@ -1,4 +1,5 @@
 import type { Database } from "../db/client";
+import { PASSKEY_METHOD_ID, hasUsablePasskey } from "../webauthn/passkeys";
 import { listMfaMethods } from "./authentication-methods";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
@@ -20,8 +21,10 @@ export async function changeDefaultMethod(options: {
   if (gate) return gate;
   return db.$transaction(async (tx) => {
     const { methods } = await listMfaMethods({ db: tx, userId: actor.id });
-    const method = methods.find((m) => m.methodId === options.methodId);
-    if (!method) return refuse(SecurityInfoFailure.NotFound, "Choose one of your sign-in methods that can answer with a code.");
+    // "Passkey": any of the user's passkeys answers first at sign-in (Entra's "Passkey" default).
+    const passkey = options.methodId === PASSKEY_METHOD_ID && (await hasUsablePasskey({ db: tx, userId: actor.id }));
+    const method = passkey ? { methodId: PASSKEY_METHOD_ID, type: "Passkey", label: "any of your passkeys" } : methods.find((m) => m.methodId === options.methodId);
+    if (!method) return refuse(SecurityInfoFailure.NotFound, "Choose one of your sign-in methods.");
     await tx.user.update({ where: { id: actor.id }, data: { defaultMethod: method.methodId } });
     const label = `${method.type} – ${method.label}`;
     await recordSecurityInfoChange({

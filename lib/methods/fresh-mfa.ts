@@ -12,7 +12,10 @@ export const FRESH_MFA_MINUTES = 10;
 
 export const FRESH_MFA_REASON = `For your security, enter a code from one of your sign-in methods first (your last verification was more than ${FRESH_MFA_MINUTES} minutes ago).`;
 
-export const PASSKEY_FRESH_MFA_REASON = `For your security, sign out and sign in again with your passkey first (your last verification was more than ${FRESH_MFA_MINUTES} minutes ago).`;
+export const PASSKEY_FRESH_MFA_REASON = `For your security, verify your identity with your passkey first (your last verification was more than ${FRESH_MFA_MINUTES} minutes ago).`;
+
+/** The authentication method mode (for authentication strengths) a code method completes. */
+const CODE_METHOD_MODES = { "Hardware token": "hardwareOath", "Authenticator app": "softwareOath", Email: "email" } as const;
 
 /** Whether this session's own last MFA is recent enough to change security info. */
 export function mfaIsFresh(options: { sessionMfaAt: Date | null; now: Date }): boolean {
@@ -38,7 +41,7 @@ export async function freshMfaRefusal(options: { db: DatabaseOrTransaction; acto
   const [sessionMfaAt, { methods }, passkey] = await Promise.all([sessionMfaTime({ db, actor }), listMfaMethods({ db, userId: actor.id }), hasUsablePasskey({ db, userId: actor.id })]);
   if (mfaIsFresh({ sessionMfaAt, now })) return null;
   if (methods.length === 0 && !passkey) return null;
-  // A passkey proves itself at sign-in only: a person with no code method signs in again with it.
+  // A person whose only method is a passkey answers the prompt with it (passkey-fresh-mfa.ts).
   if (methods.length === 0) return refuse(SecurityInfoFailure.FreshMfaRequired, PASSKEY_FRESH_MFA_REASON);
   return refuse(SecurityInfoFailure.FreshMfaRequired, FRESH_MFA_REASON);
 }
@@ -70,6 +73,6 @@ export async function confirmFreshMfa(options: {
     details: { method: method.type, detail: method.label, ...(result.ok ? {} : { reason: result.failure }) },
   });
   if (!result.ok) return refuse(result.failure === CodeCheckFailure.Locked ? SecurityInfoFailure.Locked : SecurityInfoFailure.WrongCode, result.message);
-  await recordSessionStepUp({ db, sessionId: actor.sessionId, userId: actor.id, now });
+  await recordSessionStepUp({ db, sessionId: actor.sessionId, userId: actor.id, now, method: CODE_METHOD_MODES[method.type] });
   return { ok: true };
 }

@@ -2,7 +2,10 @@ import type { DatabaseOrTransaction } from "../db/client";
 import { listMfaMethods, methodIdOf, type MfaMethod } from "./authentication-methods";
 import { methodsAllowedForUser } from "../policies/methods-policy";
 import { emailMethodId } from "./email-method-id";
-import { describePasskey, listPasskeys } from "../webauthn/passkeys";
+import { PASSKEY_METHOD_ID, describePasskey, listPasskeys } from "../webauthn/passkeys";
+
+/** The passkey as a choice of the default-method chooser and the "Verify your identity" prompt. */
+export const PASSKEY_CHOICE_LABEL = "Passkey";
 import { mfaIsFresh } from "./fresh-mfa";
 import { TEMPORARY_ACCESS_PASS, TEMPORARY_ACCESS_PASS_STATE_LABELS, currentTemporaryAccessPass, temporaryAccessPassUseText, temporaryAccessPassMethodId, temporaryAccessPassState } from "./temporary-access-pass";
 
@@ -37,7 +40,7 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
   const { db, userId } = options;
   const now = options.now ?? new Date();
   const [user, { methods, defaultMethod }, tokens, { allowed, policy }, tap, passkeys] = await Promise.all([
-    db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordChangedAt: true } }),
+    db.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordChangedAt: true, defaultMethod: true } }),
     listMfaMethods({ db, userId }),
     db.hardwareToken.findMany({
       where: { userId },
@@ -75,11 +78,14 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
     // The pass an administrator issued: shown with its expiry and deletable, never a default.
     ...(tap ? [temporaryAccessPassEntry(tap, now)] : []),
   ];
+  // The user's passkeys answer a prompt as one choice ("Passkey"), as at sign-in; it can be the default.
+  const passkeyChoice: MfaChoice[] = allowed.has("passkey") && passkeys.length ? [{ methodId: PASSKEY_METHOD_ID, label: PASSKEY_CHOICE_LABEL }] : [];
+  const passkeyIsDefault = passkeyChoice.length > 0 && (user.defaultMethod === PASSKEY_METHOD_ID || !defaultMethod);
   return {
     entries,
-    defaultMethod: defaultMethod ? defaultMethodLabel(defaultMethod) : null,
-    defaultMethodId: defaultMethod?.methodId ?? null,
-    mfaMethods: methods.map((method): MfaChoice => ({ methodId: method.methodId, label: defaultMethodLabel(method) })),
+    defaultMethod: passkeyIsDefault ? PASSKEY_CHOICE_LABEL : defaultMethod ? defaultMethodLabel(defaultMethod) : null,
+    defaultMethodId: passkeyIsDefault ? PASSKEY_METHOD_ID : (defaultMethod?.methodId ?? null),
+    mfaMethods: [...methods.map((method): MfaChoice => ({ methodId: method.methodId, label: defaultMethodLabel(method) })), ...passkeyChoice],
     /** what "Add sign-in method" offers: what the authentication methods policy lets this user add */
     addableMethods: [
       ...(allowed.has("softwareOath") ? ["authenticatorApp" as const] : []),
@@ -89,7 +95,7 @@ export async function getSecurityInfo(options: { db: DatabaseOrTransaction; user
       ...(allowed.has("email") && !email?.confirmedAt ? ["email" as const] : []),
     ],
     /** false when a change would first ask for a code (the fresh-MFA gate, A4) */
-    mfaFresh: methods.length === 0 || mfaIsFresh({ sessionMfaAt: options.sessionMfaAt ?? null, now }),
+    mfaFresh: (methods.length === 0 && passkeyChoice.length === 0) || mfaIsFresh({ sessionMfaAt: options.sessionMfaAt ?? null, now }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { PortalSession } from "../server/portal-session-cookie";
 import { applicationResource } from "../conditional-access/policy-model";
 import { policyResultsFor } from "../conditional-access/policy-results";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
+import { strengthNeedsMethodMessage, strictestStrength, unmetStrengths, type AuthenticationStrength } from "../conditional-access/authentication-strength";
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import { createSignInRecord, type ClientInfo } from "../audit/sign-in-log";
@@ -14,7 +15,8 @@ export type ApplicationEntry =
   | { outcome: "allowed"; amr: string[]; acr: string }
   | { outcome: "blocked"; message: string }
   | { outcome: "notAssigned"; message: string }
-  | { outcome: "mfaRequired" };
+  /** strength: the required authentication strength the session's methods don't meet, if that is what's missing */
+  | { outcome: "mfaRequired"; strength?: AuthenticationStrength; message?: string };
 
 /** acr values: a sign-in with a password only, or with a second factor too. */
 export const ACR_SINGLE_FACTOR = "urn:portal:acr:1fa";
@@ -46,12 +48,17 @@ export async function enterApplication(options: {
   const assigned = await userMayUseApplication({ db, clientId: application.clientId, userId: session.userId });
   const decision = assigned ? await evaluateConditionalAccessForUser({ db, userId: session.userId, resource: applicationResource(application.clientId) }) : null;
   const mfaDone = session.mfaAt !== null;
+  // The same authentication strengths as the portal's resources, against the session's methods.
+  const unmetStrength = decision ? strictestStrength(unmetStrengths({ strengths: decision.requiredStrengths, methods: session.authMethods })) : null;
+  const strengthUnmet = unmetStrength !== null;
   const entry: ApplicationEntry = !assigned
     ? { outcome: "notAssigned", message: `Your account isn't assigned to ${application.name}. Ask your administrator for access.` }
     : decision?.outcome === "block"
       ? { outcome: "blocked", message: `Your organisation's Conditional Access policy blocks you from signing in to ${application.name}. Contact your helpdesk if you think this is wrong.` }
-      : decision?.outcome === "requireMfa" && !mfaDone
-        ? { outcome: "mfaRequired" }
+      : decision?.outcome === "requireMfa" && (!mfaDone || strengthUnmet)
+        ? unmetStrength && unmetStrength !== "mfa"
+          ? { outcome: "mfaRequired", strength: unmetStrength, message: `${strengthNeedsMethodMessage({ strength: unmetStrength, resource: application.name })} If you have one, sign in with "Sign in with a passkey".` }
+          : { outcome: "mfaRequired" }
         : { outcome: "allowed", amr: sessionAmr(session), acr: mfaDone ? ACR_MULTI_FACTOR : ACR_SINGLE_FACTOR };
   const failureReason =
     entry.outcome === "notAssigned"
@@ -59,7 +66,9 @@ export async function enterApplication(options: {
       : entry.outcome === "blocked"
         ? `Blocked by Conditional Access policy ${decision?.blockedBy.join(", ")}`
         : entry.outcome === "mfaRequired"
-          ? "Multi-factor authentication required for this application; the session has none"
+          ? mfaDone
+            ? "The authentication strength this application requires isn't met by the session's methods"
+            : "Multi-factor authentication required for this application; the session has none"
           : undefined;
   await db.$transaction(async (tx: DatabaseOrTransaction) => {
     const signInId = await createSignInRecord({
@@ -78,7 +87,7 @@ export async function enterApplication(options: {
       await recordSignInPolicyResults({
         db: tx,
         signInId,
-        results: policyResultsFor(decision, entry.outcome === "blocked" ? "blocked" : mfaDone ? "satisfied" : "pending"),
+        results: policyResultsFor(decision, entry.outcome === "blocked" ? "blocked" : mfaDone ? "satisfied" : "pending", session.authMethods),
       });
     }
   });

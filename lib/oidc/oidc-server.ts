@@ -107,7 +107,7 @@ async function handleInteraction(options: { provider: Provider; request: Incomin
       return;
     }
     // Signed in again for this very request and still no MFA: the person has no method to answer it with.
-    sendHtml(response, 403, refusalPage(uid, application.name, `${application.name} requires multi-factor authentication, and your account has no sign-in method for a second step. Register one in Security info, then try again.`));
+    sendHtml(response, 403, refusalPage(uid, application.name, entry.message ?? `${application.name} requires multi-factor authentication, and your account has no sign-in method for a second step. Register one in Security info, then try again.`));
     return;
   }
   if (entry.outcome !== "allowed") {

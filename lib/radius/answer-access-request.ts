@@ -1,6 +1,7 @@
 import { policyResultsFor } from "../conditional-access/policy-results";
 import { radiusClientResource } from "../conditional-access/policy-model";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
+import { AUTHENTICATION_STRENGTH_LABELS, strictestStrength, unmetStrengths } from "../conditional-access/authentication-strength";
 import { markSignInMfaSatisfied, recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import { listUsableOathCredentials } from "../methods/authentication-methods";
@@ -139,7 +140,8 @@ async function answerChallengeResponse(options: { db: Database; client: RadiusCl
   }
   await db.$transaction(async (tx) => {
     await addSignInStep({ db: tx, signInId: pending.signInId, status: "success", failureReason: null, authRequirement: "multiFactor", step: { ...step, detail: result.label, resultDetail: "MFA completed with a verification code", succeeded: true } });
-    await markSignInMfaSatisfied({ db: tx, signInId: pending.signInId });
+    // Hardware token or authenticator app: the two count alike in every authentication strength.
+    await markSignInMfaSatisfied({ db: tx, signInId: pending.signInId, methods: ["password", "hardwareOath"] });
   });
   return accept({ db, client, userId: user.id });
 }
@@ -166,6 +168,21 @@ async function answerCodeOnly(options: { db: Database; client: RadiusClientConfi
     });
     return reject(blockedMessage(client.name));
   }
+  // The device checked the password; a code is all RADIUS adds. A strength that needs a passkey can't be met here.
+  const unmet = strictestStrength(unmetStrengths({ strengths: decision.requiredStrengths, methods: ["password", "hardwareOath"] }));
+  if (unmet) {
+    const by = decision.strengthRequiredBy.filter((s) => s.strength === unmet).map((s) => s.policyName);
+    const label = AUTHENTICATION_STRENGTH_LABELS[unmet];
+    await db.$transaction(async (tx) => {
+      const signInId = await createSignInRecord({
+        db: tx, upn, userId: user.id, resource: client.name, client: info, status: "failure",
+        failureReason: `Conditional Access policy ${by.join(", ")} requires authentication strength ${label}, which a RADIUS sign-in can't satisfy (no passkeys over RADIUS)`,
+        firstStep: firstStep("Not checked: the required authentication strength needs a passkey", false),
+      });
+      await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, "noUsableMethod", ["password"]) });
+    });
+    return reject(`${client.name} can't be used with ${label}: your organisation requires a passkey, which a VPN sign-in can't use. Contact your helpdesk.`);
+  }
   const result = await checkCode({ db, user, code: options.code, now });
   await db.$transaction(async (tx) => {
     const signInId = await createSignInRecord({
@@ -174,7 +191,7 @@ async function answerCodeOnly(options: { db: Database; client: RadiusClientConfi
       firstStep: firstStep(result.ok ? "MFA completed with a verification code" : RESULT_DETAIL[result.failure], result.ok, result.label),
     });
     if (result.ok) await tx.signIn.update({ where: { id: signInId }, data: { authRequirement: "multiFactor" } });
-    await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, result.ok ? "satisfied" : "pending") });
+    await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, result.ok ? "satisfied" : "pending", result.ok ? ["password", "hardwareOath"] : ["password"]) });
   });
   if (!result.ok) return reject(result.message);
   return accept({ db, client, userId: user.id });

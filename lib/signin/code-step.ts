@@ -2,7 +2,8 @@ import type { Database } from "../db/client";
 import { listMfaMethods } from "../methods/authentication-methods";
 import { signInStepOf, verifyMfaMethodCode } from "../methods/verify-mfa-method-code";
 import { CodeCheckFailure } from "../otp/verify-oath-code";
-import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFailedMfaStep, type MfaStepResult } from "./pending-mfa";
+import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFailedMfaStep, strengthRefusal, type MfaStepResult } from "./pending-mfa";
+import { methodModeOf } from "./sign-in-choices";
 
 export { SIGN_IN_EXPIRED_MESSAGE };
 export type CodeStepResult = MfaStepResult;
@@ -37,6 +38,10 @@ export async function checkCodeStep(options: {
   const { methods } = await listMfaMethods({ db, userId: pending.userId });
   const method = methods.find((m) => m.methodId === options.methodId);
   if (!method) return { outcome: "retry", message: "Choose one of your sign-in methods." };
+  // A method the required authentication strength doesn't accept is refused before its code is spent.
+  const mode = methodModeOf(method.type);
+  const refusal = strengthRefusal({ pending, method: mode });
+  if (refusal) return { outcome: "retry", message: refusal };
 
   const result = await verifyMfaMethodCode({ db, userId: pending.userId, method, code: options.code, now, ipAddress: options.ipAddress });
   const step = { ...signInStepOf(method), requirement: "mfa" as const };
@@ -47,7 +52,7 @@ export async function checkCodeStep(options: {
     return { outcome: "retry", message: result.message, lockedUntil: result.lockedUntil };
   }
 
-  const completed = await completePendingMfa({ db, pending, now, step: { ...step, resultDetail: "MFA completed with a verification code", succeeded: true } });
+  const completed = await completePendingMfa({ db, pending, now, method: mode, step: { ...step, resultDetail: "MFA completed with a verification code", succeeded: true } });
   if (!completed) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
   return { outcome: "complete" };
 }

@@ -4,6 +4,7 @@ import { createSignInRecord, type ClientInfo, type SignInResource } from "../aud
 import { policyResultsFor } from "../conditional-access/policy-results";
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
+import { unmetStrengths } from "../conditional-access/authentication-strength";
 
 export type ResourceEntry =
   | { outcome: "allowed" }
@@ -34,10 +35,12 @@ export async function enterResource(options: {
   if (session.resources.includes(resource)) return { outcome: "allowed" };
   const decision = await evaluateConditionalAccessForUser({ db, userId: session.userId, resource });
   const mfaDone = session.mfaAt !== null;
+  // A required authentication strength is checked against the methods the session completed.
+  const strengthUnmet = unmetStrengths({ strengths: decision.requiredStrengths, methods: session.authMethods }).length > 0;
   const entry: ResourceEntry =
     decision.outcome === "block"
       ? { outcome: "blocked", message: blockedMessage(resource) }
-      : decision.outcome === "requireMfa" && !mfaDone
+      : decision.outcome === "requireMfa" && (!mfaDone || strengthUnmet)
         ? { outcome: "mfaRequired" }
         : { outcome: "allowed" };
   await db.$transaction(async (tx: DatabaseOrTransaction) => {
@@ -52,14 +55,16 @@ export async function enterResource(options: {
         entry.outcome === "blocked"
           ? `Blocked by Conditional Access policy ${decision.blockedBy.join(", ")}`
           : entry.outcome === "mfaRequired"
-            ? "Multi-factor authentication required for this resource; the session has none"
+            ? mfaDone
+              ? "The authentication strength this resource requires isn't met by the session's methods"
+              : "Multi-factor authentication required for this resource; the session has none"
             : undefined,
       firstStep: { method: "Previously satisfied", requirement: "primary", resultDetail: "Existing session", succeeded: true },
     });
     await recordSignInPolicyResults({
       db: tx,
       signInId,
-      results: policyResultsFor(decision, entry.outcome === "blocked" ? "blocked" : mfaDone ? "satisfied" : "pending"),
+      results: policyResultsFor(decision, entry.outcome === "blocked" ? "blocked" : mfaDone ? "satisfied" : "pending", session.authMethods),
     });
     if (entry.outcome === "allowed") await addSessionResource({ db: tx, session, resource });
   });

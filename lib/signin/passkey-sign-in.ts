@@ -66,7 +66,7 @@ export async function finishPasswordlessSignIn(options: {
   if (decision.outcome === "block") {
     await db.$transaction(async (tx) => {
       const signInId = await createSignInRecord({ db: tx, upn, userId: passkey.userId, resource, client, status: "failure", failureReason: `Blocked by Conditional Access policy ${decision.blockedBy.join(", ")}`, firstStep: step });
-      await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, "blocked") });
+      await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, "blocked", ["passkey"]) });
     });
     return { outcome: "failed", message: blockedMessage(resource) };
   }
@@ -74,10 +74,11 @@ export async function finishPasswordlessSignIn(options: {
   await db.$transaction(async (tx) => {
     const signInId = await createSignInRecord({ db: tx, upn, userId: passkey.userId, resource, client, status: "success", firstStep: step });
     await tx.signIn.update({ where: { id: signInId }, data: { authRequirement: "multiFactor" } });
-    await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, "satisfied") });
+    // A passkey meets every built-in authentication strength by itself.
+    await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, "satisfied", ["passkey"]) });
     await tx.user.update({ where: { id: passkey.userId }, data: { lastMfaAt: now } });
     await tx.pendingSignIn.create({
-      data: { handleHash, userId: passkey.userId, signInId, stage: "complete", resource, callbackUrl: options.callbackUrl, mfaAt: now, expiresAt: new Date(now.getTime() + PENDING_SIGN_IN_MINUTES * 60_000) },
+      data: { handleHash, userId: passkey.userId, signInId, stage: "complete", resource, callbackUrl: options.callbackUrl, mfaAt: now, authMethods: "passkey", expiresAt: new Date(now.getTime() + PENDING_SIGN_IN_MINUTES * 60_000) },
     });
   });
   return { outcome: "complete", handle };
@@ -131,7 +132,7 @@ export async function finishPasskeyStep(options: { db: Database; handle: string;
     await recordFailedMfaStep({ db, pending, step, locked: false });
     return retry;
   }
-  const completed = await completePendingMfa({ db, pending, now, step });
+  const completed = await completePendingMfa({ db, pending, now, step, method: "passkey" });
   if (!completed) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
   return { outcome: "complete" };
 }

@@ -5,11 +5,15 @@ import { policyResultsFor, type MfaProgress } from "../conditional-access/policy
 import type { ConditionalAccessResource } from "../conditional-access/policy-model";
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
-import { listMfaMethods, type MfaMethod } from "../methods/authentication-methods";
-import { TEMPORARY_ACCESS_PASS, temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
+import {
+  AUTHENTICATION_STRENGTH_LABELS, formatStrengths, methodCompletesStrengths, strengthNeedsMethodMessage, strictestStrength, unmetStrengths,
+} from "../conditional-access/authentication-strength";
+import { listMfaMethods } from "../methods/authentication-methods";
+import { temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
 import { PASSKEY_METHOD_ID, hasUsablePasskey } from "../webauthn/passkeys";
 import { stageOnceVerified } from "./password-change-step";
+import { methodModeOf, type SignInChoice } from "./sign-in-choices";
 import { clearPasswordFailures, minutesUntil, recordPasswordFailure, passwordThrottleState, signInLockedMessage } from "./password-throttle";
 import { PENDING_SIGN_IN_MINUTES, newSignInHandle } from "../auth/pending-sign-in";
 import { createSignInRecord, resourceFor, type ClientInfo, type SignInResource } from "../audit/sign-in-log";
@@ -22,8 +26,7 @@ export const ADMIN_CONSOLE_NEEDS_METHOD_MESSAGE =
 export const NEEDS_METHOD_MESSAGE =
   "Your organisation requires a second sign-in method here, and you don't have one yet. Contact your helpdesk: they can give you a hardware token or a Temporary Access Pass so you can register one.";
 
-/** A way to answer the second step: one of the user's methods, or their Temporary Access Pass. */
-export type SignInChoice = Pick<MfaMethod, "methodId" | "prompt"> & { type: MfaMethod["type"] | typeof TEMPORARY_ACCESS_PASS | "Passkey" };
+export type { SignInChoice };
 
 export type PasswordStepResult =
   | { outcome: "failed"; message: string }
@@ -94,20 +97,41 @@ export async function checkPasswordStep(options: {
   const passkeyChoice: SignInChoice[] = passkey ? [{ methodId: PASSKEY_METHOD_ID, prompt: "Use a passkey", type: "Passkey" }] : [];
   const codeChoices = methods.map(({ methodId, prompt, type }): SignInChoice => ({ methodId, prompt, type }));
   const ownChoices = user.defaultMethod === PASSKEY_METHOD_ID ? [...passkeyChoice, ...codeChoices] : [...codeChoices, ...passkeyChoice];
-  const choices: SignInChoice[] = [...ownChoices, ...(temporaryAccessPass ? [temporaryAccessPass] : [])];
+  const heldChoices: SignInChoice[] = [...ownChoices, ...(temporaryAccessPass ? [temporaryAccessPass] : [])];
+  // An authentication strength narrows the second step to the methods that, after the password,
+  // meet every strength required (phishing-resistant: only a passkey; a pass never for passwordless).
+  const strengths = decision.requiredStrengths;
+  const choices = heldChoices.filter((choice) => methodCompletesStrengths({ strengths, completed: ["password"], method: methodModeOf(choice.type) }));
   const firstChoice = choices[0] ?? null;
   const passwordStep = { method: "Password", requirement: "primary", resultDetail: "Correct password", succeeded: true } as const;
   // The record, its first step and every policy's result commit together.
   const record = (outcome: { status: "success" | "failure" | "interrupted"; failureReason?: string; mfa: MfaProgress }) =>
     db.$transaction(async (tx) => {
       const signInId = await createSignInRecord({ db: tx, upn, userId: user.id, resource, client, status: outcome.status, failureReason: outcome.failureReason, firstStep: passwordStep });
-      await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, outcome.mfa) });
+      await recordSignInPolicyResults({ db: tx, signInId, results: policyResultsFor(decision, outcome.mfa, ["password"]) });
       return signInId;
     });
 
   if (decision.outcome === "block") {
     await record({ status: "failure", failureReason: `Blocked by Conditional Access policy ${decision.blockedBy.join(", ")}`, mfa: "blocked" });
     return { outcome: "failed", message: blockedMessage(resource) };
+  }
+  // RADIUS carries a password and a typed code, never a passkey: a strength that a password and an
+  // OATH code can't meet refuses the VPN sign-in, with the reason in the log.
+  const radiusUnmet = options.application ? unmetStrengths({ strengths, methods: ["password", "hardwareOath"] }) : [];
+  if (radiusUnmet.length) {
+    const by = decision.strengthRequiredBy.filter((s) => radiusUnmet.includes(s.strength)).map((s) => s.policyName);
+    const label = AUTHENTICATION_STRENGTH_LABELS[strictestStrength(radiusUnmet)!];
+    await record({ status: "failure", failureReason: `Conditional Access policy ${by.join(", ")} requires authentication strength ${label}, which a RADIUS sign-in can't satisfy (no passkeys over RADIUS)`, mfa: "noUsableMethod" });
+    return { outcome: "failed", message: `${resource} can't be used with ${label}: your organisation requires a passkey, which a VPN sign-in can't use. Contact your helpdesk.` };
+  }
+  // A user who holds methods, none of which meets the strength: refused with what to register
+  // (Entra sends them to register one; a passkey is registered from Security info).
+  if (strengths.length && heldChoices.length && !firstChoice) {
+    const unmet = strictestStrength(unmetStrengths({ strengths, methods: ["password"] }))!;
+    const by = decision.strengthRequiredBy.filter((s) => s.strength === unmet).map((s) => s.policyName);
+    await record({ status: "failure", failureReason: `Conditional Access policy ${by.join(", ")} requires authentication strength ${AUTHENTICATION_STRENGTH_LABELS[unmet]} and the user has no method that satisfies it`, mfa: "noUsableMethod" });
+    return { outcome: "failed", message: strengthNeedsMethodMessage({ strength: unmet, resource }) };
   }
   // MFA is mandatory when an enforced policy (or the admin console's own rule) says so; a user
   // who can't answer it is stopped here rather than let in single-factor.
@@ -137,6 +161,8 @@ export async function checkPasswordStep(options: {
       stage: mfaRequired ? (options.application?.pendingStage ?? "mfaRequired") : verified.stage,
       resource,
       callbackUrl: options.callbackUrl,
+      authMethods: "password",
+      requiredStrengths: formatStrengths(strengths),
       expiresAt: new Date(now.getTime() + PENDING_SIGN_IN_MINUTES * 60_000),
     },
   });

@@ -1,3 +1,7 @@
+import {
+  AUTHENTICATION_STRENGTH_LABELS, formatMethodModes, parseMethodModes, parseStrengths, strictestStrength, unmetStrengths,
+  type AuthenticationMethodMode,
+} from "../conditional-access/authentication-strength";
 import { markSignInMfaSatisfied } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import { PASSWORD_CHANGE_STAGE, passwordChangeExpiry, stageOnceVerified } from "./password-change-step";
@@ -21,6 +25,17 @@ export async function openPendingMfa(options: { db: Database; handle: string; no
 
 export type OpenPendingMfa = NonNullable<Awaited<ReturnType<typeof openPendingMfa>>>;
 
+/**
+ * Whether answering with this method would meet every authentication strength the sign-in's
+ * policies require (with what it already completed, the password). Null when it would; else the
+ * words to show. Checked before a code is spent, and again when the sign-in completes.
+ */
+export function strengthRefusal(options: { pending: Pick<OpenPendingMfa, "authMethods" | "requiredStrengths">; method: AuthenticationMethodMode }): string | null {
+  const unmet = unmetStrengths({ strengths: parseStrengths(options.pending.requiredStrengths), methods: [...parseMethodModes(options.pending.authMethods), options.method] });
+  const strength = strictestStrength(unmet);
+  return strength ? `This sign-in requires ${AUTHENTICATION_STRENGTH_LABELS[strength]}: use a passkey.` : null;
+}
+
 /** A wrong second factor: the sign-in log gets the failed step; a lock ends the sign-in as a failure. */
 export async function recordFailedMfaStep(options: { db: Database; pending: OpenPendingMfa; step: SignInStepInput; locked: boolean }): Promise<void> {
   await addSignInStep({
@@ -41,11 +56,16 @@ export async function completePendingMfa(options: {
   db: Database;
   pending: OpenPendingMfa;
   step: SignInStepInput;
+  /** the authentication method mode that answered (what the required strengths are checked against) */
+  method: AuthenticationMethodMode;
   now: Date;
   /** where the session goes instead of the sign-in's own callback */
   callbackUrl?: string;
 }): Promise<boolean> {
   const { db, pending, now } = options;
+  // Every step checks this before it spends a code; this is the last line (never complete short of the strength).
+  if (strengthRefusal({ pending, method: options.method })) return false;
+  const methods = [...parseMethodModes(pending.authMethods), options.method];
   // A temporary password from an administrator is replaced next, before the session (password-change-step.ts).
   const user = await db.user.findUnique({ where: { id: pending.userId }, select: { mustChangePassword: true } });
   const verified = stageOnceVerified(user?.mustChangePassword ?? false);
@@ -54,12 +74,13 @@ export async function completePendingMfa(options: {
     data: {
       stage: verified.stage,
       mfaAt: now,
+      authMethods: formatMethodModes(methods),
       ...(verified.stage === PASSWORD_CHANGE_STAGE ? { expiresAt: passwordChangeExpiry(now) } : {}),
       ...(options.callbackUrl ? { callbackUrl: options.callbackUrl } : {}),
     },
   });
   if (moved.count !== 1) return false;
   await addSignInStep({ db, signInId: pending.signInId, step: options.step, status: verified.status, failureReason: verified.failureReason, authRequirement: "multiFactor" });
-  await markSignInMfaSatisfied({ db, signInId: pending.signInId });
+  await markSignInMfaSatisfied({ db, signInId: pending.signInId, methods });
   return true;
 }

@@ -37,6 +37,7 @@ export async function redeemSignInHandle(options: { db: Database; handle: string
     userId: pending.userId,
     mfaAt: pending.mfaAt,
     resource: isConditionalAccessResource(pending.resource) ? pending.resource : "Security info",
+    authMethods: pending.authMethods,
     now,
   });
   return {

@@ -90,13 +90,13 @@ export type SignInDetail = {
   failureReason: string | null;
   authRequirement: string;
   steps: { position: number; method: string; detail: string; requirement: string; resultDetail: string; succeeded: boolean; createdAt: Date }[];
-  policyResults: { policyName: string; result: string; detail: string }[];
+  policyResults: { policyName: string; result: string; detail: string; authenticationStrength: string | null }[];
 };
 
 const detailInclude = {
   user: { select: { displayName: true } },
   steps: { orderBy: { position: "asc" as const }, select: { position: true, method: true, detail: true, requirement: true, resultDetail: true, succeeded: true, createdAt: true } },
-  policyResults: { orderBy: { policyName: "asc" as const }, select: { policyName: true, result: true, detail: true } },
+  policyResults: { orderBy: { policyName: "asc" as const }, select: { policyName: true, result: true, detail: true, authenticationStrength: true } },
 };
 
 function toDetail({ userAgent, updatedAt: _updatedAt, ...row }: { userAgent: string; updatedAt: Date } & Omit<SignInDetail, "browser">): SignInDetail {

@@ -1,7 +1,7 @@
 import type { Database } from "../db/client";
 import { TEMPORARY_ACCESS_PASS } from "../methods/temporary-access-pass";
 import { TemporaryAccessPassFailure, verifyTemporaryAccessPass } from "../methods/verify-temporary-access-pass";
-import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFailedMfaStep, type MfaStepResult } from "./pending-mfa";
+import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFailedMfaStep, strengthRefusal, type MfaStepResult } from "./pending-mfa";
 
 /** Where a TAP sign-in lands: the pass exists so the user can register a method of their own. */
 export const AFTER_TEMPORARY_ACCESS_PASS = "/mysecurityinfo";
@@ -32,6 +32,9 @@ export async function checkTemporaryAccessPassStep(options: {
   const now = options.now ?? new Date();
   const pending = await openPendingMfa({ db, handle: options.handle, now });
   if (!pending) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
+  // A pass satisfies "Multifactor authentication" only, not the passwordless strengths (Entra's table).
+  const refusal = strengthRefusal({ pending, method: "temporaryAccessPass" });
+  if (refusal) return { outcome: "retry", message: refusal };
   const result = await verifyTemporaryAccessPass({ db, userId: pending.userId, pass: options.pass, now });
   const step = { method: TEMPORARY_ACCESS_PASS, requirement: "mfa" } as const;
   if (!result.ok) {
@@ -44,6 +47,7 @@ export async function checkTemporaryAccessPassStep(options: {
     db,
     pending,
     now,
+    method: "temporaryAccessPass",
     step: { ...step, detail: result.oneTimeUse ? "One-time use" : "", resultDetail: "MFA completed with a Temporary Access Pass", succeeded: true },
     callbackUrl: AFTER_TEMPORARY_ACCESS_PASS,
   });

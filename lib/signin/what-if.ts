@@ -5,6 +5,9 @@ import { normaliseUpn } from "../users/create-user";
 import type { ConditionalAccessDecision, PolicyEvaluation } from "../conditional-access/evaluate-policies";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
 import type { ConditionalAccessResource } from "../conditional-access/policy-model";
+import { AUTHENTICATION_METHOD_MODE_LABELS, AUTHENTICATION_STRENGTH_LABELS, methodCompletesStrengths, type AuthenticationMethodMode, type AuthenticationStrength } from "../conditional-access/authentication-strength";
+import { hasUsablePasskey } from "../webauthn/passkeys";
+import { methodModeOf } from "./sign-in-choices";
 
 export type WhatIfLine = { policyId: string; policyName: string; state: PolicyEvaluation["state"]; applies: boolean; result: string };
 
@@ -14,17 +17,33 @@ export type WhatIfResult =
 
 const NOT_APPLIED = { off: "Not applied: policy is off", userNotIncluded: "Not applied: user not included", userExcluded: "Not applied: user excluded", resourceNotIncluded: "Not applied: resource not included" } as const;
 
-function lineFor(policy: PolicyEvaluation): WhatIfLine {
-  const grant = policy.grant === "block" ? "block access" : "require multi-factor authentication";
+/** The held method (after the password) that would meet these strengths, by name; null when none would. */
+function satisfyingMethod(strengths: readonly AuthenticationStrength[], held: readonly AuthenticationMethodMode[]): string | null {
+  const mode = held.find((method) => methodCompletesStrengths({ strengths, completed: ["password"], method }));
+  return mode ? AUTHENTICATION_METHOD_MODE_LABELS[mode] : null;
+}
+
+function lineFor(policy: PolicyEvaluation, held: readonly AuthenticationMethodMode[]): WhatIfLine {
+  const strength = policy.authenticationStrength;
+  const grant = policy.grant === "block" ? "block access" : strength ? `require authentication strength "${AUTHENTICATION_STRENGTH_LABELS[strength]}"` : "require multi-factor authentication";
+  const satisfiedBy = strength ? satisfyingMethod([strength], held) : null;
+  const strengthNote = strength ? (satisfiedBy ? ` (the user can satisfy it: ${satisfiedBy})` : " (the user holds no method that satisfies it)") : "";
   const result = !policy.applies
     ? NOT_APPLIED[policy.reason]
-    : policy.state === "reportOnly" ? `Report-only: would ${grant}` : `Applies: ${grant}`;
+    : policy.state === "reportOnly" ? `Report-only: would ${grant}${strengthNote}` : `Applies: ${grant}${strengthNote}`;
   return { policyId: policy.policyId, policyName: policy.policyName, state: policy.state, applies: policy.applies, result };
 }
 
 /** The sentence the What if page leads with: what a sign-in by this user to this resource would meet. */
-function outcomeFor(decision: ConditionalAccessDecision, hasUsableMethod: boolean): string {
+function outcomeFor(decision: ConditionalAccessDecision, hasUsableMethod: boolean, held: readonly AuthenticationMethodMode[]): string {
   if (decision.outcome === "block") return `Access blocked by ${decision.blockedBy.join(", ")}.`;
+  if (decision.requiredStrengths.length) {
+    const names = decision.strengthRequiredBy.map((s) => `${AUTHENTICATION_STRENGTH_LABELS[s.strength]} (${s.policyName})`).join(", ");
+    const by = satisfyingMethod(decision.requiredStrengths, held);
+    return by
+      ? `Authentication strength required: ${names}. The user can satisfy it with: ${by}.`
+      : `Authentication strength required: ${names}. The user holds no method that satisfies it: the sign-in would be refused until they register one (a passkey, for the passwordless strengths).`;
+  }
   if (decision.outcome === "requireMfa") {
     const by = decision.mfaRequiredBy.length ? decision.mfaRequiredBy.join(", ") : "the admin console's own rule (it always requires MFA)";
     return hasUsableMethod
@@ -44,18 +63,25 @@ export async function whatIf(options: { db: DatabaseOrTransaction; upn: string; 
   const { db, resource } = options;
   const user = await db.user.findUnique({ where: { upn: normaliseUpn(options.upn) }, select: { id: true, upn: true, displayName: true } });
   if (!user) return { ok: false, reason: `No user ${options.upn.trim()} exists. Check the user name (e.g. alice@contoso.example).` };
-  const [decision, { defaultMethod }, temporaryAccessPass] = await Promise.all([
+  const [decision, { defaultMethod, methods }, temporaryAccessPass, passkey] = await Promise.all([
     evaluateConditionalAccessForUser({ db, userId: user.id, resource }),
     listMfaMethods({ db, userId: user.id }),
     temporaryAccessPassSignInChoice({ db, userId: user.id, now: new Date() }),
+    hasUsablePasskey({ db, userId: user.id }),
   ]);
+  // The methods this user could answer the second step with, as authentication strengths count them.
+  const held: AuthenticationMethodMode[] = [
+    ...(passkey ? ["passkey" as const] : []),
+    ...methods.map((m) => methodModeOf(m.type)),
+    ...(temporaryAccessPass ? ["temporaryAccessPass" as const] : []),
+  ];
   return {
     ok: true,
     user: { upn: user.upn, displayName: user.displayName },
     resource,
     // A Temporary Access Pass answers MFA at sign-in as a method does.
-    outcome: outcomeFor(decision, defaultMethod !== null || temporaryAccessPass !== null),
-    lines: decision.policies.map(lineFor),
+    outcome: outcomeFor(decision, defaultMethod !== null || temporaryAccessPass !== null || passkey, held),
+    lines: decision.policies.map((policy) => lineFor(policy, held)),
     decision,
   };
 }

@@ -4,7 +4,7 @@ import type { DatabaseOrTransaction } from "../db/client";
 /** A passkey ceremony must finish this fast; the browser's own timeout is the same. */
 export const CHALLENGE_MINUTES = 5;
 
-export type ChallengePurpose = "registration" | "passwordless" | "secondStep";
+export type ChallengePurpose = "registration" | "passwordless" | "secondStep" | "freshMfa";
 
 /** What a challenge is bound to, hashed: the browser's session id, pending sign-in handle or nonce never sit in the table as such. */
 export function bindingOf(value: string): string {

@@ -28,7 +28,7 @@ const NO_MFA = "This needs a sign-in with a second method. Sign out and sign in 
 type Action = (previous: undefined, formData: FormData) => Promise<{ error?: string }>;
 
 function asCaller(roles: Role[], mfa = true): CurrentUser {
-  return { id: "matrix-caller", upn: "matrix@contoso.example", displayName: "Matrix", roles, sessionId: "matrix-session", sessionMfaAt: mfa ? Date.now() : null, session: { id: "matrix-session", userId: "matrix-caller", expiresAt: new Date(Date.now() + 3_600_000), mfaAt: mfa ? new Date() : null, resources: ["Security info", "Admin console"] } };
+  return { id: "matrix-caller", upn: "matrix@contoso.example", displayName: "Matrix", roles, sessionId: "matrix-session", sessionMfaAt: mfa ? Date.now() : null, session: { id: "matrix-session", userId: "matrix-caller", expiresAt: new Date(Date.now() + 3_600_000), mfaAt: mfa ? new Date() : null, authMethods: [], resources: ["Security info", "Admin console"] } };
 }
 
 async function loadAction(file: string, name: string): Promise<Action> {

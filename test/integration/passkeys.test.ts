@@ -14,7 +14,10 @@ import { finishPasskeyRegistration, startPasskeyRegistration } from "../../lib/m
 import { finishPasskeyStep, finishPasswordlessSignIn, startPasskeyStep, startPasswordlessSignIn } from "../../lib/signin/passkey-sign-in";
 import { PASSKEY_METHOD_ID, passkeyMethodId } from "../../lib/webauthn/passkeys";
 import { relyingParty } from "../../lib/webauthn/relying-party";
-import { makeSecurityInfoActor, makeUser } from "../support/factories";
+import { changeDefaultMethod } from "../../lib/methods/default-method";
+import { finishPasskeyFreshMfa, startPasskeyFreshMfa } from "../../lib/methods/passkey-fresh-mfa";
+import { getSecurityInfo } from "../../lib/methods/security-info";
+import { makeSecurityInfoActor, makeToken, makeUser } from "../support/factories";
 import { SoftAuthenticator, type SoftPasskey } from "../support/soft-authenticator";
 
 const db = getDb();
@@ -182,5 +185,45 @@ describe("deleting a passkey", () => {
     const own = await deleteAuthenticationMethod({ db, actor: owner.actor, methodId: passkeyMethodId(owner.passkeyId) });
     expect(own.ok).toBe(true);
     expect(await db.passkey.count({ where: { id: owner.passkeyId } })).toBe(0);
+  });
+});
+
+describe("passkey for fresh MFA and as the default method", () => {
+  it("answers the 'Verify your identity' prompt: this session's MFA is fresh again and lists the passkey; replays and others' keys are refused", async () => {
+    const { user, passkey } = await userWithPasskey("Verify key");
+    const stale = new Date(Date.now() - 60 * 60_000);
+    const actor = await makeSecurityInfoActor(user, { mfaAt: stale });
+    const started = await startPasskeyFreshMfa({ db, actor });
+    if (!started.ok) throw new Error(started.reason);
+    const response = authenticator.authenticate(passkey, started.options.challenge);
+    expect(await finishPasskeyFreshMfa({ db, actor, response: response as never })).toEqual({ ok: true });
+    const session = await db.userSession.findUniqueOrThrow({ where: { id: actor.sessionId } });
+    expect(session.mfaAt!.getTime()).toBeGreaterThan(stale.getTime());
+    expect(session.authMethods).toBe("passkey");
+    // The same answer again: the challenge is used up.
+    expect(await finishPasskeyFreshMfa({ db, actor, response: response as never })).toMatchObject({ ok: false });
+    // Another user's passkey answering this user's challenge.
+    const other = await userWithPasskey();
+    const again = await startPasskeyFreshMfa({ db, actor });
+    if (!again.ok) throw new Error(again.reason);
+    expect(await finishPasskeyFreshMfa({ db, actor, response: authenticator.authenticate(other.passkey, again.options.challenge) as never })).toMatchObject({ ok: false });
+    const audits = await db.auditEvent.findMany({ where: { action: "Verify identity for Security info", actorId: user.id }, orderBy: { createdAt: "asc" } });
+    expect(audits.map((a) => a.result)).toEqual(["success", "failure", "failure"]);
+  });
+
+  it("Passkey can be chosen as the default; the password step then offers it first", async () => {
+    const { user } = await userWithPasskey();
+    await makeToken({ userId: user.id, now: new Date(Date.now() - 600_000) });
+    const actor = await makeSecurityInfoActor(user);
+    expect((await getSecurityInfo({ db, userId: user.id })).mfaMethods.map((m) => m.label)).toContain("Passkey");
+    expect(await changeDefaultMethod({ db, actor, methodId: PASSKEY_METHOD_ID })).toMatchObject({ ok: true, label: "Passkey – any of your passkeys" });
+    const info = await getSecurityInfo({ db, userId: user.id });
+    expect([info.defaultMethod, info.defaultMethodId]).toEqual(["Passkey", PASSKEY_METHOD_ID]);
+    const step = await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client });
+    expect(step).toMatchObject({ outcome: "mfaRequired", defaultMethodId: PASSKEY_METHOD_ID });
+    // A user without a passkey can't choose it.
+    const plain = await makeUser();
+    await makeToken({ userId: plain.id, now: new Date(Date.now() - 600_000) });
+    expect(await changeDefaultMethod({ db, actor: await makeSecurityInfoActor(plain), methodId: PASSKEY_METHOD_ID })).toMatchObject({ ok: false });
   });
 });

@@ -78,8 +78,8 @@ describe("sign-in logs", () => {
       [2, "OATH verification code", "FT0001", "mfa", true],
     ]);
     expect(detail!.policyResults).toEqual([
-      { policyName: "Block legacy", result: "notApplied", detail: "" },
-      { policyName: "Require MFA for admins", result: "success", detail: "Require multifactor authentication" },
+      { policyName: "Block legacy", result: "notApplied", detail: "", authenticationStrength: null },
+      { policyName: "Require MFA for admins", result: "success", detail: "Require multifactor authentication", authenticationStrength: null },
     ]);
     expect(await getSignInDetail({ db, id: "no-such-sign-in" })).toBeNull();
   });

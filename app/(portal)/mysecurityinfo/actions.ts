@@ -2,7 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
-import type { PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { signOut } from "@/auth";
@@ -15,6 +15,8 @@ import { changeDefaultMethod } from "@/lib/methods/default-method";
 import { deleteAuthenticationMethod } from "@/lib/methods/delete-method";
 import { confirmEmailMethod, resendEmailMethodCode, sendVerificationEmailCode, startEmailMethodSetup } from "@/lib/methods/email-method";
 import { confirmFreshMfa } from "@/lib/methods/fresh-mfa";
+import { PASSKEY_VERIFY_FAILED, finishPasskeyFreshMfa, startPasskeyFreshMfa } from "@/lib/methods/passkey-fresh-mfa";
+import { parseAuthenticationResponse } from "@/lib/webauthn/response-schemas";
 import { selfActivateHardwareToken } from "@/lib/methods/self-activate-hardware-token";
 import { SecurityInfoFailure, type SecurityInfoActor, type SecurityInfoResult } from "@/lib/methods/security-info-change";
 import { changeOwnPassword } from "@/lib/methods/change-password";
@@ -34,6 +36,8 @@ export type SecurityInfoState = ActionState & {
   emailSetup?: { address: string };
   /** a passkey being added: the options for the browser's passkey dialog */
   creationOptions?: PublicKeyCredentialCreationOptionsJSON;
+  /** "Verify your identity" with a passkey: the options for the browser's passkey dialog */
+  requestOptions?: PublicKeyCredentialRequestOptionsJSON;
 };
 
 /** The signed-in user acting on their own Security info (ids from forms are always filtered by this user's id). */
@@ -61,6 +65,23 @@ export const verifyIdentity = validatedAction(
   { access: "signedIn", schema: z.object({ methodId, code }) },
   async (input, { user }): Promise<SecurityInfoState> => {
     const result = await confirmFreshMfa({ db: getDb(), actor: await actorOf(user), methodId: input.methodId, code: input.code });
+    return result.ok ? { success: "Verified. You can now make your change." } : { error: result.reason };
+  },
+);
+
+/** "Verify your identity" with a passkey, step 1: the browser's request options (challenge bound to this session). */
+export const startPasskeyVerification = validatedAction({ access: "signedIn", schema: z.object({ ceremony: z.literal("passkey", "Choose Passkey first") }) }, async (_input, { user }): Promise<SecurityInfoState> => {
+  const result = await startPasskeyFreshMfa({ db: getDb(), actor: await actorOf(user) });
+  return result.ok ? { requestOptions: result.options } : { error: result.reason };
+});
+
+/** Step 2: the browser's answer; success makes this session's MFA fresh. */
+export const finishPasskeyVerification = validatedAction(
+  { access: "signedIn", schema: z.object({ response: z.string().min(2).max(40_000) }) },
+  async (input, { user }): Promise<SecurityInfoState> => {
+    const response = parseAuthenticationResponse(input.response);
+    if (!response) return { error: PASSKEY_VERIFY_FAILED };
+    const result = await finishPasskeyFreshMfa({ db: getDb(), actor: await actorOf(user), response });
     return result.ok ? { success: "Verified. You can now make your change." } : { error: result.reason };
   },
 );

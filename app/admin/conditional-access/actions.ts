@@ -6,6 +6,7 @@ import { formList, validatedAction } from "@/lib/server/validated-action";
 import { deleteConditionalAccessPolicy, saveConditionalAccessPolicy } from "@/lib/conditional-access/policy-store";
 import { isConditionalAccessResource, POLICY_GRANTS, POLICY_STATES, type ConditionalAccessResource } from "@/lib/conditional-access/policy-model";
 import { getDb } from "@/lib/db/client";
+import { AUTHENTICATION_STRENGTHS } from "@/lib/conditional-access/authentication-strength";
 import { consoleActor, type DirectoryActionState } from "@/lib/server/console-actor";
 
 const policySchema = z.object({
@@ -13,7 +14,8 @@ const policySchema = z.object({
   name: z.string().trim().min(1, "Enter a name for the policy").max(120, "Use at most 120 characters for the name"),
   state: z.enum(POLICY_STATES, { message: "Choose On, Off or Report-only" }),
   users: z.enum(["all", "groups"], { message: "Choose All users or Selected groups" }),
-  grant: z.enum(POLICY_GRANTS, { message: "Choose Require multi-factor authentication or Block access" }),
+  grant: z.enum(POLICY_GRANTS, { message: "Choose Require multi-factor authentication, Require authentication strength or Block access" }),
+  authenticationStrength: z.enum(AUTHENTICATION_STRENGTHS, { message: "Choose Multifactor authentication, Passwordless MFA or Phishing-resistant MFA" }).optional(),
   includeGroupIds: formList(z.array(z.string().max(64)).max(200, "Choose at most 200 groups")),
   excludeGroupIds: formList(z.array(z.string().max(64)).max(200, "Choose at most 200 groups")),
   resources: formList(
@@ -30,7 +32,7 @@ export const saveConditionalAccessPolicyAction = validatedAction(
       db: getDb(),
       policyId: input.policyId || undefined,
       actor: await consoleActor(user),
-      input: { name: input.name, state: input.state, grant: input.grant, includeAllUsers: input.users === "all", includeGroupIds, excludeGroupIds, resources },
+      input: { name: input.name, state: input.state, grant: input.grant, authenticationStrength: input.authenticationStrength ?? null, includeAllUsers: input.users === "all", includeGroupIds, excludeGroupIds, resources },
     });
     if (!result.ok) return { error: result.reason };
     redirect(`/admin/conditional-access?saved=${encodeURIComponent(input.name)}`);

@@ -29,7 +29,7 @@ describe("Conditional Access evaluation", () => {
   it("applies an all-users require-MFA policy to everyone", () => {
     const decision = evaluateConditionalAccess({ policies: [policy({ name: "MFA for all" })], subject: nobody, resource: "Security info" });
     expect(decision).toMatchObject({ outcome: "requireMfa", mfaRequiredBy: ["MFA for all"], blockedBy: [] });
-    expect(decision.policies).toEqual([{ policyId: "MFA for all", policyName: "MFA for all", state: "on", grant: "requireMfa", applies: true }]);
+    expect(decision.policies).toEqual([{ policyId: "MFA for all", policyName: "MFA for all", state: "on", grant: "requireMfa", authenticationStrength: null, applies: true }]);
   });
 
   it("applies a group policy only to the group's members", () => {
@@ -100,13 +100,13 @@ describe("Conditional Access results of a sign-in", () => {
     const decision = evaluateConditionalAccess({ policies, subject: alice, resource: "Security info" });
     const pending = policyResultsFor(decision, "pending");
     expect(pending).toEqual([
-      { policyName: "A MFA", result: "failure", detail: "Multi-factor authentication required, not completed" },
-      { policyName: "B block (report-only)", result: "reportOnly", detail: "Report-only: would have blocked access" },
-      { policyName: "C MFA (report-only)", result: "reportOnly", detail: "Report-only: would have required multi-factor authentication (not completed)" },
-      { policyName: "D off", result: "notApplied", detail: "Policy is off" },
-      { policyName: "E excluded", result: "notApplied", detail: "User excluded" },
-      { policyName: "F excluded report-only", result: "reportOnly", detail: "Report-only: not applied (user excluded)" },
-      { policyName: "G block", result: "notApplied", detail: "Resource not included" },
+      { policyName: "A MFA", result: "failure", detail: "Multi-factor authentication required, not completed", authenticationStrength: null },
+      { policyName: "B block (report-only)", result: "reportOnly", detail: "Report-only: would have blocked access", authenticationStrength: null },
+      { policyName: "C MFA (report-only)", result: "reportOnly", detail: "Report-only: would have required multi-factor authentication (not completed)", authenticationStrength: null },
+      { policyName: "D off", result: "notApplied", detail: "Policy is off", authenticationStrength: null },
+      { policyName: "E excluded", result: "notApplied", detail: "User excluded", authenticationStrength: null },
+      { policyName: "F excluded report-only", result: "reportOnly", detail: "Report-only: not applied (user excluded)", authenticationStrength: null },
+      { policyName: "G block", result: "notApplied", detail: "Resource not included", authenticationStrength: null },
     ]);
     // Once MFA succeeds, the rows that waited for it turn to their final result; the rest stay.
     const satisfied = policyResultsFor(decision, "satisfied");
@@ -116,10 +116,10 @@ describe("Conditional Access results of a sign-in", () => {
 
   it("marks a block as Failure and an unsatisfiable MFA as Failure with its reason", () => {
     const blocked = policyResultsFor(evaluateConditionalAccess({ policies, subject: alice, resource: "Admin console" }), "blocked");
-    expect(blocked.find((r) => r.policyName === "G block")).toEqual({ policyName: "G block", result: "failure", detail: "Access blocked by this policy" });
+    expect(blocked.find((r) => r.policyName === "G block")).toEqual({ policyName: "G block", result: "failure", detail: "Access blocked by this policy", authenticationStrength: null });
     expect(blocked.find((r) => r.policyName === "A MFA")).toMatchObject({ result: "failure", detail: "Multi-factor authentication not asked: access was blocked" });
     const noMethod = policyResultsFor(evaluateConditionalAccess({ policies: [policy({ name: "A MFA" })], subject: alice, resource: "Security info" }), "noUsableMethod");
-    expect(noMethod).toEqual([{ policyName: "A MFA", result: "failure", detail: "Multi-factor authentication required; the user has no usable method" }]);
+    expect(noMethod).toEqual([{ policyName: "A MFA", result: "failure", detail: "Multi-factor authentication required; the user has no usable method", authenticationStrength: null }]);
   });
 });
 

@@ -1,0 +1,103 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { unique } from "../support/factories";
+import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser, signInNewUserWithToken } from "./helpers";
+
+const policyNames: string[] = [];
+
+// Policies are organisation-wide and the e2e database is shared by every spec: put things back.
+test.afterAll(async () => {
+  await db().conditionalAccessPolicy.deleteMany({ where: { name: { in: policyNames } } });
+});
+
+/** Chromium's DevTools virtual authenticator: a platform passkey provider with resident keys and user verification. */
+async function virtualAuthenticator(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+}
+
+async function newPage(browser: Browser) {
+  return (await browser.newContext()).newPage();
+}
+
+test("a phishing-resistant policy made in the editor steps a password sign-in up to the passkey, refuses a person without one, and the log shows the strength", async ({ page, browser }) => {
+  // Three people, the editor, What if and the log in one story: longer than one sign-in's default.
+  test.setTimeout(180_000);
+  const groupName = unique("Phishing-resistant pilot ");
+  const group = await db().group.create({ data: { name: groupName } });
+  const policyName = unique("Phishing-resistant for pilot ");
+  policyNames.push(policyName);
+
+  // Alice registers a passkey in Security info (before the policy exists), then signs out.
+  const alicePage = await newPage(browser);
+  const { user: alice } = await signInNewUserWithToken(alicePage);
+  await virtualAuthenticator(alicePage);
+  await alicePage.getByRole("button", { name: "+ Add sign-in method" }).click();
+  const dialog = alicePage.getByRole("dialog");
+  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: "Passkey" });
+  await dialog.getByRole("button", { name: "Next" }).click();
+  await dialog.getByLabel("Passkey name").fill("Alice laptop");
+  await dialog.getByRole("button", { name: "Create passkey" }).click();
+  await expect(dialog.getByText("Passkey Alice laptop was added.")).toBeVisible();
+  await alicePage.context().clearCookies();
+  // Bob holds a token only.
+  const bob = await makeUser();
+  const bobToken = await makeActivatedToken(bob.id);
+  await db().groupMember.createMany({ data: [{ groupId: group.id, userId: alice.id }, { groupId: group.id, userId: bob.id }] });
+
+  // The admin makes the policy in the editor: the grant "Require authentication strength".
+  const admin = await makeUser({ roles: ["Global Administrator"] });
+  const adminToken = await makeActivatedToken(admin.id);
+  await enterPassword(page, admin.upn, admin.password, "/admin/conditional-access/new");
+  await enterCode(page, await freshCode(adminToken));
+  await page.getByLabel("Name").fill(policyName);
+  await page.getByLabel("Selected groups").check();
+  await page.getByRole("group", { name: "Include groups (when Selected groups)" }).getByLabel(groupName).check();
+  await page.getByRole("group", { name: "Target resources" }).getByLabel("Security info").check();
+  await page.getByLabel("Grant").selectOption({ label: "Require authentication strength" });
+  await page.getByLabel("Authentication strength (with Require authentication strength)").selectOption({ label: "Phishing-resistant MFA" });
+  await page.getByLabel("Enable policy").selectOption({ label: "On" });
+  await page.getByRole("button", { name: "Create policy" }).click();
+  await expect(page.getByText(`Policy "${policyName}" saved.`)).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: policyName })).toContainText("Require authentication strength: Phishing-resistant MFA");
+
+  // What if: Bob can't satisfy it, Alice can with her passkey.
+  await page.goto("/admin/conditional-access/what-if");
+  await page.getByLabel("User").fill(bob.upn);
+  await page.getByLabel("Resource").selectOption("Security info");
+  await page.getByRole("button", { name: "What if" }).click();
+  await expect(page.getByTestId("what-if-outcome")).toContainText(`Authentication strength required: Phishing-resistant MFA (${policyName}). The user holds no method that satisfies it`);
+  await page.getByRole("textbox", { name: "User" }).fill(alice.upn);
+  await page.getByRole("button", { name: "What if" }).click();
+  await expect(page.getByTestId("what-if-outcome")).toContainText("The user can satisfy it with: Passkey (FIDO2).");
+
+  // Alice's password is followed by her passkey only: no code is offered.
+  await enterPassword(alicePage, alice.upn, alice.password);
+  await expect(alicePage.getByRole("heading", { name: "Use your passkey" })).toBeVisible();
+  await expect(alicePage.getByLabel("Code", { exact: true })).toHaveCount(0);
+  await alicePage.getByRole("button", { name: "Use passkey" }).click();
+  await expectOnSecurityInfo(alicePage);
+
+  // Bob's password + token can't meet it: refused with what to do.
+  const bobPage = await newPage(browser);
+  await enterPassword(bobPage, bob.upn, bob.password);
+  await expect(bobPage.getByText("You need a passkey to sign in to Security info: your organisation requires Phishing-resistant MFA there.")).toBeVisible();
+  await expect(bobPage).toHaveURL(/\/login/);
+  expect(await db().hardwareToken.findUniqueOrThrow({ where: { id: bobToken.id }, select: { lastUsedStep: true } })).toBeTruthy();
+
+  // The sign-in log's Conditional Access tab shows the strength and its result for each.
+  for (const [person, result] of [[alice, "Success"], [bob, "Failure"]] as const) {
+    await page.goto("/admin/sign-ins");
+    await page.getByLabel("User", { exact: true }).fill(person.upn);
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect(page).toHaveURL(/user=/);
+    await page.getByRole("table").getByRole("row").nth(1).getByRole("link").click();
+    const panel = page.getByRole("region", { name: /Activity details/ });
+    await panel.getByRole("tab", { name: "Conditional Access" }).click();
+    const row = panel.getByRole("tabpanel").getByRole("row").filter({ hasText: policyName });
+    await expect(row).toContainText(result);
+    await expect(row).toContainText("Phishing-resistant MFA");
+  }
+});
