@@ -1,3 +1,5 @@
+import type { Instrumentation } from "next";
+
 // Next.js runs register() once when a server instance starts. Token imports cut off by a crash
 // or a kill are resumed from here (any instance may pick them up; the claim makes it one), and the
 // outbox sender delivers mail over SMTP when SMTP_URL is set (each row claimed by one instance);
@@ -22,3 +24,28 @@ export async function register() {
   const { startOidcStateSweeper } = await import("./lib/oidc/oidc-state-sweeper");
   startOidcStateSweeper();
 }
+
+/**
+ * Next.js calls this for every error a page, action or route handler throws on the server. One
+ * JSON line with the request's id and the error's digest — the "Reference" the error page shows —
+ * so a Reference a person reports leads to this line, and its request id to every other line of
+ * that request. The path is logged without its query, which may carry one-time values.
+ */
+export const onRequestError: Instrumentation.onRequestError = async (error, request, context) => {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { logger } = await import("./lib/shared/logger");
+  const failure = error as { digest?: string; message?: string };
+  const requestId = request.headers["x-request-id"];
+  logger().error(
+    {
+      ...(typeof requestId === "string" ? { requestId } : {}),
+      digest: failure.digest,
+      err: failure.message,
+      method: request.method,
+      path: request.path.split("?")[0],
+      route: context.routePath,
+      routeType: context.routeType,
+    },
+    "Request failed",
+  );
+};

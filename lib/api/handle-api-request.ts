@@ -2,7 +2,8 @@ import type { z } from "zod";
 import type { Database } from "../db/client";
 import { apiAudience } from "../oidc/api-permissions";
 import { clientIpAddress } from "../shared/client-address";
-import { consumeRateLimit } from "../shared/rate-limit";
+import { setting } from "../shared/config";
+import { consumeRateLimit } from "../db/rate-limit";
 import { requireApiAccess, resolveApiCaller } from "./api-caller";
 import { readJsonBody } from "./api-request-body";
 import type { ApiRoute } from "./api-route";
@@ -15,8 +16,7 @@ const JSON_HEADERS = { "Content-Type": "application/json; charset=utf-8", "Cache
 
 /** Requests per client per minute (API_RATE_LIMIT_PER_MINUTE, default 600). */
 export function apiRateLimitPerMinute(): number {
-  const configured = Number(process.env.API_RATE_LIMIT_PER_MINUTE);
-  return Number.isInteger(configured) && configured > 0 ? configured : 600;
+  return setting("API_RATE_LIMIT_PER_MINUTE");
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {

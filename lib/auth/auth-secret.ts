@@ -1,4 +1,5 @@
 import { loadKeys, splitSecretList } from "../crypto/key-file";
+import { setting } from "../shared/config";
 
 /**
  * The secrets Auth.js signs and encrypts the session cookie with: AUTH_SECRET when set (required
@@ -8,7 +9,8 @@ import { loadKeys, splitSecretList } from "../crypto/key-file";
  * both take it from here.
  */
 export function authSecret(): string[] {
-  return process.env.AUTH_SECRET
-    ? splitSecretList(process.env.AUTH_SECRET)
+  const configured = setting("AUTH_SECRET");
+  return configured
+    ? splitSecretList(configured)
     : loadKeys({ envName: "PORTAL_AUTH_KEY", fileName: "auth.key" }).map((key) => key.toString("base64"));
 }

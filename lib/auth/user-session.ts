@@ -2,14 +2,14 @@ import type { ConditionalAccessResource } from "../conditional-access/policy-mod
 import { formatResources, parseResources } from "../conditional-access/policy-model";
 import { formatMethodModes, parseMethodModes, type AuthenticationMethodMode } from "../conditional-access/authentication-strength";
 import type { DatabaseOrTransaction } from "../db/client";
+import { setting } from "../shared/config";
 
 /** A session ends this long after its sign-in, however often it is used (A6). */
 export const DEFAULT_SESSION_MAX_HOURS = 12;
 
-/** SESSION_MAX_HOURS: the absolute lifetime in hours (fractions allowed, at most 30 days; anything else: the default). */
+/** SESSION_MAX_HOURS: the absolute lifetime in hours (fractions allowed, at most 30 days). */
 export function sessionMaxHours(): number {
-  const hours = Number(process.env.SESSION_MAX_HOURS ?? DEFAULT_SESSION_MAX_HOURS);
-  return Number.isFinite(hours) && hours > 0 ? Math.min(hours, 24 * 30) : DEFAULT_SESSION_MAX_HOURS;
+  return setting("SESSION_MAX_HOURS");
 }
 
 /** A session as every request sees it: still open, with its own MFA time and evaluated resources. */

@@ -5,21 +5,28 @@
  */
 import { getDb } from "../db/client";
 import { startRadiusServer } from "../radius/radius-server";
+import { setting } from "../shared/config";
 
 async function main() {
-  const portText = process.env.RADIUS_PORT?.trim();
-  const port = Number(portText);
-  if (!portText || !Number.isInteger(port) || port < 1 || port > 65535) {
+  let port: number | null;
+  let limit: number;
+  let host: string;
+  try {
+    [port, limit, host] = [setting("RADIUS_PORT"), setting("RADIUS_MAX_REQUESTS_PER_SECOND"), setting("RADIUS_HOST")];
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(2);
+  }
+  if (port === null) {
     console.error("Set RADIUS_PORT to the UDP port to listen on (1812 is RADIUS's own), e.g. RADIUS_PORT=1812 npm run radius.");
     process.exit(2);
   }
-  const limit = Number(process.env.RADIUS_MAX_REQUESTS_PER_SECOND ?? 1000);
   const db = getDb();
   const server = await startRadiusServer({
     db,
     port,
-    host: process.env.RADIUS_HOST?.trim() || "0.0.0.0",
-    maxRequestsPerSecondPerAddress: Number.isInteger(limit) && limit > 0 ? limit : 1000,
+    host,
+    maxRequestsPerSecondPerAddress: limit,
   });
   console.log(`› RADIUS server listening on UDP port ${server.port}`);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

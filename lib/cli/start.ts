@@ -14,6 +14,7 @@ import { applyMigrations } from "../db/migrate";
 import { ensurePrivateDirectory } from "../db/private-files";
 import { projectRoot } from "../db/schema-files";
 import { seedDemoOrganisation, type DemoCredential } from "../demo/seed-demo-organisation";
+import { configProblems, setting } from "../shared/config";
 import { buildIsCurrent, recordBuild } from "./build-stamp";
 import { waitForPortalHealth } from "./wait-for-portal";
 
@@ -44,6 +45,12 @@ function describeCredentials(credentials: DemoCredential[]): string {
 
 async function main() {
   const dev = process.argv.includes("--dev");
+  // Every variable is checked before anything is built or served: a bad one stops here, named.
+  const problems = configProblems();
+  if (problems.length > 0) {
+    console.error(["The configuration can't be used (see Configuration in README.md):", ...problems.map((problem) => `  ${problem}`)].join("\n"));
+    process.exit(2);
+  }
   if (!fs.existsSync(path.join(projectRoot, "node_modules", ".prisma", "client-sqlite", "index.js"))) {
     run(process.execPath, [path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs"), "lib/cli/generate-client.ts"], "Generating the database clients");
   }
@@ -70,7 +77,7 @@ async function main() {
     run(process.execPath, [nextCli, "build"], "Building the portal (first start or changed sources)");
     recordBuild();
   }
-  const port = process.env.PORT ?? "3000";
+  const port = String(setting("PORT"));
   console.log(`› Starting the server (${dev ? "development" : "production"}, port ${port})`);
   // Next.js behind our own HTTP server (serve-portal.mjs): the only way the portal learns each
   // request's socket address, which TRUSTED_PROXIES decides about. Absolute paths, so the server
@@ -83,7 +90,7 @@ async function main() {
   });
   // RADIUS (RADIUS_PORT set): a process of its own beside the web server, on the same database.
   const tsxCli = path.join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
-  const radiusServer = process.env.RADIUS_PORT?.trim()
+  const radiusServer = setting("RADIUS_PORT") !== null
     ? spawn(process.execPath, [tsxCli, "lib/cli/radius.ts"], { cwd: projectRoot, stdio: "inherit", env })
     : null;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {

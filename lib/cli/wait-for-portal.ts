@@ -18,8 +18,9 @@ export async function waitForPortalHealth(options: { healthUrl: string; timeoutM
     }
     if (response) {
       if (response.ok) return { ok: true };
-      const body = (await response.json().catch(() => null)) as { database?: { error?: unknown } } | null;
-      const error = body?.database?.error;
+      const body = (await response.json().catch(() => null)) as { database?: { error?: unknown }; configuration?: { problems?: unknown } } | null;
+      const problems = body?.configuration?.problems;
+      const error = Array.isArray(problems) && problems.length ? problems.join(" ") : body?.database?.error;
       return { ok: false, reason: typeof error === "string" ? error : `${options.healthUrl} answered ${response.status}` };
     }
     await new Promise((resolve) => setTimeout(resolve, 250));

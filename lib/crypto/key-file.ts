@@ -3,8 +3,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { dataDirectory } from "../db/database-url";
 import { ensurePrivateDirectory } from "../db/private-files";
+import { setting } from "../shared/config";
 
-export type KeySource = { envName: string; fileName: string };
+export type KeySource = { envName: "PORTAL_SECRET_KEY" | "PORTAL_AUTH_KEY" | "PASSWORD_RESET_CAPTCHA_KEY"; fileName: string };
 
 /**
  * Reads a key list — newest first — from a base64 environment variable (several keys separated by
@@ -15,7 +16,7 @@ export type KeySource = { envName: string; fileName: string };
  * instances must share the environment variable: a generated file is per machine.
  */
 export function loadKeys(options: KeySource): Buffer[] {
-  const fromEnv = process.env[options.envName];
+  const fromEnv = setting(options.envName);
   if (fromEnv) {
     return decodeKeyList(splitSecretList(fromEnv), `${options.envName} must be 32-byte base64 keys (openssl rand -base64 32), newest first, separated by commas.`);
   }
@@ -49,7 +50,7 @@ export function keyFilePath(options: KeySource): string {
 
 /** Whether the key list comes from the environment (then only the operator can change it). */
 export function keysFromEnvironment(options: KeySource): boolean {
-  return Boolean(process.env[options.envName]);
+  return Boolean(setting(options.envName));
 }
 
 /** Writes a key list to the key file (newest first), replacing it atomically, mode 0600. */

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import { keyId, loadKeys } from "./key-file";
+import { fingerprintWithKey, sealWithKey } from "./seal-primitives.mjs";
 
 // Token and app seeds are encrypted at rest with AES-256-GCM (S4). The keys live outside the
 // database: PORTAL_SECRET_KEY, or data/secret.key for the embedded default — a list, newest first
@@ -55,10 +56,7 @@ function nextIv(): Buffer {
 
 /** Encrypts a seed under the newest key: `v2:<key id>:<base64 iv|tag|ciphertext>`, a fresh IV each time. */
 export function encryptSecret(plain: Buffer): string {
-  const iv = nextIv();
-  const cipher = crypto.createCipheriv("aes-256-gcm", secretKey(), iv);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return `${currentSealPrefix()}${Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64")}`;
+  return sealWithKey(secretKey(), nextIv(), plain, currentSealPrefix());
 }
 
 function openWith(key: Buffer, raw: Buffer): Buffer {
@@ -108,7 +106,7 @@ function purposeKey(purpose: string): Buffer {
   return purposeKeyList(purpose)[0];
 }
 export function keyedHash(options: { purpose: string; value: Buffer | string }): string {
-  return crypto.createHmac("sha256", purposeKey(options.purpose)).update(options.value).digest("base64url");
+  return fingerprintWithKey(purposeKey(options.purpose), options.value);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { PrismaClient as SqliteClient } from ".prisma/client-sqlite";
 import { resolveDatabaseTarget } from "./database-url";
 import { prepareSqliteFile } from "./private-files";
 import { pgRawDriver, registerRawDriver, sqliteRawDriver } from "./raw-driver";
+import { setting } from "../shared/config";
 
 /**
  * Fields that must never leave the server by accident: password and pass hashes and encrypted seeds are
@@ -41,7 +42,7 @@ function createClient(databaseUrl?: string) {
     // The pool is ours, shared by Prisma's adapter and the hot path's prepared statements
     // (raw-driver.ts); Prisma's $disconnect ends it.
     const { Pool } = require("pg") as typeof import("pg");
-    const pool = new Pool({ connectionString: target.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), connectionTimeoutMillis: 5_000 });
+    const pool = new Pool({ connectionString: target.url, max: setting("DATABASE_POOL_SIZE"), connectionTimeoutMillis: 5_000 });
     const adapter = new PrismaPg(pool, { disposeExternalPool: true });
     const client = new PrismaClient({ adapter: adapter as never, omit: globalOmit, transactionOptions, ...queryLog });
     registerRawDriver(client, () => pgRawDriver(pool));

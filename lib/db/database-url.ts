@@ -1,5 +1,6 @@
 import path from "node:path";
 import { projectRoot, type DatabaseProvider } from "./schema-files";
+import { setting } from "../shared/config";
 
 export type DatabaseTarget =
   | { provider: "sqlite"; url: string; filePath: string }
@@ -15,7 +16,7 @@ export function resolveDataDirectory(options: { projectRoot: string; portalDataD
   return configured ? path.resolve(options.projectRoot, configured) : path.join(options.projectRoot, "data");
 }
 
-export const dataDirectory = resolveDataDirectory({ projectRoot, portalDataDir: process.env.PORTAL_DATA_DIR });
+export const dataDirectory = resolveDataDirectory({ projectRoot, portalDataDir: setting("PORTAL_DATA_DIR") });
 
 /**
  * Chooses the database from DATABASE_URL: `postgresql://…` (or `postgres://…`) for PostgreSQL,
@@ -23,7 +24,7 @@ export const dataDirectory = resolveDataDirectory({ projectRoot, portalDataDir: 
  * the embedded default `portal.db` in the data folder. A SQLite target's URL is always absolute.
  */
 export function resolveDatabaseTarget(
-  databaseUrl = process.env.DATABASE_URL,
+  databaseUrl = setting("DATABASE_URL"),
   folders: { projectRoot: string; dataDirectory: string } = { projectRoot, dataDirectory },
 ): DatabaseTarget {
   const url = databaseUrl?.trim();

@@ -1,6 +1,7 @@
 import { getDb, isPostgres, type Database } from "./client";
 import { listPendingMigrations } from "./migration-status";
 import type { DatabaseProvider } from "./schema-files";
+import { errorMessage, logger } from "../shared/logger";
 
 export type DatabaseHealth = { ok: boolean; provider: string; latencyMs: number; error?: string };
 
@@ -21,7 +22,7 @@ export async function checkDatabaseHealth(options: { db?: Database; provider?: D
   try {
     await db.$queryRawUnsafe("SELECT 1");
   } catch (error) {
-    console.error("Database health check failed:", (error as Error).message);
+    logger().error({ err: errorMessage(error) }, "Database health check failed");
     return answer("The database is not reachable.");
   }
   if (serverDatabase && serverSchemaCurrent) return answer();
@@ -29,12 +30,12 @@ export async function checkDatabaseHealth(options: { db?: Database; provider?: D
   try {
     pending = await listPendingMigrations({ db, provider });
   } catch (error) {
-    console.error("Database health check failed: the schema's migrations could not be compared:", (error as Error).message);
+    logger().error({ err: errorMessage(error) }, "Database health check failed: the schema's migrations could not be compared");
     return answer("The database schema could not be checked.");
   }
   if (pending.length > 0) {
     const reason = `database schema not migrated: ${pending.length} pending`;
-    console.error(`Database health check failed: ${reason} (npm run db:migrate applies them; npm start does it before serving).`);
+    logger().error(`Database health check failed: ${reason} (npm run db:migrate applies them; npm start does it before serving).`);
     return answer(reason);
   }
   if (serverDatabase) serverSchemaCurrent = true;

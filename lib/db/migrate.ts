@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { resolveDatabaseTarget } from "./database-url";
 import { prepareSqliteFile } from "./private-files";
 import { projectRoot } from "./schema-files";
+import { setting } from "../shared/config";
 
 const run = promisify(execFile);
 
@@ -13,7 +14,7 @@ const run = promisify(execFile);
  * every start.
  */
 export async function applyMigrations(options: { databaseUrl?: string } = {}): Promise<void> {
-  const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+  const databaseUrl = options.databaseUrl ?? setting("DATABASE_URL");
   const target = resolveDatabaseTarget(databaseUrl);
   if (target.provider === "sqlite") prepareSqliteFile(target.filePath);
   const prismaCli = path.join(projectRoot, "node_modules", "prisma", "build", "index.js");

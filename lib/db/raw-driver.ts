@@ -1,4 +1,6 @@
 import Sqlite from "better-sqlite3";
+import { setting } from "../shared/config";
+import { sqliteTime } from "../shared/sqlite-time";
 import pg, { type Pool, type PoolClient } from "pg";
 
 /**
@@ -31,11 +33,6 @@ export type RawDriver =
   | (RawQueryable & { readonly provider: "postgresql"; transaction<T>(work: (tx: RawQueryable) => Promise<T>): Promise<T> });
 
 export type RawValue = string | number | boolean | null;
-
-/** Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset; raw SQL writes the same. */
-export function sqliteTime(date: Date): string {
-  return date.toISOString().replace("Z", "+00:00");
-}
 
 /** A time as the database stores Prisma's DateTime: ISO text with offset (SQLite), UTC wall time (PostgreSQL `timestamp(3)`). */
 export function rawTime(driver: RawQueryable, date: Date): string {
@@ -192,6 +189,6 @@ export function registerRawDriver(client: object, make: () => RawDriver): void {
  * Prisma there), for any other client, and when PORTAL_RAW_HOT_PATH=0 turns the hot path off.
  */
 export function rawDriverOf(db: object): RawDriver | null {
-  if (process.env.PORTAL_RAW_HOT_PATH === "0") return null;
+  if (!setting("PORTAL_RAW_HOT_PATH")) return null;
   return drivers.get(db)?.() ?? null;
 }

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import { writeAuditEvent } from "../audit/write-audit-event";
 import { encryptSecret } from "../crypto/secret-box";
 import type { Database } from "../db/client";
@@ -7,7 +6,7 @@ import { normaliseCodeInput } from "../shared/code-input";
 import { stepWindow } from "../shared/step-window";
 import { acceptMfaSuccess, activeMfaLock, lockAtThreshold } from "../otp/lockout";
 import { claimTimeStep, loadOathCredential } from "../otp/oath-credential";
-import { otpauthUri } from "../otp/otpauth-uri";
+import { newAppSecret, otpauthUri } from "../otp/otpauth-uri";
 import { matchingSteps, timeStepAt } from "../otp/totp";
 import { SIGN_IN_WINDOW_STEPS, mfaLockedMessage } from "../otp/verify-oath-code";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
@@ -15,13 +14,14 @@ import { refusalForMethodLimit } from "../tokens/assignment-rules";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { methodLimitMessage } from "./method-limit";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+import { setting } from "../shared/config";
 
 /** A setup whose code never came is abandoned after this long: it never becomes usable. */
 export const APP_SETUP_MINUTES = 15;
 
 /** The name authenticator apps show above the code (the otpauth issuer). */
 export function authenticatorIssuer(): string {
-  return process.env.PORTAL_ISSUER?.trim() || "Contoso";
+  return setting("PORTAL_ISSUER");
 }
 
 export type AppSetup = { appId: string; name: string; secret: string; uri: string; expiresAt: Date };
@@ -45,7 +45,7 @@ export async function startAuthenticatorAppSetup(options: {
   if (!(await methodsAllowedForUser({ db, userId: actor.id })).allowed.has("softwareOath")) {
     return refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("softwareOath"));
   }
-  const seed = crypto.randomBytes(20);
+  const seed = newAppSecret();
   const secret = encodeBase32(seed);
   const expiresAt = new Date(now.getTime() + APP_SETUP_MINUTES * 60_000);
   return db.$transaction(async (tx) => {

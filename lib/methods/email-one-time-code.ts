@@ -7,7 +7,7 @@ import { normaliseCodeInput } from "../shared/code-input";
 import { acceptMfaSuccess, activeMfaLock, lockedAfterFailuresAction, lockoutPolicy, recordMfaFailure, type LockoutCounter } from "../otp/lockout";
 import { CodeCheckFailure, mfaLockedMessage } from "../otp/verify-oath-code";
 import { methodsAllowedForUser } from "../policies/methods-policy";
-import { consumeRateLimit, tryAgainMessage, type RateLimit } from "../shared/rate-limit";
+import { consumeRateLimit, tryAgainMessage, type RateLimit } from "../db/rate-limit";
 
 /**
  * What an email one-time code is for. Each purpose has its own live code, so a password-reset code

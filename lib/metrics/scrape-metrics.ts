@@ -1,11 +1,12 @@
 import { presentsBearerToken } from "../shared/bearer-token";
 import type { Database } from "../db/client";
 import { portalMetrics } from "./portal-metrics";
+import { errorMessage, logger } from "../shared/logger";
+import { setting } from "../shared/config";
 
 /** METRICS_TOKEN: the bearer token Prometheus sends; unset or blank = the endpoint doesn't exist (404). */
 export function metricsToken(): string | null {
-  const token = process.env.METRICS_TOKEN?.trim();
-  return token ? token : null;
+  return setting("METRICS_TOKEN") ?? null;
 }
 
 /** Whether an `Authorization: Bearer <token>` header carries the metrics token (constant-time). */
@@ -39,7 +40,7 @@ export async function scrapeMetrics(options: { db: Database; now?: Date }): Prom
     metrics.outboxOldestUnsentSeconds.set(oldest ? Math.max(0, (now.getTime() - oldest.createdAt.getTime()) / 1000) : 0);
   } catch (error) {
     metrics.databaseUp.set(0);
-    console.error("Metrics: the database could not be read:", (error as Error).message);
+    logger().error({ err: errorMessage(error) }, "Metrics: the database could not be read");
   }
   return { contentType: metrics.registry.contentType, body: await metrics.registry.metrics() };
 }

@@ -1,3 +1,5 @@
+import { setting } from "../shared/config";
+
 /** Mail configuration from the environment: SMTP_URL (unset = mail stays in the outbox) and MAIL_FROM. */
 
 export const DEFAULT_MAIL_FROM = '"Security info" <no-reply@localhost>';
@@ -7,16 +9,14 @@ export const DEFAULT_MAIL_FROM = '"Security info" <no-reply@localhost>';
  * (nodemailer's URL form). Null when unset or not an smtp(s) URL: mail then waits in the outbox.
  */
 export function smtpUrl(): string | null {
-  const raw = process.env.SMTP_URL?.trim();
-  if (!raw) return null;
   try {
-    const url = new URL(raw);
-    return url.protocol === "smtp:" || url.protocol === "smtps:" ? raw : null;
+    return setting("SMTP_URL") ?? null;
   } catch {
+    // Reported by the start command, the health check and the outbox sender's start.
     return null;
   }
 }
 
 export function mailFrom(): string {
-  return process.env.MAIL_FROM?.trim() || DEFAULT_MAIL_FROM;
+  return setting("MAIL_FROM");
 }

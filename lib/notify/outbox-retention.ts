@@ -1,6 +1,7 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { getDb } from "../db/client";
 import { startPeriodicJob } from "../shared/periodic-job";
+import { setting } from "../shared/config";
 
 /**
  * How long one-time codes and old mail stay readable in the outbox.
@@ -23,10 +24,9 @@ export const DEFAULT_OUTBOX_RETENTION_DAYS = 30;
 const SWEEP_EVERY_MS = 5 * 60_000;
 const SWEEP_BATCH = 500;
 
-/** OUTBOX_RETENTION_DAYS: a whole number of days, 1 to 3650; anything else falls back to 30. */
+/** OUTBOX_RETENTION_DAYS: a whole number of days from 1 (above 3650 counts as 3650); unset: 30. */
 export function outboxRetentionDays(): number {
-  const value = Number(process.env.OUTBOX_RETENTION_DAYS ?? DEFAULT_OUTBOX_RETENTION_DAYS);
-  return Number.isInteger(value) && value >= 1 ? Math.min(value, 3650) : DEFAULT_OUTBOX_RETENTION_DAYS;
+  return setting("OUTBOX_RETENTION_DAYS");
 }
 
 /**

@@ -3,6 +3,8 @@ import { getDb, type Database } from "../db/client";
 import { startPeriodicJob } from "../shared/periodic-job";
 import { mailFrom, smtpUrl } from "./mail-settings";
 import { withoutOneTimeCode } from "./outbox-retention";
+import { errorMessage, logger } from "../shared/logger";
+import { configProblems } from "../shared/config";
 
 /** A claim older than this belongs to a sender that died mid-delivery: another may take the row. */
 export const OUTBOX_CLAIM_STALE_MS = 5 * 60_000;
@@ -98,7 +100,7 @@ async function runDelivery(): Promise<void> {
       await deliverOutbox({ db: getDb(), smtpUrl: url });
     } while (again);
   } catch (error) {
-    console.error("Delivering the outbox failed:", error instanceof Error ? error.message : error);
+    logger().error({ err: errorMessage(error) }, "Delivering the outbox failed");
   } finally {
     running = false;
   }
@@ -119,9 +121,8 @@ export function requestOutboxDelivery(): void {
 
 /** Started once per server instance (instrumentation.ts): delivers what triggers missed, every 15 s. */
 export function startOutboxSender(): void {
-  if (process.env.SMTP_URL?.trim() && !smtpUrl()) {
-    console.error("SMTP_URL is not an smtp:// or smtps:// URL: mail stays in the outbox until it is fixed.");
-  }
+  const problem = configProblems().find((message) => message.startsWith("SMTP_URL "));
+  if (problem) logger().error(`${problem} Mail stays in the outbox until it is fixed.`);
   if (!smtpUrl()) return;
   // runDelivery logs its own failures (it is also run on request), so the job never rejects.
   startPeriodicJob({ firstAfterMs: 3_000, everyMs: SWEEP_EVERY_MS, failure: "Delivering the outbox failed:", job: runDelivery });

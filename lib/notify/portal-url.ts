@@ -1,3 +1,5 @@
+import { setting } from "../shared/config";
+
 /**
  * An absolute link into the portal for mail, built from the configured base URL (PORTAL_BASE_URL,
  * else AUTH_URL without Auth.js's /api/auth path) — never from the request's Host header, which a
@@ -5,8 +7,6 @@
  */
 export function portalUrl(path: string): string {
   const configured =
-    process.env.PORTAL_BASE_URL?.trim() ||
-    process.env.AUTH_URL?.trim().replace(/\/api\/auth\/?$/, "") ||
-    `http://localhost:${process.env.PORT ?? 3000}`;
+    setting("PORTAL_BASE_URL") || setting("AUTH_URL")?.replace(/\/api\/auth\/?$/, "") || `http://localhost:${setting("PORT")}`;
   return new URL(path.replace(/^\/+/, ""), configured.endsWith("/") ? configured : `${configured}/`).toString();
 }

@@ -10,6 +10,7 @@ import { escapeHtml, renderOidcPage } from "./oidc-pages";
 import { OIDC_MOUNT_PATH, oidcIssuer } from "./issuer";
 import { PrismaOidcAdapter } from "./provider-adapter";
 import { loadSigningKeys } from "./signing-keys";
+import { logger } from "../shared/logger";
 
 export const OIDC_SCOPES = ["openid", "offline_access", "profile", "email", "groups"];
 
@@ -198,6 +199,6 @@ export async function createOidcProvider(): Promise<Provider> {
   provider.Client.prototype.compareClientSecret = function compareClientSecret(this: { clientId: string }, actual: string) {
     return applicationSecretMatches({ db: getDb(), clientId: this.clientId, secret: actual, now: new Date() });
   } as never;
-  provider.on("server_error", (_ctx: unknown, error: Error) => console.error("OpenID Connect provider error:", error.message));
+  provider.on("server_error", (_ctx: unknown, error: Error) => logger().error({ err: error.message }, "OpenID Connect provider error"));
   return provider;
 }

@@ -8,6 +8,7 @@ import { enterApplication } from "./app-sign-in";
 import { escapeHtml, renderOidcPage } from "./oidc-pages";
 import { OIDC_MOUNT_PATH } from "./issuer";
 import { createOidcProvider } from "./oidc-provider";
+import { errorMessage, logger } from "../shared/logger";
 
 /** How often an instance looks for rotated signing keys (oidc-provider takes its keys at construction). */
 const KEY_CHECK_MS = 60_000;
@@ -168,7 +169,7 @@ async function serveOidcRequest(provider: () => Promise<Provider>, request: Inco
     Object.assign(request, { originalUrl: full, url: full.slice(OIDC_MOUNT_PATH.length) || "/" });
     await op.callback()(request, response);
   } catch (error) {
-    console.error("OpenID Connect request failed:", (error as Error).message);
+    logger().error({ err: errorMessage(error) }, "OpenID Connect request failed");
     if (!response.headersSent) sendHtml(response, 500, renderOidcPage({ title: "Something went wrong", body: "<p>Try again in a moment.</p>" }));
   }
   return true;

@@ -3,6 +3,8 @@ import os from "node:os";
 import { AUDIT_CHAIN_HEAD_ID } from "../audit/audit-chain";
 import { systemActor, writeAuditEvent } from "../audit/write-audit-event";
 import { getDb, type Database } from "../db/client";
+import { logger } from "../shared/logger";
+import { setting } from "../shared/config";
 
 /**
  * Retention (README, Retention): sign-in logs are kept SIGN_IN_RETENTION_DAYS (default 30, as
@@ -20,14 +22,9 @@ const CLAIM_MS = 5 * 60_000;
 const BATCH = 1000;
 const RETENTION_JOB = "retention";
 
-function days(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  return Number.isInteger(value) && value >= 1 ? Math.min(value, 36_500) : fallback;
-}
-
-/** The configured retention, in whole days (1 to 36,500; anything else falls back to the default). */
+/** The configured retention, in whole days (1 to 36,500; unset: the defaults). */
 export function retentionDays(): { signIns: number; auditEvents: number } {
-  return { signIns: days("SIGN_IN_RETENTION_DAYS", DEFAULT_SIGN_IN_RETENTION_DAYS), auditEvents: days("AUDIT_RETENTION_DAYS", DEFAULT_AUDIT_RETENTION_DAYS) };
+  return { signIns: setting("SIGN_IN_RETENTION_DAYS"), auditEvents: setting("AUDIT_RETENTION_DAYS") };
 }
 
 const thisInstance = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
@@ -139,7 +136,7 @@ export async function sweepRetention(options: { db: Database; now?: Date; holder
 
 /** Started once per server instance (instrumentation.ts): a retention sweep every 10 minutes. */
 export function startRetentionSweeper(): void {
-  const sweep = () => sweepRetention({ db: getDb() }).catch((error: Error) => console.error("The retention sweep failed:", error.message));
+  const sweep = () => sweepRetention({ db: getDb() }).catch((error: Error) => logger().error({ err: error.message }, "The retention sweep failed"));
   setTimeout(sweep, 60_000).unref();
   setInterval(sweep, SWEEP_EVERY_MS).unref();
 }

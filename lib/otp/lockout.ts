@@ -1,15 +1,11 @@
 import type { DatabaseOrTransaction } from "../db/client";
 import { updateIfMatches } from "../db/conditional-update";
 import { rawDriverOf, rawTime } from "../db/raw-driver";
+import { setting } from "../shared/config";
 
 /** MFA lockout policy (C7): threshold default 10, never above 100; lock period in minutes. */
 export function lockoutPolicy(): { threshold: number; lockMinutes: number } {
-  const threshold = Number(process.env.MFA_LOCKOUT_THRESHOLD ?? 10);
-  const lockMinutes = Number(process.env.MFA_LOCKOUT_MINUTES ?? 15);
-  return {
-    threshold: Number.isInteger(threshold) && threshold >= 1 ? Math.min(threshold, 100) : 10,
-    lockMinutes: Number.isFinite(lockMinutes) && lockMinutes > 0 ? lockMinutes : 15,
-  };
+  return { threshold: setting("MFA_LOCKOUT_THRESHOLD"), lockMinutes: setting("MFA_LOCKOUT_MINUTES") };
 }
 
 /**

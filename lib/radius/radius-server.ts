@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { answerAccessRequest } from "./answer-access-request";
 import { addressMatches, loadRadiusClientConfigs, parseClientAddress, type RadiusClientConfig } from "./radius-clients";
 import { decodeAccessRequest, encodeResponse, hasValidMessageAuthenticator, readRequestLayout, type DropReason } from "./radius-packet";
+import { logger } from "../shared/logger";
 
 /** A retransmission (same source, identifier and authenticator) within this time gets the first answer again (RFC 5080 §2.2.2). */
 const DUPLICATE_WINDOW_MS = 30_000;
@@ -128,10 +129,10 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
       })
       .catch((error: Error) => {
         // No answer: the NAS retries or fails over, as with a server that is down.
-        console.error(`RADIUS: request from ${source.address} not answered: ${error.message}`);
+        logger().error({ err: error.message, client: source.address }, "RADIUS: request not answered");
       });
   });
-  socket.on("error", (error) => console.error(`RADIUS socket: ${error.message}`));
+  socket.on("error", (error) => logger().error({ err: error.message }, "RADIUS socket error"));
 
   await new Promise<void>((resolve, reject) => {
     socket.once("error", reject);
@@ -142,8 +143,8 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
   });
 
   const timers = [
-    setInterval(() => reloadClients().catch((error: Error) => console.error(`RADIUS: clients not reloaded: ${error.message}`)), options.clientReloadMs ?? 5_000),
-    setInterval(() => flushDropCounts().catch((error: Error) => console.error(`RADIUS: drop counts not written: ${error.message}`)), options.counterFlushMs ?? 5_000),
+    setInterval(() => reloadClients().catch((error: Error) => logger().error({ err: error.message }, "RADIUS: clients not reloaded")), options.clientReloadMs ?? 5_000),
+    setInterval(() => flushDropCounts().catch((error: Error) => logger().error({ err: error.message }, "RADIUS: drop counts not written")), options.counterFlushMs ?? 5_000),
     setInterval(() => {
       const oldest = Date.now() - DUPLICATE_WINDOW_MS;
       for (const [key, entry] of answered) if (entry.at < oldest) answered.delete(key);

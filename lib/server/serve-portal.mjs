@@ -6,6 +6,7 @@
 // overwriting anything the client sent; the stamp is random per process, so lib/auth/
 // request-context.ts (which then applies TRUSTED_PROXIES) can tell our header from a forged one
 // even if the portal were served some other way.
+import { AsyncLocalStorage } from "node:async_hooks";
 import crypto from "node:crypto";
 import http from "node:http";
 import next from "next";
@@ -26,11 +27,22 @@ await app.prepare();
 // After prepare(): the provider shares lib code that touches Next's request storage, which Next
 // sets up while preparing.
 const { handleOidcRequest } = await tsImport("../oidc/oidc-server.ts", import.meta.url);
+// Each request gets an id of ours (a client's own X-Request-Id is replaced): it is in every log
+// line the request writes (lib/shared/logger.ts reads this store, shared through the global
+// symbol because Next.js bundles its own copy of that module), in the X-Request-Id response
+// header, and, when the request fails, in the error line whose digest the error page shows.
+const requestContext = (globalThis[Symbol.for("portal.requestContext")] ??= new AsyncLocalStorage());
 const server = http.createServer((request, response) => {
+  const requestId = crypto.randomUUID();
   request.headers["x-portal-peer"] = `${process.env.PORTAL_PEER_STAMP} ${request.socket.remoteAddress ?? ""}`;
-  handleOidcRequest(request, response).then((served) => {
-    if (!served) handle(request, response);
-  });
+  request.headers["x-request-id"] = requestId;
+  response.setHeader("X-Request-Id", requestId);
+  requestContext.run({ requestId }, () =>
+    handleOidcRequest(request, response).then((served) => {
+      if (!served) handle(request, response);
+    }),
+  );
 });
+// A line for the person who ran `npm start`, beside the start command's own (not a log event).
 server.listen(port, () => console.log(`› Ready on port ${port}`));
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));

@@ -33,6 +33,17 @@ export function formList<List extends z.ZodType<unknown[]>>(list: List) {
   return z.preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), list);
 }
 
+/**
+ * A checkbox in a validatedAction schema: a box that isn't ticked sends nothing. True when the form
+ * sent the field — with `value`, when the form's box has one (`value="yes"`) — else false.
+ */
+export function formCheckbox(value?: string) {
+  return z
+    .unknown()
+    .optional()
+    .transform((sent) => (value === undefined ? sent !== undefined : sent === value));
+}
+
 type Access = "anyone" | "signedIn" | Permission;
 type Options<Schema, Of extends Access> = { access: Of; schema: Schema; resource?: null };
 type Run<Schema extends z.ZodType, User, Result> = (input: z.infer<Schema>, context: { user: User; formData: FormData }) => Promise<Result>;

@@ -1,6 +1,7 @@
 // The caller's address from a request's headers, for any server code (route handlers through
 // lib/server/request-context.ts, the OpenID Connect provider's plain Node requests).
 import { BlockList, isIP } from "node:net";
+import { setting } from "./config";
 
 /** Set by lib/server/serve-portal.mjs on every request: its random per-process stamp and the socket's address. */
 const PEER_HEADER = "x-portal-peer";
@@ -17,7 +18,7 @@ function plainAddress(address: string): string {
  * address counts. A malformed entry is an error naming it (every request that needs the address
  * fails, in the log) rather than a guess that might trust too much.
  */
-export function trustedProxies(value = process.env.TRUSTED_PROXIES ?? ""): BlockList {
+export function trustedProxies(value: string = setting("TRUSTED_PROXIES") ?? ""): BlockList {
   if (parsedProxies?.value === value) return parsedProxies.list;
   const list = new BlockList();
   for (const entry of value.split(",").map((part) => part.trim()).filter(Boolean)) {

@@ -1,3 +1,5 @@
+import { errorMessage, logger } from "./logger";
+
 /**
  * Runs `job` once soon after start (`firstAfterMs`) and then every `everyMs`, on timers that never
  * keep the process alive. A failed run is logged with `failure` and the next run tries again; a
@@ -5,7 +7,7 @@
  */
 export function startPeriodicJob(options: { firstAfterMs: number; everyMs: number; failure: string; job: () => Promise<unknown> }): void {
   const run = () =>
-    options.job().catch((error: unknown) => console.error(options.failure, error instanceof Error ? error.message : error));
+    options.job().catch((error: unknown) => logger().error({ err: errorMessage(error) }, options.failure.replace(/:\s*$/, "")));
   setTimeout(run, options.firstAfterMs).unref();
   setInterval(run, options.everyMs).unref();
 }

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import type { DatabaseOrTransaction } from "../db/client";
+import { setting } from "../shared/config";
 
 /**
  * The sign-in throttle (A5; smart lockout, after Entra's): wrong passwords are counted in the
@@ -26,15 +27,11 @@ const OBSERVATION_WINDOW_MS = 24 * 3_600_000;
 
 /** The throttle's settings from the environment (README, Configuration). */
 export function passwordThrottlePolicy(): PasswordThrottlePolicy {
-  const read = (name: string, fallback: number, max: number) => {
-    const value = Number(process.env[name] ?? fallback);
-    return Number.isInteger(value) && value >= 1 ? Math.min(value, max) : fallback;
-  };
-  const maxLockMinutes = read("SIGNIN_LOCKOUT_MAX_MINUTES", 60, 24 * 60);
+  const maxLockMinutes = setting("SIGNIN_LOCKOUT_MAX_MINUTES");
   return {
-    addressThreshold: read("SIGNIN_LOCKOUT_THRESHOLD", 5, 100),
-    accountThreshold: read("SIGNIN_LOCKOUT_ACCOUNT_THRESHOLD", 50, 10_000),
-    lockMinutes: Math.min(read("SIGNIN_LOCKOUT_MINUTES", 1, 24 * 60), maxLockMinutes),
+    addressThreshold: setting("SIGNIN_LOCKOUT_THRESHOLD"),
+    accountThreshold: setting("SIGNIN_LOCKOUT_ACCOUNT_THRESHOLD"),
+    lockMinutes: Math.min(setting("SIGNIN_LOCKOUT_MINUTES"), maxLockMinutes),
     maxLockMinutes,
   };
 }

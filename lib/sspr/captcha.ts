@@ -4,6 +4,7 @@ import { deriveKey } from "altcha-lib/algorithms/sha";
 import { z } from "zod";
 import { loadKeys } from "../crypto/key-file";
 import type { DatabaseOrTransaction } from "../db/client";
+import { setting } from "../shared/config";
 
 /**
  * The self-hosted proof-of-work CAPTCHA of password reset (ALTCHA, no third-party service): the
@@ -12,15 +13,13 @@ import type { DatabaseOrTransaction } from "../db/client";
  * remembered until it expires, so it opens one request only.
  */
 const CHALLENGE_LIFETIME_MINUTES = 10;
-const DEFAULT_MAX_NUMBER = 50_000;
 
 /**
  * How hard the puzzle is: the browser tries on average half of PASSWORD_RESET_CAPTCHA_MAX_NUMBER
  * SHA-256 hashes (default 50,000 → well under a second in a current browser). Tests lower it.
  */
 export function captchaMaxNumber(): number {
-  const configured = Number(process.env.PASSWORD_RESET_CAPTCHA_MAX_NUMBER ?? DEFAULT_MAX_NUMBER);
-  return Number.isInteger(configured) && configured >= 10 ? Math.min(configured, 10_000_000) : DEFAULT_MAX_NUMBER;
+  return setting("PASSWORD_RESET_CAPTCHA_MAX_NUMBER");
 }
 
 type CaptchaSecrets = { challenge: string; key: string };

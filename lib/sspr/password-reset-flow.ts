@@ -13,11 +13,12 @@ import type { ClientInfo } from "../audit/sign-in-log";
 import { normaliseUpn } from "../users/create-user";
 import { newPasswordProblem } from "../users/password-rules";
 import { CAPTCHA_MESSAGE, sweepCaptchaSolutions, verifyCaptcha } from "./captcha";
-import { consumeRateLimit, sweepRateLimitHits, tryAgainMessage, type RateLimit } from "../shared/rate-limit";
+import { consumeRateLimit, sweepRateLimitHits, tryAgainMessage, type RateLimit } from "../db/rate-limit";
 import { PASSWORD_RESET_MIN_RESPONSE_MS, withMinimumDuration } from "./even-timing";
 import { loadSsprStanding, ssprIneligibility } from "./reset-standing";
 import { getSsprPolicy } from "./sspr-policy";
 import { SSPR_METHOD_LABELS, isSsprMethod, type SsprMethod } from "./sspr-policy-model";
+import { setting } from "../shared/config";
 
 /** How long a reset stays open after the UPN step. */
 export const PASSWORD_RESET_MINUTES = 15;
@@ -35,14 +36,10 @@ export const EMAIL_CODE_SENT_MESSAGE =
 
 /** The limits on starting a reset, from the environment (per account and per IP, one shared window). */
 export function passwordResetLimits(): { account: RateLimit; ip: RateLimit } {
-  const read = (name: string, fallback: number, max: number) => {
-    const value = Number(process.env[name] ?? fallback);
-    return Number.isInteger(value) && value >= 1 ? Math.min(value, max) : fallback;
-  };
-  const windowMinutes = read("PASSWORD_RESET_LIMIT_WINDOW_MINUTES", 60, 24 * 60);
+  const windowMinutes = setting("PASSWORD_RESET_LIMIT_WINDOW_MINUTES");
   return {
-    account: { limit: read("PASSWORD_RESET_ACCOUNT_LIMIT", 5, 1000), windowMinutes },
-    ip: { limit: read("PASSWORD_RESET_IP_LIMIT", 30, 100_000), windowMinutes },
+    account: { limit: setting("PASSWORD_RESET_ACCOUNT_LIMIT"), windowMinutes },
+    ip: { limit: setting("PASSWORD_RESET_IP_LIMIT"), windowMinutes },
   };
 }
 

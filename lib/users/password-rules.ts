@@ -1,16 +1,14 @@
 import { COMMON_PASSWORDS } from "./common-passwords";
+import { setting } from "../shared/config";
 
 /** NIST SP 800-63B floor; the configured minimum can only raise it (R4). */
 export const ABSOLUTE_MIN_PASSWORD_LENGTH = 8;
-const DEFAULT_MIN_PASSWORD_LENGTH = 12;
 /** Far above the ≥ 64 R4 asks for; argon2 hashes it whole (no truncation). Bounds the hashing cost only. */
 export const MAX_PASSWORD_LENGTH = 256;
 
 /** The minimum length new passwords need: PASSWORD_MIN_LENGTH (at least 8), 12 when unset. */
 export function minimumPasswordLength(): number {
-  const configured = Number(process.env.PASSWORD_MIN_LENGTH ?? DEFAULT_MIN_PASSWORD_LENGTH);
-  if (!Number.isInteger(configured)) return DEFAULT_MIN_PASSWORD_LENGTH;
-  return Math.min(Math.max(configured, ABSOLUTE_MIN_PASSWORD_LENGTH), 64);
+  return setting("PASSWORD_MIN_LENGTH");
 }
 
 /**

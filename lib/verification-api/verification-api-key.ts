@@ -1,12 +1,12 @@
 import { presentsBearerToken } from "../shared/bearer-token";
+import { setting } from "../shared/config";
 
 /**
  * The key relying services (VPN and RADIUS gateways) present to the verification API, from
  * `VERIFY_API_KEY`. Unset or blank: the API is switched off (its route answers 404).
  */
 export function verificationApiKey(): string | null {
-  const key = process.env.VERIFY_API_KEY?.trim();
-  return key ? key : null;
+  return setting("VERIFY_API_KEY") ?? null;
 }
 
 /** Whether an `Authorization: Bearer <key>` header carries the configured key (constant-time). */

@@ -81,6 +81,15 @@ test("without its database the portal answers with a clear error and a 503 healt
   expect(response!.status()).toBe(500);
   await expect(page.getByText(DATABASE_DOWN)).toBeVisible();
   expect(await page.content()).not.toMatch(/at .*\.(js|ts):\d+|PrismaClient|ECONNRESET|ECONNREFUSED|Error: /);
+  // The page's Reference leads to the server's JSON error line for this very request (its id is
+  // the response's X-Request-Id), and that id to the request's other lines.
+  const reference = /Reference: (\S+)/.exec(await page.getByText(/^Reference: /).innerText())?.[1];
+  expect(reference, "the error page shows a Reference").toBeDefined();
+  const requestId = response!.headers()["x-request-id"];
+  expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
+  const logLines = () => server.log().split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as Record<string, unknown>);
+  await expect.poll(() => logLines().find((line) => line.digest === reference && line.requestId === requestId)).toMatchObject({ level: "error", msg: "Request failed", path: "/mysecurityinfo" });
+  expect(logLines().filter((line) => line.requestId === requestId).length).toBeGreaterThanOrEqual(1);
 
   // Signing in again: the password step's server action fails the same clear way.
   await page.context().clearCookies();

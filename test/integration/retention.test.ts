@@ -14,11 +14,12 @@ afterEach(() => {
 });
 
 describe("retention", () => {
-  it("reads the configured days, and falls back to 30 and 365", () => {
+  it("reads the configured days, 30 and 365 when unset, and refuses a value that isn't a number of days", () => {
     expect(retentionDays()).toEqual({ signIns: 30, auditEvents: 365 });
     process.env.SIGN_IN_RETENTION_DAYS = "7";
-    process.env.AUDIT_RETENTION_DAYS = "zero";
     expect(retentionDays()).toEqual({ signIns: 7, auditEvents: 365 });
+    process.env.AUDIT_RETENTION_DAYS = "zero";
+    expect(() => retentionDays()).toThrow(/^AUDIT_RETENTION_DAYS is not valid/);
   });
 
   it("one instance at a time holds the sweep; a claim that ran out is taken over", async () => {

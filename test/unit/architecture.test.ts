@@ -4,7 +4,9 @@
 // - nothing under lib/ imports app/ or components/;
 // - no import cycle between lib/ folders (each pair of domains depends one way at most);
 // - the command-line tools (lib/cli) never import the glue: it is marked `server-only`, which
-//   throws outside Next.js's server bundles, and the CLIs run in plain Node.
+//   throws outside Next.js's server bundles, and the CLIs run in plain Node;
+// - lib/shared (configuration, logger, small helpers) imports no other lib/ folder, so every
+//   folder, lib/db included, may use it.
 import fs from "node:fs";
 import path from "node:path";
 import ts from "typescript";
@@ -46,6 +48,7 @@ export function architectureViolations(modules: Module[]): string[] {
       if (from === "cli" && (libFolder(target) === "server" || target === "auth")) violations.push(`${entry.file} imports ${specifier}: the CLIs never import the server-only glue`);
       if (/^(app|components)(\/|$)/.test(target)) violations.push(`${entry.file} imports ${specifier}: lib/ never imports app/ or components/`);
       const to = libFolder(target);
+      if (from === "shared" && to && to !== "shared") violations.push(`${entry.file} imports ${specifier}: lib/shared imports no other lib/ folder`);
       if (!to || to === from) continue;
       if (!edges.has(from)) edges.set(from, new Map());
       if (!edges.get(from)!.has(to)) edges.get(from)!.set(to, `${entry.file} imports ${specifier}`);
@@ -96,6 +99,7 @@ describe("architecture", () => {
       { file: "lib/signin/c.ts", imports: ["../tokens/a", "@/app/admin/page"] },
       { file: "lib/server/glue.ts", imports: ["next/cache", "next-auth", "../tokens/a"] },
       { file: "lib/cli/tool.ts", imports: ["../server/glue", "../../auth", "../tokens/a"] },
+      { file: "lib/shared/helper.ts", imports: ["./logger", "../db/client"] },
     ]);
     expect(violations).toEqual([
       "lib/tokens/a.ts imports next/headers: Next.js and Auth.js glue belongs in lib/server/",
@@ -104,6 +108,7 @@ describe("architecture", () => {
       "lib/signin/c.ts imports @/app/admin/page: lib/ never imports app/ or components/",
       "lib/cli/tool.ts imports ../server/glue: the CLIs never import the server-only glue",
       "lib/cli/tool.ts imports ../../auth: the CLIs never import the server-only glue",
+      "lib/shared/helper.ts imports ../db/client: lib/shared imports no other lib/ folder",
       "import cycle lib/tokens → lib/methods → lib/signin → lib/tokens (lib/tokens/a.ts imports ../methods/b; lib/methods/b.ts imports @/lib/signin/c; lib/signin/c.ts imports ../tokens/a)",
     ]);
     expect(

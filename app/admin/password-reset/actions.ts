@@ -1,14 +1,20 @@
 "use server";
 
 import { z } from "zod";
-import { formList, validatedAction } from "@/lib/server/validated-action";
+import { formCheckbox, formList, validatedAction } from "@/lib/server/validated-action";
 import { getDb } from "@/lib/db/client";
 import { consoleActor, directoryAnswer, type DirectoryActionState } from "@/lib/server/console-actor";
 import { saveSsprPolicy } from "@/lib/sspr/sspr-policy";
 import { ssprPolicySchema } from "@/lib/sspr/sspr-policy-model";
 
 // The form's own fields; the policy itself is validated by its model (in saveSsprPolicy too).
-const schema = z.object({ enabledFor: z.string().max(20), methods: formList(z.array(z.string())) });
+const schema = z.object({
+  enabledFor: z.string().max(20),
+  methods: formList(z.array(z.string())),
+  requireRegistration: formCheckbox("yes"),
+  notifyUsers: formCheckbox("yes"),
+  notifyAdmins: formCheckbox("yes"),
+});
 
 /** Saves the password reset settings (Authentication Policy and Global Administrators). */
 export const saveSsprPolicyAction = validatedAction(
@@ -19,10 +25,10 @@ export const saveSsprPolicyAction = validatedAction(
       groupId: formData.get("groupId") || null,
       methodsRequired: formData.get("methodsRequired"),
       methods: input.methods,
-      requireRegistration: formData.get("requireRegistration") === "yes",
+      requireRegistration: input.requireRegistration,
       reconfirmDays: formData.get("reconfirmDays"),
-      notifyUsers: formData.get("notifyUsers") === "yes",
-      notifyAdmins: formData.get("notifyAdmins") === "yes",
+      notifyUsers: input.notifyUsers,
+      notifyAdmins: input.notifyAdmins,
     });
     if (!parsed.success) {
       const fieldErrors = z.flattenError(parsed.error).fieldErrors as Record<string, string[] | undefined>;

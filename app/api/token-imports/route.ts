@@ -5,6 +5,7 @@ import { runTokenImport } from "@/lib/tokens/import/run-token-import";
 import { storeTokenUpload } from "@/lib/tokens/import/store-token-upload";
 import { INLINE_IMPORT_MAX_BYTES, startTokenImportInBackground } from "@/lib/tokens/import/token-import-jobs";
 import { TokenFileError } from "@/lib/tokens/token-file-row";
+import { logger } from "@/lib/shared/logger";
 
 export const dynamic = "force-dynamic";
 
@@ -40,7 +41,7 @@ export async function POST(request: Request) {
     return Response.json({ importId: stored.importId }, { status: 202 });
   } catch (error) {
     if (error instanceof TokenFileError) return Response.json({ error: error.message }, { status: error.code === "too-large" ? 413 : 400 });
-    console.error("Token upload failed:", error);
+    logger().error({ err: error }, "Token upload failed");
     return Response.json({ error: "The upload could not be stored. Try again; if it keeps failing, check the server log." }, { status: 500 });
   }
 }

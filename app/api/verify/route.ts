@@ -3,6 +3,7 @@ import { clientIpAddress } from "@/lib/shared/client-address";
 import { getDb } from "@/lib/db/client";
 import { presentsVerificationApiKey, verificationApiKey } from "@/lib/verification-api/verification-api-key";
 import { verifyCodeForRelyingService } from "@/lib/verification-api/verify-code-for-relying-service";
+import { errorMessage, logger } from "@/lib/shared/logger";
 
 export const dynamic = "force-dynamic";
 
@@ -46,7 +47,7 @@ export async function POST(request: Request) {
     const verdict = await verifyCodeForRelyingService({ db: getDb(), ...parsed.data, ipAddress: clientIpAddress(request.headers) });
     return Response.json(verdict, { headers: NO_STORE });
   } catch (error) {
-    console.error("Code verification failed:", (error as Error).message);
+    logger().error({ err: errorMessage(error) }, "Code verification failed");
     return Response.json({ error: "The code could not be checked right now. Try again shortly." }, { status: 503, headers: NO_STORE });
   }
 }

@@ -14,6 +14,7 @@ import { sqliteTokenBatchStore } from "./sqlite-token-batch-store";
 import { openSeedSealer, type SealedSeed, type SealingBatch, type SeedSealer } from "./seed-sealer";
 import { isUniqueViolation, type TokenBatchStore } from "./token-batch-store";
 import { countImportedRows } from "../../metrics/portal-metrics";
+import { logger } from "../../shared/logger";
 
 /** Identifies this process as the runner of the jobs it claims. */
 export const thisRunner = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
@@ -142,7 +143,7 @@ export async function runTokenImport(options: {
       error instanceof TokenFileError
         ? error.message
         : "The import stopped because of an internal error; the tokens of the batches already committed are in. Upload the file again to finish: rows already imported show as already present.";
-    if (!(error instanceof TokenFileError)) console.error(`Token import ${importId} failed:`, error);
+    if (!(error instanceof TokenFileError)) logger().error({ err: error, importId }, "Token import failed");
     await db.$transaction(async (tx) => {
       const marked = await tx.tokenImport.updateMany({
         where: { id: importId, runnerId },

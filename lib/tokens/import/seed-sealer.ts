@@ -1,6 +1,9 @@
+import path from "node:path";
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
 import { encryptSecret, secretFingerprint, seedSealingKeys } from "../../crypto/secret-box";
 import type { ParsedRow } from "../token-file-row";
+import { projectRoot } from "../../db/schema-files";
+import { logger } from "../../shared/logger";
 
 /** A seed as the inventory keeps it: encrypted (S4), plus the keyed fingerprint "already present" compares. */
 export type SealedSeed = { encryptedSecret: string; secretFingerprint: string };
@@ -24,35 +27,15 @@ const UNCLAIMED = 0;
 const CLAIMED_BY_WORKER = 1;
 const CLAIMED_HERE = 2;
 
-// The worker's code, run with `eval` so it needs no file of its own, whatever bundles the server
-// (tsx, Vitest, Next). It seals exactly as encryptSecret and secretFingerprint do — `v1:` +
-// base64(iv | tag | ciphertext) under AES-256-GCM with a fresh random IV, and HMAC-SHA256 under
-// the derived fingerprint key — which test/unit/tokens/seed-sealer.test.ts checks. A part the
-// import's own thread has already claimed is skipped.
-const WORKER_SOURCE = `
-const crypto = require("node:crypto");
-const { workerData } = require("node:worker_threads");
-const { version, secretKey, fingerprintKey, port } = workerData;
-const claims = new Int32Array(workerData.claims);
-port.on("message", (parts) => {
-  for (const { id, slot, seeds, lengths } of parts) {
-    if (Atomics.compareExchange(claims, slot, ${UNCLAIMED}, ${CLAIMED_BY_WORKER}) !== ${UNCLAIMED}) continue;
-    const ivs = crypto.randomBytes(12 * lengths.length);
-    const sealed = [];
-    let at = 0;
-    for (let i = 0; i < lengths.length; i++) {
-      const plain = seeds.subarray(at, at + lengths[i]);
-      at += lengths[i];
-      const iv = ivs.subarray(12 * i, 12 * i + 12);
-      const cipher = crypto.createCipheriv("aes-256-gcm", secretKey, iv);
-      const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-      sealed.push(version + ":" + Buffer.concat([iv, cipher.getAuthTag(), body]).toString("base64"));
-      sealed.push(crypto.createHmac("sha256", fingerprintKey).update(plain).digest("base64url"));
-    }
-    port.postMessage({ id, sealed });
-  }
-});
-`;
+/**
+ * The worker thread's file: plain JavaScript beside this module, sealing with the same functions
+ * as encryptSecret and secretFingerprint (lib/crypto/seal-primitives.mjs). Found from the project's
+ * folder, not from this module's location: the Next.js build rewrites that (`/ROOT/...`), while the
+ * portal always runs from its checkout (every command finds the folder the same way).
+ */
+function workerFile(): string {
+  return path.join(/*turbopackIgnore: true*/ projectRoot, "lib", "tokens", "import", "seed-sealing-worker.mjs");
+}
 
 type Part = { id: number; slot: number; secrets: Buffer[]; sealed?: SealedSeed[] };
 
@@ -99,16 +82,19 @@ export function openSeedSealer(options: { inWorker: boolean }): SeedSealer {
   if (options.inWorker) {
     try {
       const { port1, port2 } = new MessageChannel();
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ...seedSealingKeys(), claims: claims.buffer, port: port2 }, transferList: [port2] });
+      worker = new Worker(workerFile(), {
+        workerData: { ...seedSealingKeys(), claims: claims.buffer, port: port2, unclaimed: UNCLAIMED, claimedByWorker: CLAIMED_BY_WORKER },
+        transferList: [port2],
+      });
       results = port1;
       // A finished import must not wait for the thread, nor a CLI stay alive because of it.
       worker.unref();
       worker.on("error", (error) => {
-        console.error("The seed sealing thread failed; sealing in the import's thread instead:", error);
+        logger().error({ err: error }, "The seed sealing thread failed; sealing in the import's thread instead");
         stop();
       });
     } catch (error) {
-      console.error("The seed sealing thread could not start; sealing in the import's thread instead:", error);
+      logger().error({ err: error }, "The seed sealing thread could not start; sealing in the import's thread instead");
       stop();
     }
   }

@@ -1,13 +1,14 @@
 import type { Database } from "../../db/client";
 import { runTokenImport, STALE_AFTER_MS } from "./run-token-import";
 import { purgeExpiredTokenImports } from "./token-import-results";
+import { logger } from "../../shared/logger";
 
 /** Small files are imported while the admin waits; larger ones run as a background job. */
 export const INLINE_IMPORT_MAX_BYTES = 100 * 1024;
 
 /** Starts an import in this process without waiting for it (the result page shows its progress). */
 export function startTokenImportInBackground(options: { db: Database; importId: string }): void {
-  void runTokenImport(options).catch((error) => console.error(`Token import ${options.importId} could not run:`, error));
+  void runTokenImport(options).catch((error) => logger().error({ err: error, importId: options.importId }, "Token import could not run"));
 }
 
 /**

@@ -1,14 +1,12 @@
+import { setting } from "../../shared/config";
+
 /** Caps on one token upload (S5), overridable for large estates. */
 export function uploadLimits(): { maxBytes: number; maxRows: number; maxPskcBytes: number } {
-  const number = (name: string, fallback: number) => {
-    const value = Number(process.env[name]);
-    return Number.isInteger(value) && value > 0 ? value : fallback;
-  };
   return {
-    maxBytes: number("TOKEN_UPLOAD_MAX_BYTES", 32 * 1024 * 1024),
-    maxRows: number("TOKEN_UPLOAD_MAX_ROWS", 200_000),
+    maxBytes: setting("TOKEN_UPLOAD_MAX_BYTES"),
+    maxRows: setting("TOKEN_UPLOAD_MAX_ROWS"),
     // PSKC is parsed as one XML document, so it gets a smaller cap than streamed CSV.
-    maxPskcBytes: number("TOKEN_UPLOAD_MAX_PSKC_BYTES", 8 * 1024 * 1024),
+    maxPskcBytes: setting("TOKEN_UPLOAD_MAX_PSKC_BYTES"),
   };
 }
 

@@ -6,7 +6,7 @@ vi.mock("../../../lib/server/current-user", () => ({
   getCurrentUser: async () => ({ id: "u1", upn: "u1@contoso.example", displayName: "U", roles: [], sessionId: "s1", sessionMfaAt: null, session: { id: "s1", userId: "u1", expiresAt: new Date(Date.now() + 3_600_000), mfaAt: null, resources: ["Security info"] } }),
   enterResourceAs: async () => ({ outcome: "allowed" }),
 }));
-const { validatedAction } = await import("../../../lib/server/validated-action");
+const { formCheckbox, formList, validatedAction } = await import("../../../lib/server/validated-action");
 
 describe("validatedAction: what a hand-made request can send", () => {
   const ran = vi.fn(async () => ({ success: "ran" }));
@@ -34,5 +34,34 @@ describe("validatedAction: what a hand-made request can send", () => {
     const form = new FormData();
     form.set("name", "Alice");
     expect(await action(undefined, form)).toEqual({ success: "ran" });
+  });
+});
+
+describe("validatedAction: checkboxes and checkbox lists arrive typed", () => {
+  const schema = z.object({ enabled: formCheckbox(), notify: formCheckbox("yes"), groups: formList(z.array(z.string())) });
+  const received: z.infer<typeof schema>[] = [];
+  const action = validatedAction({ access: "signedIn", schema }, async (input) => {
+    received.push(input);
+    return { success: "ran" };
+  });
+
+  it("reads ticked and unticked boxes as true and false, and any number of list values as an array", async () => {
+    const ticked = new FormData();
+    ticked.set("enabled", "on");
+    ticked.set("notify", "yes");
+    ticked.append("groups", "g1");
+    ticked.append("groups", "g2");
+    await action(undefined, ticked);
+    const unticked = new FormData();
+    unticked.set("notify", "no");
+    await action(undefined, unticked);
+    const one = new FormData();
+    one.set("groups", "g1");
+    await action(undefined, one);
+    expect(received).toEqual([
+      { enabled: true, notify: true, groups: ["g1", "g2"] },
+      { enabled: false, notify: false, groups: [] },
+      { enabled: false, notify: false, groups: ["g1"] },
+    ]);
   });
 });

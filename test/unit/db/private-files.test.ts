@@ -48,9 +48,10 @@ describe("the data folder's files", () => {
   });
 
   it("include generated keys, written 0600", () => {
-    const key = loadKey({ envName: "PORTAL_TEST_UNSET_KEY", fileName: "private-files-test.key" });
+    delete process.env.PORTAL_AUTH_KEY; // a key variable that is unset, so the file is made
+    const key = loadKey({ envName: "PORTAL_AUTH_KEY", fileName: "private-files-test.key" });
     expect(key).toHaveLength(32);
     expect(modeOf(path.join(dataDirectory, "private-files-test.key"))).toBe(0o600);
-    expect(loadKey({ envName: "PORTAL_TEST_UNSET_KEY", fileName: "private-files-test.key" }).equals(key)).toBe(true);
+    expect(loadKey({ envName: "PORTAL_AUTH_KEY", fileName: "private-files-test.key" }).equals(key)).toBe(true);
   });
 });

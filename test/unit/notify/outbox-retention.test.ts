@@ -20,11 +20,15 @@ describe("outbox retention", () => {
     expect(maskedBody({ body: "Code 12345678", codeExpiresAt: new Date() })).toBe("Code ••••••••");
   });
 
-  it("reads OUTBOX_RETENTION_DAYS as whole days from 1 to 3650, else the default", () => {
+  it("reads OUTBOX_RETENTION_DAYS as whole days from 1 (capped at 3650), the default when unset, and refuses anything else", () => {
     expect(outboxRetentionDays()).toBe(DEFAULT_OUTBOX_RETENTION_DAYS);
-    for (const [value, days] of [["7", 7], ["1", 1], ["99999", 3650], ["0", 30], ["-3", 30], ["2.5", 30], ["soon", 30]] as const) {
+    for (const [value, days] of [["7", 7], ["1", 1], ["99999", 3650], ["", 30]] as const) {
       process.env.OUTBOX_RETENTION_DAYS = value;
       expect(outboxRetentionDays()).toBe(days);
+    }
+    for (const value of ["0", "-3", "2.5", "soon"]) {
+      process.env.OUTBOX_RETENTION_DAYS = value;
+      expect(() => outboxRetentionDays(), value).toThrow(/^OUTBOX_RETENTION_DAYS is not valid: it accepts a whole number of days of at least 1/);
     }
   });
 });

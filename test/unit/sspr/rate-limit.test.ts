@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rateLimitDecision, tryAgainMessage } from "../../../lib/shared/rate-limit";
+import { rateLimitDecision, tryAgainMessage } from "../../../lib/db/rate-limit";
 
 const now = new Date("2026-11-28T12:00:00Z");
 const minutesAgo = (minutes: number) => new Date(now.getTime() - minutes * 60_000);

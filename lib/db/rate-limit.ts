@@ -1,4 +1,4 @@
-import type { DatabaseOrTransaction } from "../db/client";
+import type { DatabaseOrTransaction } from "./client";
 
 export type RateLimit = { limit: number; windowMinutes: number };
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterMinutes: number };
