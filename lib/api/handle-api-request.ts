@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { apiAudience } from "../oidc/api-permissions";
 import { clientIpAddress } from "../shared/client-address";
 import { setting } from "../shared/config";
+import { errorMessage, logger } from "../shared/logger";
 import { consumeRateLimit } from "../db/rate-limit";
 import { requireApiAccess, resolveApiCaller } from "./api-caller";
 import { readJsonBody } from "./api-request-body";
@@ -94,7 +95,7 @@ export async function handleApiRequest(options: { db: Database; request: Request
     return json(result.status, result.body);
   } catch (error) {
     if (error instanceof ApiError) return errorResponse(error);
-    console.error("Automation API request failed:", error instanceof Error ? error.message : error);
+    logger().error({ err: errorMessage(error) }, "Automation API request failed");
     return errorResponse(new ApiError(500, "generalException", "The request could not be completed because of an internal error. Try again; if it keeps failing, tell the portal's administrators."));
   }
 }
