@@ -64,15 +64,33 @@ export async function confirmFreshMfa(options: {
   const method = methods.find((m) => m.methodId === options.methodId);
   if (!method) return refuse(SecurityInfoFailure.NotFound, "Choose one of your own sign-in methods.");
   const result = await verifyMfaMethodCode({ db, userId: actor.id, method, code: options.code, now, ipAddress: actor.ipAddress });
+  await recordIdentityCheck({ db, actor, now, method: method.type, detail: method.label, failure: result.ok ? undefined : result.failure, stepUpMethod: CODE_METHOD_MODES[method.type] });
+  if (!result.ok) return refuse(result.failure === CodeCheckFailure.Locked ? SecurityInfoFailure.Locked : SecurityInfoFailure.WrongCode, result.message);
+  return { ok: true };
+}
+
+/**
+ * The end of every "Verify your identity" answer, whatever the method: the audit event (A4, W5),
+ * and on success the session's MFA time and method, so the next changes within the window pass.
+ */
+export async function recordIdentityCheck(options: {
+  db: DatabaseOrTransaction;
+  actor: SecurityInfoActor;
+  now: Date;
+  method: string;
+  detail: string;
+  /** Why the answer was refused; absent when it passed. */
+  failure?: string;
+  stepUpMethod: Parameters<typeof recordSessionStepUp>[0]["method"];
+}): Promise<void> {
+  const { db, actor, now, failure } = options;
   await writeAuditEvent({
     db,
     actor,
     action: "Verify identity for Security info",
     target: userTarget(actor),
-    result: result.ok ? "success" : "failure",
-    details: { method: method.type, detail: method.label, ...(result.ok ? {} : { reason: result.failure }) },
+    result: failure === undefined ? "success" : "failure",
+    details: { method: options.method, detail: options.detail, ...(failure === undefined ? {} : { reason: failure }) },
   });
-  if (!result.ok) return refuse(result.failure === CodeCheckFailure.Locked ? SecurityInfoFailure.Locked : SecurityInfoFailure.WrongCode, result.message);
-  await recordSessionStepUp({ db, sessionId: actor.sessionId, userId: actor.id, now, method: CODE_METHOD_MODES[method.type] });
-  return { ok: true };
+  if (failure === undefined) await recordSessionStepUp({ db, sessionId: actor.sessionId, userId: actor.id, now, method: options.stepUpMethod });
 }

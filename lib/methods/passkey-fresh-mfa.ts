@@ -1,12 +1,11 @@
 import { generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import { writeAuditEvent } from "../audit/write-audit-event";
-import { recordSessionStepUp } from "../auth/user-session";
 import type { DatabaseOrTransaction } from "../db/client";
 import { allowedMethodsForUser } from "../policies/methods-policy";
 import { challengeBytes, challengeOfResponse, consumeChallenge, issueChallenge } from "../webauthn/challenges";
 import { verifyPasskeyAssertion } from "../webauthn/passkey-assertion";
 import { relyingParty } from "../webauthn/relying-party";
-import { SecurityInfoFailure, refuse, userTarget, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+import { recordIdentityCheck } from "./fresh-mfa";
+import { SecurityInfoFailure, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 
 export const PASSKEY_VERIFY_FAILED = "That passkey didn't work. Try again, or choose another method.";
 
@@ -52,15 +51,7 @@ export async function finishPasskeyFreshMfa(options: { db: DatabaseOrTransaction
   const result = passkey
     ? await verifyPasskeyAssertion({ db, passkey, response: options.response, expectedChallenge: challenge!, ipAddress: actor.ipAddress, now })
     : { ok: false as const, reason: claimed ? "Passkey not registered to this user" : "Challenge unknown, used or expired" };
-  await writeAuditEvent({
-    db,
-    actor,
-    action: "Verify identity for Security info",
-    target: userTarget(actor),
-    result: result.ok ? "success" : "failure",
-    details: { method: "Passkey", detail: passkey?.name ?? "", ...(result.ok ? {} : { reason: result.reason }) },
-  });
+  await recordIdentityCheck({ db, actor, now, method: "Passkey", detail: passkey?.name ?? "", failure: result.ok ? undefined : result.reason, stepUpMethod: "passkey" });
   if (!result.ok) return refuse(SecurityInfoFailure.WrongCode, PASSKEY_VERIFY_FAILED);
-  await recordSessionStepUp({ db, sessionId: actor.sessionId, userId: actor.id, now, method: "passkey" });
   return { ok: true };
 }
