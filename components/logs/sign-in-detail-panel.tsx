@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Breakable } from "@/components/ui/breakable";
 import { DataTable } from "@/components/ui/data-table";
 import { UtcTime } from "@/components/ui/utc-time";
-import type { SignInDetail } from "@/lib/signin/sign-in-log-query";
+import type { SignInDetailWithApplication } from "@/lib/signin/sign-in-log-query";
 import { authRequirementLabel } from "@/lib/signin/sign-in-log-query-export";
 import { DetailTabs } from "./detail-tabs";
 import { AUTHENTICATION_STRENGTH_LABELS, isAuthenticationStrength } from "@/lib/conditional-access/authentication-strength";
@@ -22,7 +22,7 @@ function Facts({ items }: { items: [string, string][] }) {
 }
 
 /** The sign-in's detail panel: Basic info, Authentication details and Conditional Access, as in Entra. */
-export function SignInDetailPanel({ signIn, closeHref }: { signIn: SignInDetail; closeHref: string }) {
+export function SignInDetailPanel({ signIn, closeHref }: { signIn: SignInDetailWithApplication; closeHref: string }) {
   const basic = (
     <Facts
       items={[
@@ -34,6 +34,10 @@ export function SignInDetailPanel({ signIn, closeHref }: { signIn: SignInDetail;
         ["User ID", signIn.userId ?? ""],
         ["Resource", signIn.resource],
         ["Client app", signIn.clientApp],
+        // A sign-in to an application (OpenID Connect): its name (gone once deleted) and client id.
+        ...(signIn.applicationClientId
+          ? ([["Application", signIn.applicationName ?? "(deleted application)"], ["Application ID", signIn.applicationClientId]] as [string, string][])
+          : []),
         ["IP address", signIn.ipAddress],
         ["Browser", signIn.browser],
         ["Status", signInStatusLabel(signIn.status)],

@@ -109,9 +109,16 @@ function toDetail({ userAgent, updatedAt: _updatedAt, ...row }: { userAgent: str
   return { ...row, browser: browserName(userAgent) };
 }
 
-export async function getSignInDetail(options: { db: DatabaseOrTransaction; id: string }): Promise<SignInDetail | null> {
+/** A sign-in's detail with its application's name (null when the application was deleted since). */
+export type SignInDetailWithApplication = SignInDetail & { applicationName: string | null };
+
+export async function getSignInDetail(options: { db: DatabaseOrTransaction; id: string }): Promise<SignInDetailWithApplication | null> {
   const row = await options.db.signIn.findUnique({ where: { id: options.id }, include: detailInclude });
-  return row ? toDetail(row) : null;
+  if (!row) return null;
+  const application = row.applicationClientId
+    ? await options.db.application.findUnique({ where: { clientId: row.applicationClientId }, select: { name: true } })
+    : null;
+  return { ...toDetail(row), applicationName: application?.name ?? null };
 }
 
 /** Every sign-in matching the filters (no paging), newest first, up to LOG_EXPORT_LIMIT. */

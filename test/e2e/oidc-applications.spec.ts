@@ -171,6 +171,11 @@ test("a Conditional Access policy for one application blocks it and not another;
     const rows = page.getByRole("table").getByRole("row");
     await expect(rows.filter({ hasText: person.upn })).toHaveCount(1);
     await expect(rows.filter({ hasText: openName })).toHaveCount(0);
+    // Its detail panel names the application and its client id.
+    await rows.filter({ hasText: person.upn }).getByRole("link", { name: /Sign-in details/ }).click();
+    const detail = page.getByRole("region", { name: /Activity details/ });
+    await expect(detail.getByRole("term").filter({ hasText: /^Application$/ }).locator("xpath=following-sibling::dd[1]")).toHaveText(blockedName);
+    await expect(detail.getByRole("term").filter({ hasText: /^Application ID$/ }).locator("xpath=following-sibling::dd[1]")).toHaveText(blocked.clientId);
     // The export honours the filter and carries the application's id.
     const csv = await (await page.request.get(`/api/sign-ins/export?format=csv&application=${blocked.clientId}`)).text();
     expect(csv.split("\r\n")[0]).toContain("Application ID");

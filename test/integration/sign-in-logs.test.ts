@@ -71,6 +71,7 @@ describe("sign-in logs", () => {
     expect(detail).toMatchObject({
       id, upn: user.upn, userId: user.id, user: { displayName: "Test User" }, resource: "Admin console", clientApp: "Browser",
       ipAddress: "203.0.113.9", browser: "Chrome on Windows", status: "success", authRequirement: "multiFactor", failureReason: null,
+      applicationClientId: null, applicationName: null,
     });
     expect(detail!.correlationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(detail!.steps.map((s) => [s.position, s.method, s.detail, s.requirement, s.succeeded])).toEqual([
@@ -116,6 +117,8 @@ describe("sign-in logs", () => {
     expect(query.application).toBe(payroll);
     const listed = await listSignIns({ db, query });
     expect(listed.rows.map((r) => r.resource)).toEqual(["Payroll"]);
+    // The detail panel's application: its client id, and no name for an application that no longer exists.
+    expect(await getSignInDetail({ db, id: listed.rows[0].id })).toMatchObject({ applicationClientId: payroll, applicationName: null });
     const exported = await exportSignIns({ db, query });
     expect(signInsCsv(exported).split("\r\n")[1]).toContain(`,Payroll,${payroll},OpenID Connect,`);
     expect(JSON.parse(signInsJson(exported))).toEqual([expect.objectContaining({ resourceDisplayName: "Payroll", appId: payroll })]);
