@@ -237,7 +237,8 @@ describe("password reset: verification", () => {
     // A replay is not a guess: no lockout failures, but the audit log records it.
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).mfaFailedCount).toBe(0);
     expect(await db.auditEvent.count({ where: { action: "Verification code replayed", actorId: user.id } })).toBeGreaterThan(0);
-  });
+    // 50 reset starts and 50 checks contending for one SQLite write lock: minutes on a loaded 2-core runner.
+  }, 120_000);
 
   it("counts wrong codes towards the reset's own lock, once per code however many tokens, never the sign-in MFA lockout or the password (C7)", async () => {
     const previous = process.env.MFA_LOCKOUT_THRESHOLD;
