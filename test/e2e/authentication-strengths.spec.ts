@@ -22,7 +22,7 @@ async function newPage(browser: Browser) {
   return (await browser.newContext()).newPage();
 }
 
-test("a phishing-resistant policy made in the editor steps a password sign-in up to the passkey, refuses a person without one, and the log shows the strength", async ({ page, browser }) => {
+test("a phishing-resistant policy made in the editor steps a password sign-in up to the passkey, sends a person without one to register it first, and the log shows the strength", async ({ page, browser }) => {
   // Three people, the editor, What if and the log in one story: longer than one sign-in's default.
   test.setTimeout(180_000);
   const groupName = unique("Phishing-resistant pilot ");
@@ -80,15 +80,27 @@ test("a phishing-resistant policy made in the editor steps a password sign-in up
   await alicePage.getByRole("button", { name: "Use passkey" }).click();
   await expectOnSecurityInfo(alicePage);
 
-  // Bob's password + token can't meet it: refused with what to do.
+  // Bob's password + token can't meet it, but he may register a passkey: after his token code he
+  // is sent to register one (the registration interrupt), then uses it, and only then gets in.
   const bobPage = await newPage(browser);
+  await virtualAuthenticator(bobPage);
   await enterPassword(bobPage, bob.upn, bob.password);
-  await expect(bobPage.getByText("You need a passkey to sign in to Security info: your organisation requires Phishing-resistant MFA there.")).toBeVisible();
+  await enterCode(bobPage, await freshCode(bobToken));
+  await expect(bobPage.getByRole("heading", { name: "Register a passkey" })).toBeVisible();
+  await expect(bobPage.getByText("Your organisation requires a passkey to sign in to Security info (Phishing-resistant MFA). Register one now.")).toBeVisible();
   await expect(bobPage).toHaveURL(/\/login/);
-  expect(await db().hardwareToken.findUniqueOrThrow({ where: { id: bobToken.id }, select: { lastUsedStep: true } })).toBeTruthy();
+  await bobPage.getByLabel("Passkey name").fill("Bob laptop");
+  await bobPage.getByRole("button", { name: "Create passkey" }).click();
+  await expect(bobPage.getByText("Passkey registered. Now use it to finish signing in.")).toBeVisible();
+  await expect(bobPage.getByRole("heading", { name: "Use your passkey" })).toBeVisible();
+  await expect(bobPage).toHaveURL(/\/login/);
+  await bobPage.getByRole("button", { name: "Use passkey" }).click();
+  await expectOnSecurityInfo(bobPage);
+  await expect(bobPage.getByText("Bob laptop")).toBeVisible();
+  expect(await db().auditEvent.count({ where: { actorId: bob.id, action: "Register passkey", result: "success" } })).toBe(1);
 
   // The sign-in log's Conditional Access tab shows the strength and its result for each.
-  for (const [person, result] of [[alice, "Success"], [bob, "Failure"]] as const) {
+  for (const [person, result] of [[alice, "Success"], [bob, "Success"]] as const) {
     await page.goto("/admin/sign-ins");
     await page.getByLabel("User", { exact: true }).fill(person.upn);
     await page.getByRole("button", { name: "Apply filters" }).click();
