@@ -1,4 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { systemActor } from "../../lib/audit/write-audit-event";
+import { saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
+import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
+import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { unique } from "../support/factories";
 import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser, signInNewUserWithToken } from "./helpers";
 
@@ -112,4 +116,30 @@ test("a phishing-resistant policy made in the editor steps a password sign-in up
     await expect(row).toContainText(result);
     await expect(row).toContainText("Phishing-resistant MFA");
   }
+});
+
+test("a person without a passkey whom the passkey policy doesn't let add one is refused after the password, with what to do", async ({ page }) => {
+  const user = await makeUser();
+  await makeActivatedToken(user.id);
+  const group = await db().group.create({ data: { name: unique("No self-service pilot "), members: { create: [{ userId: user.id }] } } });
+  const policyName = unique("Phishing-resistant, no self-service ");
+  policyNames.push(policyName);
+  const saved = await saveConditionalAccessPolicy({
+    db: db(), actor: systemActor,
+    input: { name: policyName, state: "on", includeAllUsers: false, includeGroupIds: [group.id], excludeGroupIds: [], resources: ["Security info"], grant: "requireAuthenticationStrength", authenticationStrength: "phishingResistantMfa" },
+  });
+  if (!saved.ok) throw new Error(saved.reason);
+  const noSelfService = await saveMethodPolicy({ db: db(), method: "passkey", enabled: true, includeAllUsers: true, groupIds: [], settings: { ...METHOD_POLICY_DEFAULTS.passkey.settings, allowSelfServiceSetup: false }, actor: systemActor });
+  if (!noSelfService.ok) throw new Error(noSelfService.reason);
+  try {
+    await enterPassword(page, user.upn, user.password);
+    await expect(page.getByText("You need a passkey to sign in to Security info: your organisation requires Phishing-resistant MFA there.")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Register a passkey" })).toHaveCount(0);
+    await expect(page).toHaveURL(/\/login/);
+  } finally {
+    await saveMethodPolicy({ db: db(), method: "passkey", enabled: true, includeAllUsers: true, groupIds: [], settings: METHOD_POLICY_DEFAULTS.passkey.settings, actor: systemActor });
+  }
+  expect(await db().signIn.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "desc" } })).toMatchObject({
+    status: "failure", failureReason: `Conditional Access policy ${policyName} requires authentication strength Phishing-resistant MFA and the user has no method that satisfies it`,
+  });
 });
