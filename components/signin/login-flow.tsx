@@ -9,6 +9,7 @@ import { useFormAction } from "@/components/ui/use-form-action";
 import { MethodIcon } from "@/components/methods/method-icon";
 import { EmailCodeSender } from "./email-code-sender";
 import { PasskeySecondStep, PasskeySignInButton } from "./passkey-sign-in";
+import { PasskeyRegistrationInterrupt } from "./passkey-registration-interrupt";
 import { UpdatePasswordForm } from "./update-password-form";
 
 /**
@@ -31,6 +32,9 @@ export function LoginFlow({ callbackUrl, notice, minPasswordLength }: { callback
 
   // After MFA (or the password alone), a temporary password is replaced before the session.
   if (passwordState.step === "passwordChange" || codeState.step === "passwordChange") return <UpdatePasswordForm upn={upn} minPasswordLength={minPasswordLength} />;
+
+  // The authentication strength needs a passkey: register one, then use it (the registration interrupt).
+  if (codeState.step === "registerPasskey") return <PasskeyRegistrationInterrupt upn={upn} callbackUrl={callbackUrl} notice={codeState.notice} />;
 
   if (onCodeStep && method) {
     if (choosing) {

@@ -4,7 +4,7 @@ import { decodeAttestationObject, validateCertificatePath, convertCertBufferToPE
 import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
 import { freshMfaRefusal } from "./fresh-mfa";
-import { SecurityInfoFailure, recordSecurityInfoChange, refuse, userTarget, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
+import { SecurityInfoFailure, recordSecurityInfoChange, refuse, userTarget, type MethodOwner, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 import { aaguidAllowed } from "../policies/passkey-policy-model";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
 import { authenticatorModel } from "../webauthn/authenticator-models";
@@ -17,7 +17,7 @@ export const MAX_PASSKEYS_PER_USER = 10;
 export const PASSKEY_CEREMONY_FAILED = "Your browser's passkey answer could not be checked. Start again with Add sign-in method → Passkey.";
 
 /** Why a registration is refused, for the audit log (the message to the person says it in words). */
-async function refuseRegistration(options: { db: Database; actor: SecurityInfoActor; reason: string; message: string; aaguid?: string }): Promise<SecurityInfoResult<never>> {
+async function refuseRegistration(options: { db: Database; actor: MethodOwner; reason: string; message: string; aaguid?: string }): Promise<SecurityInfoResult<never>> {
   await writeAuditEvent({
     db: options.db,
     actor: options.actor,
@@ -29,18 +29,37 @@ async function refuseRegistration(options: { db: Database; actor: SecurityInfoAc
   return refuse(SecurityInfoFailure.Invalid, options.message);
 }
 
-/** The policy, self-service and cap checks both halves of the ceremony share. */
-async function registrationRefusal(db: Database, actor: SecurityInfoActor, now: Date) {
-  const { allowed, policy } = await methodsAllowedForUser({ db, userId: actor.id });
+/**
+ * Who registers: the signed-in person in Security info (the challenge bound to their session,
+ * fresh MFA required), or a pending sign-in that has just passed MFA and is sent to register a
+ * passkey by an authentication strength (the challenge bound to that pending sign-in).
+ */
+export type PasskeyRegistrant = { owner: MethodOwner; boundTo: string; session: SecurityInfoActor | null };
+
+function sessionRegistrant(actor: SecurityInfoActor): PasskeyRegistrant {
+  return { owner: actor, boundTo: actor.sessionId, session: actor };
+}
+
+/** The methods policy, self-service and cap checks: why this person may not add a passkey, or null (with the policy's settings). */
+export async function passkeyPolicyRefusal(options: { db: Database; userId: string }) {
+  const { db, userId } = options;
+  const { allowed, policy } = await methodsAllowedForUser({ db, userId });
   if (!allowed.has("passkey")) return { refusal: refuse(SecurityInfoFailure.MethodDisabled, methodDisabledMessage("passkey")), settings: null };
   if (!policy.passkey.settings.allowSelfServiceSetup) {
     return { refusal: refuse(SecurityInfoFailure.MethodDisabled, "Your organisation doesn't let you add passkeys yourself. Ask your helpdesk."), settings: null };
   }
-  if ((await db.passkey.count({ where: { userId: actor.id } })) >= MAX_PASSKEYS_PER_USER) {
+  if ((await db.passkey.count({ where: { userId } })) >= MAX_PASSKEYS_PER_USER) {
     return { refusal: refuse(SecurityInfoFailure.MethodLimit, `You already have ${MAX_PASSKEYS_PER_USER} passkeys, the most one account may hold. Delete one you no longer use, then add this one.`), settings: null };
   }
-  const gate = await freshMfaRefusal({ db, actor, now });
-  return { refusal: gate, settings: policy.passkey.settings };
+  return { refusal: null, settings: policy.passkey.settings };
+}
+
+/** The policy checks, then (in Security info only) the fresh-MFA rule both halves of the ceremony share. */
+async function registrationRefusal(db: Database, registrant: PasskeyRegistrant, now: Date) {
+  const policy = await passkeyPolicyRefusal({ db, userId: registrant.owner.id });
+  if (policy.refusal || !registrant.session) return policy;
+  const gate = await freshMfaRefusal({ db, actor: registrant.session, now });
+  return { refusal: gate, settings: policy.settings };
 }
 
 /**
@@ -49,12 +68,17 @@ async function registrationRefusal(db: Database, actor: SecurityInfoActor, now: 
  * registered — with a single-use challenge bound to this session.
  */
 export async function startPasskeyRegistration(options: { db: Database; actor: SecurityInfoActor; now?: Date }): Promise<SecurityInfoResult<{ options: PublicKeyCredentialCreationOptionsJSON }>> {
-  const { db, actor } = options;
+  return startPasskeyRegistrationFor({ db: options.db, registrant: sessionRegistrant(options.actor), now: options.now });
+}
+
+export async function startPasskeyRegistrationFor(options: { db: Database; registrant: PasskeyRegistrant; now?: Date }): Promise<SecurityInfoResult<{ options: PublicKeyCredentialCreationOptionsJSON }>> {
+  const { db, registrant } = options;
+  const actor = registrant.owner;
   const now = options.now ?? new Date();
-  const { refusal, settings } = await registrationRefusal(db, actor, now);
+  const { refusal, settings } = await registrationRefusal(db, registrant, now);
   if (refusal) return refusal;
   await sweepChallenges({ db, now });
-  const challenge = await issueChallenge({ db, purpose: "registration", boundTo: actor.sessionId, userId: actor.id, now });
+  const challenge = await issueChallenge({ db, purpose: "registration", boundTo: registrant.boundTo, userId: actor.id, now });
   const existing = await db.passkey.findMany({ where: { userId: actor.id }, select: { credentialId: true, transports: true } });
   const { rpID } = relyingParty();
   const creation = await generateRegistrationOptions({
@@ -84,12 +108,24 @@ export async function finishPasskeyRegistration(options: {
   response: RegistrationResponseJSON;
   now?: Date;
 }): Promise<SecurityInfoResult<{ passkeyId: string; model: string | null }>> {
-  const { db, actor } = options;
+  const { actor, ...rest } = options;
+  return finishPasskeyRegistrationFor({ ...rest, registrant: sessionRegistrant(actor) });
+}
+
+export async function finishPasskeyRegistrationFor(options: {
+  db: Database;
+  registrant: PasskeyRegistrant;
+  name: string;
+  response: RegistrationResponseJSON;
+  now?: Date;
+}): Promise<SecurityInfoResult<{ passkeyId: string; model: string | null }>> {
+  const { db, registrant } = options;
+  const actor = registrant.owner;
   const now = options.now ?? new Date();
   const challenge = challengeOfResponse(options.response.response?.clientDataJSON ?? "");
-  const claimed = challenge ? await consumeChallenge({ db, challenge, purpose: "registration", boundTo: actor.sessionId, now }) : undefined;
+  const claimed = challenge ? await consumeChallenge({ db, challenge, purpose: "registration", boundTo: registrant.boundTo, now }) : undefined;
   if (!claimed || claimed.userId !== actor.id) return refuseRegistration({ db, actor, reason: "Unknown, used or expired challenge", message: PASSKEY_CEREMONY_FAILED });
-  const { refusal, settings } = await registrationRefusal(db, actor, now);
+  const { refusal, settings } = await registrationRefusal(db, registrant, now);
   if (refusal || !settings) return refusal ?? refuse(SecurityInfoFailure.Invalid, PASSKEY_CEREMONY_FAILED);
 
   const { rpID, origin } = relyingParty();

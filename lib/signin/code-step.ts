@@ -4,6 +4,7 @@ import { signInStepOf, verifyMfaMethodCode } from "../methods/verify-mfa-method-
 import { CodeCheckFailure } from "../otp/verify-oath-code";
 import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFailedMfaStep, strengthRefusal, type MfaStepResult } from "./pending-mfa";
 import { methodModeOf } from "./sign-in-choices";
+import { interruptFollows, mayRegisterPasskeyAtSignIn, registrationInterruptMessage, sendToPasskeyRegistration } from "./passkey-registration-interrupt";
 
 export { SIGN_IN_EXPIRED_MESSAGE };
 export type CodeStepResult = MfaStepResult;
@@ -40,8 +41,10 @@ export async function checkCodeStep(options: {
   if (!method) return { outcome: "retry", message: "Choose one of your sign-in methods." };
   // A method the required authentication strength doesn't accept is refused before its code is spent.
   const mode = methodModeOf(method.type);
+  // Unless the person is to register a passkey right after this code (the registration interrupt).
   const refusal = strengthRefusal({ pending, method: mode });
-  if (refusal) return { outcome: "retry", message: refusal };
+  const interrupt = refusal !== null && interruptFollows({ pending, method: mode }) && (await mayRegisterPasskeyAtSignIn({ db, userId: pending.userId }));
+  if (refusal && !interrupt) return { outcome: "retry", message: refusal };
 
   const result = await verifyMfaMethodCode({ db, userId: pending.userId, method, code: options.code, now, ipAddress: options.ipAddress });
   const step = { ...signInStepOf(method), requirement: "mfa" as const };
@@ -52,6 +55,11 @@ export async function checkCodeStep(options: {
     return { outcome: "retry", message: result.message, lockedUntil: result.lockedUntil };
   }
 
+  if (interrupt) {
+    const sent = await sendToPasskeyRegistration({ db, pending, now, method: mode, step: { ...step, resultDetail: "Verification code correct; a passkey must be registered next", succeeded: true } });
+    if (!sent) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
+    return { outcome: "registerPasskey", message: registrationInterruptMessage(pending) };
+  }
   const completed = await completePendingMfa({ db, pending, now, method: mode, step: { ...step, resultDetail: "MFA completed with a verification code", succeeded: true } });
   if (!completed) return { outcome: "expired", message: SIGN_IN_EXPIRED_MESSAGE };
   return { outcome: "complete" };

@@ -12,6 +12,7 @@ import { listMfaMethods } from "../methods/authentication-methods";
 import { temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
 import { normaliseUpn } from "../users/create-user";
 import { PASSKEY_METHOD_ID, hasUsablePasskey } from "../webauthn/passkeys";
+import { mayRegisterPasskeyAtSignIn } from "./passkey-registration-interrupt";
 import { PASSWORD_CHANGE_PENDING_REASON, stageOnceVerified } from "./password-change-step";
 import { portalUrl } from "../notify/portal-url";
 import { methodModeOf, type SignInChoice } from "./sign-in-choices";
@@ -107,7 +108,13 @@ export async function checkPasswordStep(options: {
   // An authentication strength narrows the second step to the methods that, after the password,
   // meet every strength required (phishing-resistant: only a passkey; a pass never for passwordless).
   const strengths = decision.requiredStrengths;
-  const choices = heldChoices.filter((choice) => methodCompletesStrengths({ strengths, completed: ["password"], method: methodModeOf(choice.type) }));
+  const strengthChoices = heldChoices.filter((choice) => methodCompletesStrengths({ strengths, completed: ["password"], method: methodModeOf(choice.type) }));
+  // None of them does, but the person may register a passkey: Entra's registration interrupt —
+  // MFA with a code method they hold first, then the passkey registration, then the passkey.
+  const registrationInterrupt = strengths.length > 0 && !options.application && strengthChoices.length === 0 && (await mayRegisterPasskeyAtSignIn({ db, userId: user.id }));
+  const choices = registrationInterrupt
+    ? ownChoices.filter((choice) => methodCompletesStrengths({ strengths: ["mfa"], completed: ["password"], method: methodModeOf(choice.type) }))
+    : strengthChoices;
   const firstChoice = choices[0] ?? null;
   const passwordStep = { method: "Password", requirement: "primary", resultDetail: "Correct password", succeeded: true } as const;
   // The record, its first step and every policy's result commit together.
@@ -138,8 +145,8 @@ export async function checkPasswordStep(options: {
     await record({ status: "failure", failureReason: `Conditional Access policy ${by.join(", ")} requires authentication strength ${label}, which a RADIUS sign-in can't satisfy (no passkeys over RADIUS)`, mfa: "noUsableMethod" });
     return { outcome: "failed", message: `${resource} can't be used with ${label}: your organisation requires a passkey, which a VPN sign-in can't use. Contact your helpdesk.` };
   }
-  // A user who holds methods, none of which meets the strength: refused with what to register
-  // (Entra sends them to register one; a passkey is registered from Security info).
+  // A user who holds methods, none of which meets the strength, and whom the passkey policy
+  // doesn't let register one at sign-in: refused with what to do.
   if (strengths.length && heldChoices.length && !firstChoice) {
     const unmet = strictestStrength(unmetStrengths({ strengths, methods: ["password"] }))!;
     const by = decision.strengthRequiredBy.filter((s) => s.strength === unmet).map((s) => s.policyName);

@@ -13,6 +13,8 @@ export const SIGN_IN_EXPIRED_MESSAGE = "Your sign-in timed out or was already us
 /** What a second-factor step (a code, a Temporary Access Pass) answers the sign-in page. */
 export type MfaStepResult =
   | { outcome: "complete"; redirectTo?: string }
+  /** MFA proved, but the authentication strength needs a passkey the person registers next (passkey-registration-interrupt.ts) */
+  | { outcome: "registerPasskey"; message: string }
   | { outcome: "expired"; message: string }
   | { outcome: "retry"; message: string; lockedUntil?: Date };
 

@@ -1,4 +1,8 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { systemActor } from "../../lib/audit/write-audit-event";
+import { saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
+import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
+import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { unique } from "../support/factories";
 import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser, signInNewUserWithToken } from "./helpers";
 
@@ -22,7 +26,7 @@ async function newPage(browser: Browser) {
   return (await browser.newContext()).newPage();
 }
 
-test("a phishing-resistant policy made in the editor steps a password sign-in up to the passkey, refuses a person without one, and the log shows the strength", async ({ page, browser }) => {
+test("a phishing-resistant policy made in the editor steps a password sign-in up to the passkey, sends a person without one to register it first, and the log shows the strength", async ({ page, browser }) => {
   // Three people, the editor, What if and the log in one story: longer than one sign-in's default.
   test.setTimeout(180_000);
   const groupName = unique("Phishing-resistant pilot ");
@@ -80,15 +84,27 @@ test("a phishing-resistant policy made in the editor steps a password sign-in up
   await alicePage.getByRole("button", { name: "Use passkey" }).click();
   await expectOnSecurityInfo(alicePage);
 
-  // Bob's password + token can't meet it: refused with what to do.
+  // Bob's password + token can't meet it, but he may register a passkey: after his token code he
+  // is sent to register one (the registration interrupt), then uses it, and only then gets in.
   const bobPage = await newPage(browser);
+  await virtualAuthenticator(bobPage);
   await enterPassword(bobPage, bob.upn, bob.password);
-  await expect(bobPage.getByText("You need a passkey to sign in to Security info: your organisation requires Phishing-resistant MFA there.")).toBeVisible();
+  await enterCode(bobPage, await freshCode(bobToken));
+  await expect(bobPage.getByRole("heading", { name: "Register a passkey" })).toBeVisible();
+  await expect(bobPage.getByText("Your organisation requires a passkey to sign in to Security info (Phishing-resistant MFA). Register one now.")).toBeVisible();
   await expect(bobPage).toHaveURL(/\/login/);
-  expect(await db().hardwareToken.findUniqueOrThrow({ where: { id: bobToken.id }, select: { lastUsedStep: true } })).toBeTruthy();
+  await bobPage.getByLabel("Passkey name").fill("Bob laptop");
+  await bobPage.getByRole("button", { name: "Create passkey" }).click();
+  await expect(bobPage.getByText("Passkey registered. Now use it to finish signing in.")).toBeVisible();
+  await expect(bobPage.getByRole("heading", { name: "Use your passkey" })).toBeVisible();
+  await expect(bobPage).toHaveURL(/\/login/);
+  await bobPage.getByRole("button", { name: "Use passkey" }).click();
+  await expectOnSecurityInfo(bobPage);
+  await expect(bobPage.getByText("Bob laptop")).toBeVisible();
+  expect(await db().auditEvent.count({ where: { actorId: bob.id, action: "Register passkey", result: "success" } })).toBe(1);
 
   // The sign-in log's Conditional Access tab shows the strength and its result for each.
-  for (const [person, result] of [[alice, "Success"], [bob, "Failure"]] as const) {
+  for (const [person, result] of [[alice, "Success"], [bob, "Success"]] as const) {
     await page.goto("/admin/sign-ins");
     await page.getByLabel("User", { exact: true }).fill(person.upn);
     await page.getByRole("button", { name: "Apply filters" }).click();
@@ -100,4 +116,30 @@ test("a phishing-resistant policy made in the editor steps a password sign-in up
     await expect(row).toContainText(result);
     await expect(row).toContainText("Phishing-resistant MFA");
   }
+});
+
+test("a person without a passkey whom the passkey policy doesn't let add one is refused after the password, with what to do", async ({ page }) => {
+  const user = await makeUser();
+  await makeActivatedToken(user.id);
+  const group = await db().group.create({ data: { name: unique("No self-service pilot "), members: { create: [{ userId: user.id }] } } });
+  const policyName = unique("Phishing-resistant, no self-service ");
+  policyNames.push(policyName);
+  const saved = await saveConditionalAccessPolicy({
+    db: db(), actor: systemActor,
+    input: { name: policyName, state: "on", includeAllUsers: false, includeGroupIds: [group.id], excludeGroupIds: [], resources: ["Security info"], grant: "requireAuthenticationStrength", authenticationStrength: "phishingResistantMfa" },
+  });
+  if (!saved.ok) throw new Error(saved.reason);
+  const noSelfService = await saveMethodPolicy({ db: db(), method: "passkey", enabled: true, includeAllUsers: true, groupIds: [], settings: { ...METHOD_POLICY_DEFAULTS.passkey.settings, allowSelfServiceSetup: false }, actor: systemActor });
+  if (!noSelfService.ok) throw new Error(noSelfService.reason);
+  try {
+    await enterPassword(page, user.upn, user.password);
+    await expect(page.getByText("You need a passkey to sign in to Security info: your organisation requires Phishing-resistant MFA there.")).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Register a passkey" })).toHaveCount(0);
+    await expect(page).toHaveURL(/\/login/);
+  } finally {
+    await saveMethodPolicy({ db: db(), method: "passkey", enabled: true, includeAllUsers: true, groupIds: [], settings: METHOD_POLICY_DEFAULTS.passkey.settings, actor: systemActor });
+  }
+  expect(await db().signIn.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: "desc" } })).toMatchObject({
+    status: "failure", failureReason: `Conditional Access policy ${policyName} requires authentication strength Phishing-resistant MFA and the user has no method that satisfies it`,
+  });
 });

@@ -19,6 +19,9 @@ import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
 import { whatIf } from "../../lib/signin/what-if";
 import { PASSKEY_METHOD_ID } from "../../lib/webauthn/passkeys";
 import { relyingParty } from "../../lib/webauthn/relying-party";
+import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
+import { saveMethodPolicy } from "../../lib/policies/methods-policy";
+import { finishInterruptRegistration, startInterruptRegistration } from "../../lib/signin/passkey-registration-interrupt";
 import { makeSecurityInfoActor, makeToken, makeUser, tokenCode, unique } from "../support/factories";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 
@@ -101,11 +104,67 @@ describe("Require authentication strength: Phishing-resistant MFA", () => {
     expect(tokens.lastUsedStep ?? null).toBe((await db.hardwareToken.findUniqueOrThrow({ where: { id: token.id } })).lastUsedStep ?? null);
   });
 
-  it("refuses a user who holds no passkey, saying what to register, and logs the strength it failed", async () => {
+  it("sends a password + token code sign-in without a passkey to register one (bound to the sign-in, single-use), then to use it, and only then lets it in", async () => {
+    const { user, token } = await userWithMethods({ passkey: false });
+    const policyName = await strengthPolicy({ userId: user.id, strength: "phishingResistantMfa" });
+    const step = await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client });
+    if (step.outcome !== "mfaRequired") throw new Error(`expected the second step, got ${step.outcome}`);
+    expect(step.methods.map((m) => m.methodId)).toEqual([`hardwareToken:${token.id}`]);
+    // No registration before MFA is proved.
+    expect(await startInterruptRegistration({ db, handle: step.handle })).toEqual({ outcome: "expired" });
+
+    const interrupted = await checkCodeStep({ db, handle: step.handle, methodId: `hardwareToken:${token.id}`, code: tokenCode(token, new Date()) });
+    expect(interrupted).toEqual({ outcome: "registerPasskey", message: "Your organisation requires a passkey to sign in to Security info (Phishing-resistant MFA). Register one now." });
+    // Unskippable: no session, no passkey step, no second code while the registration waits.
+    expect(await redeemSignInHandle({ db, handle: step.handle })).toBeNull();
+    expect(await startPasskeyStep({ db, handle: step.handle })).toBeNull();
+    expect((await checkCodeStep({ db, handle: step.handle, methodId: `hardwareToken:${token.id}`, code: "000000" })).outcome).toBe("expired");
+    expect(await latestSignIn(user.id)).toMatchObject({ status: "interrupted", failureReason: "Authentication strength requires a passkey: the user is registering one" });
+
+    // A registration challenge of the person's Security info session doesn't fit this sign-in.
+    const actor = await makeSecurityInfoActor(user);
+    const other = await startPasskeyRegistration({ db, actor });
+    if (!other.ok) throw new Error(other.reason);
+    const foreign = authenticator.register({ challenge: other.options.challenge, user: other.options.user });
+    expect(await finishInterruptRegistration({ db, handle: step.handle, name: "Foreign", response: foreign.response as never })).toMatchObject({ outcome: "refused" });
+
+    const started = await startInterruptRegistration({ db, handle: step.handle });
+    if (started.outcome !== "ceremony") throw new Error(`expected the ceremony, got ${started.outcome}`);
+    const { response, passkey } = authenticator.register({ challenge: started.options.challenge, user: started.options.user });
+    expect(await finishInterruptRegistration({ db, handle: step.handle, name: "Sign-in key", response: response as never })).toEqual({ outcome: "registered" });
+    // Saved with the same audit event and notice as in Security info; the challenge was single-use.
+    expect(await db.passkey.count({ where: { userId: user.id, name: "Sign-in key" } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { actorId: user.id, action: "Register passkey", result: "success" } })).toBe(1);
+    expect((await finishInterruptRegistration({ db, handle: step.handle, name: "Again", response: response as never })).outcome).not.toBe("registered");
+    expect(await redeemSignInHandle({ db, handle: step.handle })).toBeNull();
+    // The token can't finish it now (the person holds a passkey): only the passkey can.
+    expect(await checkCodeStep({ db, handle: step.handle, methodId: `hardwareToken:${token.id}`, code: "000000" })).toEqual({ outcome: "retry", message: "This sign-in requires Phishing-resistant MFA: use a passkey." });
+
+    const request = await startPasskeyStep({ db, handle: step.handle });
+    const done = await finishPasskeyStep({ db, handle: step.handle, response: authenticator.authenticate(passkey, request!.challenge) as never });
+    expect(done.outcome).toBe("complete");
+    const identity = await redeemSignInHandle({ db, handle: step.handle });
+    const session = await openUserSession({ db, sessionId: identity!.sessionId, userId: user.id, now: new Date() });
+    expect(session?.authMethods).toEqual(["password", "hardwareOath", "passkey"]);
+    const signIn = await latestSignIn(user.id);
+    expect(signIn.status).toBe("success");
+    expect(signIn.steps.map((s) => [s.method, s.succeeded])).toEqual([["Password", true], ["OATH verification code", true], ["Passkey", true]]);
+    expect(signIn.policyResults.find((r) => r.policyName === policyName)).toMatchObject({
+      result: "success", authenticationStrength: "phishingResistantMfa", detail: 'Requires authentication strength "Phishing-resistant MFA": satisfied',
+    });
+  });
+
+  it("refuses a user who holds no passkey and whom the passkey policy doesn't let register one, saying what to do, and logs the strength it failed", async () => {
     const { user } = await userWithMethods({ passkey: false });
     const policyName = await strengthPolicy({ userId: user.id, strength: "phishingResistantMfa", resources: ["Admin console", "Security info"] });
-    const step = await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client });
-    expect(step).toEqual({ outcome: "failed", message: expect.stringMatching(/^You need a passkey to sign in to Security info: your organisation requires Phishing-resistant MFA there\./) });
+    const noSelfService = await saveMethodPolicy({ db, method: "passkey", enabled: true, includeAllUsers: true, groupIds: [], settings: { ...METHOD_POLICY_DEFAULTS.passkey.settings, allowSelfServiceSetup: false }, actor: systemActor });
+    if (!noSelfService.ok) throw new Error(noSelfService.reason);
+    try {
+      const step = await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client });
+      expect(step).toEqual({ outcome: "failed", message: expect.stringMatching(/^You need a passkey to sign in to Security info: your organisation requires Phishing-resistant MFA there\./) });
+    } finally {
+      await saveMethodPolicy({ db, method: "passkey", enabled: true, includeAllUsers: true, groupIds: [], settings: METHOD_POLICY_DEFAULTS.passkey.settings, actor: systemActor });
+    }
     const signIn = await latestSignIn(user.id);
     expect(signIn).toMatchObject({ status: "failure", failureReason: `Conditional Access policy ${policyName} requires authentication strength Phishing-resistant MFA and the user has no method that satisfies it` });
     expect(signIn.policyResults.find((r) => r.policyName === policyName)).toMatchObject({ result: "failure", authenticationStrength: "phishingResistantMfa", detail: 'Requires authentication strength "Phishing-resistant MFA": the user has no method that satisfies it' });

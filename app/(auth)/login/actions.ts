@@ -20,7 +20,10 @@ import { checkTemporaryAccessPassStep } from "@/lib/signin/temporary-access-pass
 import { MAX_PASSWORD_LENGTH } from "@/lib/users/password-rules";
 import { finishPasskeyStep, finishPasswordlessSignIn, PASSKEY_SIGN_IN_FAILED, startPasskeyStep, startPasswordlessSignIn } from "@/lib/signin/passkey-sign-in";
 import { parseAuthenticationResponse } from "@/lib/webauthn/response-schemas";
-import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { finishInterruptRegistration, startInterruptRegistration } from "@/lib/signin/passkey-registration-interrupt";
+import { parseRegistrationResponse } from "@/lib/webauthn/response-schemas";
+import { PASSKEY_METHOD_ID } from "@/lib/webauthn/passkeys";
 import crypto from "node:crypto";
 
 // The browser keeps only a random handle to the server-side pending sign-in (A1).
@@ -39,11 +42,15 @@ async function keepPendingHandle(handle: string) {
 
 export type CodeChoice = { methodId: string; prompt: string; type: string };
 export type LoginState = ActionState & {
-  step?: "code" | "passwordChange";
+  step?: "code" | "passwordChange" | "registerPasskey";
   methods?: CodeChoice[];
   defaultMethodId?: string;
   /** a passkey ceremony to run: the options for the browser's passkey dialog */
   requestOptions?: PublicKeyCredentialRequestOptionsJSON;
+  /** the registration interrupt's ceremony: the options for the browser's create() dialog */
+  creationOptions?: PublicKeyCredentialCreationOptionsJSON;
+  /** what the registration interrupt page says */
+  notice?: string;
 };
 
 const passwordSchema = z.object({
@@ -104,6 +111,11 @@ async function afterSecondStep(handle: string, result: MfaStepResult, callbackUr
     return { error: result.message };
   }
   if (result.outcome === "retry") return { step: "code", error: result.message };
+  // The strength needs a passkey the person registers now; the handle stays for that page.
+  if (result.outcome === "registerPasskey") {
+    await keepPendingHandle(handle);
+    return { step: "registerPasskey", notice: result.message };
+  }
   // A temporary password is replaced before the session: the handle stays for that step.
   if (await awaitsPasswordChange({ db: getDb(), handle })) {
     await keepPendingHandle(handle);
@@ -206,4 +218,30 @@ export const finishPasskeySecondStep = validatedAction({ access: "anyone", schem
   if (!response) return { step: "code", error: "That passkey didn't work. Try again or choose another way to sign in." };
   const result = await finishPasskeyStep({ db: getDb(), handle, response, ipAddress: (await currentClientInfo()).ipAddress });
   return afterSecondStep(handle, result, input.callbackUrl);
+});
+
+/** The registration interrupt, step 1: options for the browser's create() dialog, the challenge bound to this pending sign-in. */
+export const startSignInPasskeyRegistration = validatedAction({ access: "anyone", schema: startCeremonySchema }, async (): Promise<LoginState> => {
+  const handle = (await cookies()).get(PENDING_COOKIE)?.value;
+  const result = handle ? await startInterruptRegistration({ db: getDb(), handle, ipAddress: (await currentClientInfo()).ipAddress }) : ({ outcome: "expired" } as const);
+  if (result.outcome === "expired") return { error: "Your sign-in timed out. Sign in again." };
+  if (result.outcome === "refused") return { step: "registerPasskey", error: result.message };
+  return { step: "registerPasskey", creationOptions: result.options };
+});
+
+const interruptAnswerSchema = z.object({
+  name: z.string().trim().min(1, "Give the passkey a name, e.g. Work laptop").max(64, "Use at most 64 characters"),
+  response: z.string().min(2).max(40_000),
+});
+
+/** Step 2: the browser's answer; the passkey is saved and the sign-in then asks for it (the passkey step). */
+export const finishSignInPasskeyRegistration = validatedAction({ access: "anyone", schema: interruptAnswerSchema }, async (input): Promise<LoginState> => {
+  const handle = (await cookies()).get(PENDING_COOKIE)?.value;
+  const response = parseRegistrationResponse(input.response);
+  if (!handle) return { error: "Your sign-in timed out. Sign in again." };
+  if (!response) return { step: "registerPasskey", error: "Your browser's passkey answer could not be checked. Try again." };
+  const result = await finishInterruptRegistration({ db: getDb(), handle, name: input.name, response, ipAddress: (await currentClientInfo()).ipAddress });
+  if (result.outcome === "expired") return { error: "Your sign-in timed out. Sign in again." };
+  if (result.outcome === "refused") return { step: "registerPasskey", error: result.message };
+  return { step: "code", methods: [{ methodId: PASSKEY_METHOD_ID, prompt: "Use a passkey", type: "Passkey" }], defaultMethodId: PASSKEY_METHOD_ID, success: "Passkey registered. Now use it to finish signing in." };
 });
