@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import * as client from "openid-client";
 import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encryptSecret, secretFingerprint } from "../../lib/crypto/secret-box";
 import { getDb } from "../../lib/db/client";
 import { API_PERMISSIONS, apiAudience, setApplicationApiPermission, type ApiPermission } from "../../lib/oidc/api-permissions";
 import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
@@ -10,6 +11,12 @@ import { systemActor } from "../../lib/audit/write-audit-event";
 import { apiClient, applicationWith, clientCredentialsToken, startApiServer } from "../support/api-test-server";
 import { makeUser, unique } from "../support/factories";
 import { Browser, portalSignIn } from "../support/oidc-test-server";
+
+/** A real sealed seed: later files (the key rotation test) open every seed in the database. */
+function sealedSeed() {
+  const seed = crypto.randomBytes(20);
+  return { encryptedSecret: encryptSecret(seed), secretFingerprint: secretFingerprint(seed) };
+}
 
 // The automation API over real HTTP: tokens from the portal's own provider through openid-client
 // (client credentials; code flow for a person), requests through the client generated from the
@@ -264,7 +271,7 @@ const OPERATIONS: { method: string; path: (ids: { user: string; device: string }
 describe("permissions", () => {
   it("refuses every operation to an application without its permission, and changes nothing", async () => {
     const user = await makeUser();
-    const token = await db.hardwareToken.create({ data: { serialNumber: unique("PERM"), manufacturer: "", model: "", encryptedSecret: "x", secretFingerprint: "x" } });
+    const token = await db.hardwareToken.create({ data: { serialNumber: unique("PERM"), manufacturer: "", model: "", ...sealedSeed() } });
     const ids = { user: user.id, device: token.id };
     for (const operation of OPERATIONS) {
       const others = ALL.filter((p) => !operation.needs.includes(p));
@@ -284,7 +291,7 @@ describe("permissions", () => {
 
   it("a person's delegated token acts with their roles: a Helpdesk Administrator may read tokens but not assign, a Privileged Authentication Administrator may", async () => {
     const target = await makeUser();
-    const device = await db.hardwareToken.create({ data: { serialNumber: unique("DEL"), manufacturer: "", model: "", encryptedSecret: "x", secretFingerprint: "x" } });
+    const device = await db.hardwareToken.create({ data: { serialNumber: unique("DEL"), manufacturer: "", model: "", ...sealedSeed() } });
     const app = await applicationWith([]);
     const config = await client.discovery(new URL(server.issuer), app.clientId, app.secret, undefined, { execute: [client.allowInsecureRequests] });
     const delegatedToken = async (roles: ("Helpdesk Administrator" | "Privileged Authentication Administrator")[]) => {
