@@ -8,12 +8,6 @@ import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
 import { useStaleMfaAnswer } from "./fresh-mfa";
 
-/** The start request says it is a passkey ceremony (the action refuses anything else). */
-function ceremonyForm(): FormData {
-  const form = new FormData();
-  form.set("ceremony", "passkey");
-  return form;
-}
 
 /** What the browser's own refusal means to the person (the dialog closed, a key already registered…). */
 export function passkeyDialogMessage(error: unknown): string {
@@ -28,6 +22,35 @@ export function passkeyDialogMessage(error: unknown): string {
  * credential with user verification), then the server checks and stores it. The ceremony's
  * options and answer go through server actions; nothing secret is in this component.
  */
+type CeremonyState = { error?: string; creationOptions?: Parameters<typeof startRegistration>[0]["optionsJSON"] };
+
+/**
+ * The browser side of registering a passkey, wherever it happens (Security info, the sign-in's
+ * registration interrupt): ask the server for options, run the browser's dialog, send the answer
+ * with the chosen name. The start request says it is a passkey ceremony (the actions refuse
+ * anything else). Returns the server's answer, or the first step's refusal or the dialog's.
+ */
+export async function registerPasskeyInBrowser<S extends object>(options: {
+  name: string;
+  start: (state: object, form: FormData) => Promise<S & CeremonyState>;
+  finish: (state: object, form: FormData) => Promise<S>;
+}): Promise<S | { error: string }> {
+  const start = new FormData();
+  start.set("ceremony", "passkey");
+  const started = await options.start({}, start);
+  if (!started.creationOptions) return started;
+  let response;
+  try {
+    response = await startRegistration({ optionsJSON: started.creationOptions });
+  } catch (error) {
+    return { error: passkeyDialogMessage(error) };
+  }
+  const answer = new FormData();
+  answer.set("name", options.name);
+  answer.set("response", JSON.stringify(response));
+  return options.finish({}, answer);
+}
+
 export function PasskeySetup({ close }: { close: () => void }) {
   const [state, setState] = useState<SecurityInfoState>({});
   const [pending, setPending] = useState(false);
@@ -39,18 +62,7 @@ export function PasskeySetup({ close }: { close: () => void }) {
     if (!name) return setState({ fieldErrors: { name: ["Give the passkey a name, e.g. Work laptop"] } });
     setPending(true);
     try {
-      const started = await startPasskeySetup({}, ceremonyForm());
-      if (!("creationOptions" in started) || !started.creationOptions) return setState(started);
-      let response;
-      try {
-        response = await startRegistration({ optionsJSON: started.creationOptions });
-      } catch (error) {
-        return setState({ error: passkeyDialogMessage(error) });
-      }
-      const answer = new FormData();
-      answer.set("name", name);
-      answer.set("response", JSON.stringify(response));
-      setState(await finishPasskeySetup({}, answer));
+      setState(await registerPasskeyInBrowser({ name, start: startPasskeySetup, finish: finishPasskeySetup }));
     } finally {
       setPending(false);
     }

@@ -1,9 +1,8 @@
 "use client";
 
-import { startRegistration } from "@simplewebauthn/browser";
 import { useState, type FormEvent } from "react";
 import { finishSignInPasskeyRegistration, startSignInPasskeyRegistration, type LoginState } from "@/app/(auth)/login/actions";
-import { passkeyDialogMessage } from "@/components/methods/passkey-setup";
+import { registerPasskeyInBrowser } from "@/components/methods/passkey-setup";
 import { Button } from "@/components/ui/button";
 import { FormMessage } from "@/components/ui/form-message";
 import { TextField } from "@/components/ui/text-field";
@@ -24,20 +23,7 @@ export function PasskeyRegistrationInterrupt({ upn, callbackUrl, notice }: { upn
     if (!name) return setState({ fieldErrors: { name: ["Give the passkey a name, e.g. Work laptop"] } });
     setPending(true);
     try {
-      const start = new FormData();
-      start.set("ceremony", "passkey");
-      const started = await startSignInPasskeyRegistration({}, start);
-      if (!("creationOptions" in started) || !started.creationOptions) return setState(started);
-      let response;
-      try {
-        response = await startRegistration({ optionsJSON: started.creationOptions });
-      } catch (error) {
-        return setState({ error: passkeyDialogMessage(error) });
-      }
-      const answer = new FormData();
-      answer.set("name", name);
-      answer.set("response", JSON.stringify(response));
-      setState(await finishSignInPasskeyRegistration({}, answer));
+      setState(await registerPasskeyInBrowser({ name, start: startSignInPasskeyRegistration, finish: finishSignInPasskeyRegistration }));
     } finally {
       setPending(false);
     }
