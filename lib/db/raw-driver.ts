@@ -175,7 +175,11 @@ export function onRawStatement(listener: ((sql: string) => void) | null): void {
 
 // ---- Which client has which driver --------------------------------------------------------
 
-const drivers = new WeakMap<object, () => RawDriver>();
+// On globalThis: Next.js bundles its own copy of this module, and serve-portal.mjs loads another
+// through tsx (the OIDC provider). The one Prisma client (getDb, also on globalThis) is made by
+// whichever copy comes first; a map per copy would leave the other copy without the raw driver,
+// silently back on Prisma for the whole hot path.
+const drivers: WeakMap<object, () => RawDriver> = ((globalThis as Record<symbol, unknown>)[Symbol.for("portal.rawDrivers")] ??= new WeakMap()) as WeakMap<object, () => RawDriver>;
 
 /** Called by the client factory: the raw driver for this Prisma client, made on first use. */
 export function registerRawDriver(client: object, make: () => RawDriver): void {
