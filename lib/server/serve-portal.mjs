@@ -27,6 +27,9 @@ await app.prepare();
 // After prepare(): the provider shares lib code that touches Next's request storage, which Next
 // sets up while preparing.
 const { handleOidcRequest } = await tsImport("../oidc/oidc-server.ts", import.meta.url);
+// The verification API (POST /api/verify) is answered here, before Next.js, with the same answers
+// as its route (lib/server/verify-endpoint.ts says why); its other methods go on to Next.js (405).
+const { serveVerifyRequest } = await tsImport("./verify-endpoint.ts", import.meta.url);
 // Each request gets an id of ours (a client's own X-Request-Id is replaced): it is in every log
 // line the request writes (lib/shared/logger.ts reads this store, shared through the global
 // symbol because Next.js bundles its own copy of that module), in the X-Request-Id response
@@ -37,11 +40,12 @@ const server = http.createServer((request, response) => {
   request.headers["x-portal-peer"] = `${process.env.PORTAL_PEER_STAMP} ${request.socket.remoteAddress ?? ""}`;
   request.headers["x-request-id"] = requestId;
   response.setHeader("X-Request-Id", requestId);
-  requestContext.run({ requestId }, () =>
-    handleOidcRequest(request, response).then((served) => {
+  requestContext.run({ requestId }, () => {
+    if (request.method === "POST" && (request.url === "/api/verify" || request.url?.startsWith("/api/verify?"))) return serveVerifyRequest(request, response);
+    return handleOidcRequest(request, response).then((served) => {
       if (!served) handle(request, response);
-    }),
-  );
+    });
+  });
 });
 // A line for the person who ran `npm start`, beside the start command's own (not a log event).
 server.listen(port, () => console.log(`› Ready on port ${port}`));
