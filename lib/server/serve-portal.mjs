@@ -41,7 +41,7 @@ const server = http.createServer((request, response) => {
   request.headers["x-request-id"] = requestId;
   response.setHeader("X-Request-Id", requestId);
   requestContext.run({ requestId }, () => {
-    if (request.method === "POST" && (request.url === "/api/verify" || request.url?.startsWith("/api/verify?"))) return serveVerifyRequest(request, response);
+    if (request.method === "POST" && (request.url === "/api/verify" || request.url?.startsWith("/api/verify?"))) return serveVerifyRequest(request, response).catch(() => response.destroy());
     return handleOidcRequest(request, response).then((served) => {
       if (!served) handle(request, response);
     });
