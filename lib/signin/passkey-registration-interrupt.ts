@@ -49,7 +49,7 @@ export async function passkeyStrengthPath(options: { db: Database; userId: strin
 /** What a person who can't meet a passkey strength for `resource` is told: what to register, and who can let them. */
 export function passkeyStrengthRefusalMessage(options: { strength: AuthenticationStrength; resource: string; mayRegister: boolean }): string {
   if (options.mayRegister) return strengthNeedsMethodMessage(options);
-  return `You need a passkey to sign in to ${options.resource}: your organisation requires ${AUTHENTICATION_STRENGTH_LABELS[options.strength]} there, and you have no passkey. Your organisation doesn't let you register one yourself: ask your helpdesk to register a passkey (a FIDO2 security key, or a passkey on your phone or computer) for you, then try again.`;
+  return `You need a passkey to sign in to ${options.resource}: your organisation requires ${AUTHENTICATION_STRENGTH_LABELS[options.strength]} there, and you have no passkey. Your organisation doesn't let you register one yourself: ask your helpdesk to let you register a passkey (a FIDO2 security key, or a passkey on your phone or computer), then try again.`;
 }
 
 /** Whether the strengths the sign-in requires would need a passkey that this method can't give, with MFA still proved by it (the interrupt applies). */
