@@ -160,6 +160,15 @@ async function serveOidcRequest(provider: () => Promise<Provider>, request: Inco
   try {
     const op = await provider();
     const interaction = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/abort)?$/.exec(path);
+    // Next.js's router fetches the target of a server action's redirect (the sign-in returning
+    // here) with an `RSC` header before it navigates the page, and navigates the page itself when
+    // the answer isn't its own format. An interaction must run once, in that real navigation: the
+    // router's fetch would otherwise finish it, and the page's load then find it already used.
+    if (interaction && request.method === "GET" && request.headers.rsc !== undefined) {
+      response.writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", vary: "RSC" });
+      response.end();
+      return true;
+    }
     if (interaction && (request.method === "GET" || (request.method === "POST" && interaction[2]))) {
       const mfaAsked = new URLSearchParams(url.split("?")[1] ?? "").get("mfa") === "asked";
       await handleInteraction({ provider: op, request, response, uid: interaction[1], abort: Boolean(interaction[2]), mfaAsked });
