@@ -143,7 +143,13 @@ describe("an application requiring Phishing-resistant MFA steps the sign-in up",
     const identity = await redeemSignInHandle({ db, handle: step.handle });
     expect(identity?.callbackUrl).toBe(login.callbackUrl);
 
-    const claims = await backToApp(opened, login.callbackUrl, await portalCookieOf(identity!));
+    // Next.js's router fetches the sign-in's redirect target first (RSC header): that fetch
+    // doesn't run the interaction, so the page's own navigation finishes it.
+    opened.browser.portalCookie = await portalCookieOf(identity!);
+    const routerFetch = await opened.browser.get(`${server.origin}${login.callbackUrl}`, { headers: { rsc: "1" } });
+    expect(routerFetch.status).toBe(200);
+    expect(await routerFetch.text()).toBe("");
+    const claims = await backToApp(opened, login.callbackUrl, opened.browser.portalCookie);
     expect(claims.sub).toBe(user.id);
     expect(claims.amr).toEqual(expect.arrayContaining(["pwd", "hwk", "mfa"]));
     expect(claims.acr).toBe("urn:portal:acr:mfa");
