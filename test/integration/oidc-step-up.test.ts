@@ -12,7 +12,6 @@ import { systemActor } from "../../lib/audit/write-audit-event";
 import { applicationResource } from "../../lib/conditional-access/policy-model";
 import { deleteConditionalAccessPolicy, saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
 import { getDb } from "../../lib/db/client";
-import { finishPasskeyRegistration, startPasskeyRegistration } from "../../lib/methods/passkey-registration";
 import { registerApplication } from "../../lib/oidc/applications";
 import { applicationOfSignInCallback } from "../../lib/oidc/interaction-application";
 import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
@@ -25,7 +24,8 @@ import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
 import { whatIf } from "../../lib/signin/what-if";
 import { PASSKEY_METHOD_ID } from "../../lib/webauthn/passkeys";
 import { relyingParty as webauthnRelyingParty } from "../../lib/webauthn/relying-party";
-import { makeSecurityInfoActor, makeToken, makeUser, tokenCode, unique } from "../support/factories";
+import { makeToken, makeUser, tokenCode, unique } from "../support/factories";
+import { registerPasskey } from "../support/register-passkey";
 import { Browser, portalCookieOf, relyingParty, startOidcServer } from "../support/oidc-test-server";
 import { SoftAuthenticator, type SoftPasskey } from "../support/soft-authenticator";
 
@@ -69,12 +69,7 @@ async function userWithMethods(options: { passkey: boolean }): Promise<{ user: A
   const user = await makeUser();
   const token = await makeToken({ userId: user.id, now: new Date(Date.now() - 600_000) });
   if (!options.passkey) return { user, token, passkey: null };
-  const actor = await makeSecurityInfoActor(user);
-  const started = await startPasskeyRegistration({ db, actor });
-  if (!started.ok) throw new Error(started.reason);
-  const { response, passkey } = authenticator.register({ challenge: started.options.challenge, user: started.options.user });
-  const finished = await finishPasskeyRegistration({ db, actor, name: "Step-up key", response: response as never });
-  if (!finished.ok) throw new Error(finished.reason);
+  const { passkey } = await registerPasskey({ db, user, authenticator, name: "Step-up key" });
   return { user, token, passkey };
 }
 
