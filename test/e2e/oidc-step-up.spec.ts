@@ -1,5 +1,3 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as client from "openid-client";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { systemActor } from "../../lib/audit/write-audit-event";
@@ -8,6 +6,8 @@ import { saveConditionalAccessPolicy } from "../../lib/conditional-access/policy
 import { registerApplication } from "../../lib/oidc/applications";
 import { unique } from "../support/factories";
 import { db, enterCode, freshCode, makeActivatedToken, makeUser, rememberSecret, signInNewUserWithToken } from "./helpers";
+import { startAppCallbackPage } from "./app-callback-page";
+import { addPasskey, virtualAuthenticator } from "./passkey-helpers";
 
 // An OpenID Connect application whose Conditional Access policy requires Phishing-resistant MFA,
 // in Chromium against `npm start`, with the DevTools virtual authenticator: the sign-in steps up
@@ -15,33 +15,20 @@ import { db, enterCode, freshCode, makeActivatedToken, makeUser, rememberSecret,
 // again and, after the password, asked only for the passkey; a person without one goes through
 // the registration interrupt; both get back to the app, whose ID token (redeemed by openid-client)
 // says amr hwk/swk. The app's sign-in log rows show the strength required and met.
-let appServer: http.Server;
+let callbackPage: Awaited<ReturnType<typeof startAppCallbackPage>>;
 let REDIRECT = "";
 const policyIds: string[] = [];
 
 test.beforeAll(async () => {
-  appServer = http.createServer((_request, response) => {
-    response.writeHead(200, { "content-type": "text/html" });
-    response.end("<h1>Back at the app</h1>");
-  });
-  await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
-  REDIRECT = `http://localhost:${(appServer.address() as AddressInfo).port}/callback`;
+  callbackPage = await startAppCallbackPage();
+  REDIRECT = callbackPage.redirectUri;
 });
 
 // Policies are organisation-wide and the e2e database is shared by every spec: put things back.
 test.afterAll(async () => {
   await db().conditionalAccessPolicy.deleteMany({ where: { id: { in: policyIds } } });
-  await new Promise((resolve) => appServer.close(resolve));
+  await callbackPage.close();
 });
-
-/** Chromium's DevTools virtual authenticator: a platform passkey provider with resident keys and user verification. */
-async function virtualAuthenticator(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-}
 
 async function newPage(browser: Browser, baseURL: string) {
   return (await browser.newContext({ baseURL })).newPage();
@@ -91,13 +78,7 @@ test("an application requiring Phishing-resistant MFA: a password + code session
   const { user: alice } = await signInNewUserWithToken(alicePage);
   await db().groupMember.create({ data: { groupId: group.id, userId: alice.id } });
   await virtualAuthenticator(alicePage);
-  await alicePage.getByRole("button", { name: "+ Add sign-in method" }).click();
-  const dialog = alicePage.getByRole("dialog");
-  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: "Passkey" });
-  await dialog.getByRole("button", { name: "Next" }).click();
-  await dialog.getByLabel("Passkey name").fill("Alice laptop");
-  await dialog.getByRole("button", { name: "Create passkey" }).click();
-  await expect(dialog.getByText("Passkey Alice laptop was added.")).toBeVisible();
+  await addPasskey(alicePage, "Alice laptop");
 
   // Her session (password + code) opens the app: she is asked to sign in again, and after the
   // password only her passkey is offered — no code — then she is back at the app.
