@@ -7,7 +7,7 @@ import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, userTarget, type MethodOwner, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 import { aaguidAllowed } from "../policies/passkey-policy-model";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
-import { authenticatorModel } from "../webauthn/authenticator-models";
+import { authenticatorModels, fidoMetadataFor } from "../webauthn/fido-metadata";
 import { challengeBytes, challengeOfResponse, consumeChallenge, issueChallenge, sweepChallenges } from "../webauthn/challenges";
 import { relyingParty, RELYING_PARTY_NAME } from "../webauthn/relying-party";
 
@@ -137,7 +137,8 @@ export async function finishPasskeyRegistrationFor(options: {
   }
   if (!verified.verified) return refuseRegistration({ db, actor, reason: "Verification failed", message: PASSKEY_CEREMONY_FAILED });
   const info = verified.registrationInfo;
-  const model = authenticatorModel(info.aaguid);
+  const model = (await authenticatorModels({ db, aaguids: [info.aaguid] })).get(info.aaguid.toLowerCase()) ?? null;
+  const metadata = await fidoMetadataFor({ db, aaguid: info.aaguid });
   const keyName = model ? `${model} (AAGUID ${info.aaguid})` : `AAGUID ${info.aaguid}`;
 
   if (!aaguidAllowed(settings, info.aaguid)) {
@@ -146,8 +147,17 @@ export async function finishPasskeyRegistrationFor(options: {
       message: `Your organisation doesn't allow this kind of passkey (${keyName}). Use a security key or passkey provider your helpdesk approves.`,
     });
   }
+  // The uploaded FIDO metadata BLOB's latest status report for this model, whatever the attestation.
+  if (metadata?.compromised) {
+    const { status, why, since } = metadata.compromised;
+    return refuseRegistration({
+      db, actor, aaguid: info.aaguid, reason: `FIDO metadata status ${status}${since ? ` since ${since}` : ""}`,
+      message: `This passkey (${keyName}) can't be added: the FIDO Alliance's metadata reports ${status} for it — ${why}. Use another security key or passkey provider.`,
+    });
+  }
   if (settings.enforceAttestation) {
-    const problem = await attestationProblem(info.attestationObject, settings.rootCertificates);
+    // The admin's uploaded roots, plus the roots the metadata BLOB lists for this model.
+    const problem = await attestationProblem(info.attestationObject, [...settings.rootCertificates, ...(metadata?.attestationRoots ?? [])]);
     if (problem) {
       return refuseRegistration({
         db, actor, aaguid: info.aaguid, reason: `Attestation: ${problem}`,
