@@ -67,10 +67,15 @@ const payloadSchema = z.object({
 
 const AAGUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export type FidoMetadataSummary = { serial: number; nextUpdate: Date; entryCount: number; legalHeader: string; signer: string; sha256: string; uploadedAt: Date; uploadedBy: string };
+export type FidoMetadataSummary = { serial: number; nextUpdate: Date; outOfDate: boolean; entryCount: number; legalHeader: string; signer: string; sha256: string; uploadedAt: Date; uploadedBy: string };
 export type FidoMetadataUploadResult = { ok: true; summary: FidoMetadataSummary } | { ok: false; reason: string };
 
 class BlobRefusal extends Error {}
+
+/** A BLOB is current through the whole of its nextUpdate day (UTC). */
+function isOutOfDate(nextUpdate: Date, now: Date): boolean {
+  return nextUpdate.getTime() + 86_400_000 <= now.getTime();
+}
 
 function decodeJson(part: string, what: string): unknown {
   try {
@@ -167,7 +172,7 @@ export function verifyFidoMetadataBlob(options: { blob: string; roots: string[];
   if (!payload.success) throw new BlobRefusal(firstIssue(payload.error));
   const nextUpdate = new Date(`${payload.data.nextUpdate}T00:00:00Z`);
   if (Number.isNaN(nextUpdate.getTime())) throw new BlobRefusal("its nextUpdate is not a date (YYYY-MM-DD)");
-  if (nextUpdate.getTime() + 86_400_000 <= options.now.getTime()) {
+  if (isOutOfDate(nextUpdate, options.now)) {
     throw new BlobRefusal(`it is out of date (its next update was due on ${payload.data.nextUpdate}) — get the current BLOB from the FIDO Alliance`);
   }
   const entries = new Map<string, { aaguid: string; description: string; attestationRoots: string; latestStatus: string | null; latestStatusDate: string | null }>();
@@ -229,16 +234,17 @@ export async function uploadFidoMetadataBlob(options: { db: Database; blob: Uint
       db: tx, actor, action: "Upload FIDO metadata BLOB", target: { type: "fidoMetadata", id: CURRENT_BLOB_ID, label: "FIDO metadata BLOB" },
       details: { serial: verified.serial, nextUpdate: verified.nextUpdate.toISOString().slice(0, 10), entries: verified.entries.length, sha256, signer: verified.signer },
     });
-    return { ok: true, summary: { ...data } };
+    return { ok: true, summary: { ...data, outOfDate: false } };
   }, { timeout: 60_000 });
   // A refused serial rolled nothing in, but it is audited like every other refusal.
   return outcome.ok ? outcome : refuseUpload(db, actor, outcome.reason, sha256);
 }
 
-/** The stored BLOB as the policy page summarises it, or null. */
-export async function getFidoMetadataSummary(options: { db: DatabaseOrTransaction }): Promise<FidoMetadataSummary | null> {
+/** The stored BLOB as the policy page summarises it (out of date once its nextUpdate day has passed), or null. */
+export async function getFidoMetadataSummary(options: { db: DatabaseOrTransaction; now?: Date }): Promise<FidoMetadataSummary | null> {
   const row = await options.db.fidoMetadataBlob.findUnique({ where: { id: CURRENT_BLOB_ID } });
-  return row ? { serial: row.serial, nextUpdate: row.nextUpdate, entryCount: row.entryCount, legalHeader: row.legalHeader, signer: row.signer, sha256: row.sha256, uploadedAt: row.uploadedAt, uploadedBy: row.uploadedBy } : null;
+  const now = options.now ?? new Date();
+  return row ? { serial: row.serial, nextUpdate: row.nextUpdate, outOfDate: isOutOfDate(row.nextUpdate, now), entryCount: row.entryCount, legalHeader: row.legalHeader, signer: row.signer, sha256: row.sha256, uploadedAt: row.uploadedAt, uploadedBy: row.uploadedBy } : null;
 }
 
 /** Model names by AAGUID: the stored BLOB's description first, else the built-in table. */

@@ -53,7 +53,7 @@ function FidoMetadataSection({ summary }: { summary: FidoMetadataSummary | null 
       {summary ? (
         <dl aria-label="Uploaded FIDO metadata BLOB" className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1">
           <dt className="text-slate-600">Serial</dt><dd>{summary.serial}</dd>
-          <dt className="text-slate-600">Next update</dt><dd>{day(summary.nextUpdate)}{summary.nextUpdate.getTime() + 86_400_000 <= Date.now() ? " (out of date: upload the current BLOB)" : ""}</dd>
+          <dt className="text-slate-600">Next update</dt><dd>{day(summary.nextUpdate)}{summary.outOfDate ? " (out of date: upload the current BLOB)" : ""}</dd>
           <dt className="text-slate-600">Authenticator models</dt><dd>{summary.entryCount}</dd>
           <dt className="text-slate-600">Signed by</dt><dd className="break-all">{summary.signer}</dd>
           <dt className="text-slate-600">Uploaded</dt><dd>{day(summary.uploadedAt)} by {summary.uploadedBy}</dd>
