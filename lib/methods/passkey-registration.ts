@@ -1,12 +1,13 @@
 import { X509Certificate } from "node:crypto";
 import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from "@simplewebauthn/server";
-import { decodeAttestationObject, validateCertificatePath, convertCertBufferToPEM } from "@simplewebauthn/server/helpers";
+import { decodeAttestationObject } from "@simplewebauthn/server/helpers";
 import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, userTarget, type MethodOwner, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 import { aaguidAllowed } from "../policies/passkey-policy-model";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
+import { certificateChainProblem } from "../webauthn/certificate-chain";
 import { authenticatorModels, fidoMetadataFor } from "../webauthn/fido-metadata";
 import { challengeBytes, challengeOfResponse, consumeChallenge, issueChallenge, sweepChallenges } from "../webauthn/challenges";
 import { relyingParty, RELYING_PARTY_NAME } from "../webauthn/relying-party";
@@ -157,7 +158,7 @@ export async function finishPasskeyRegistrationFor(options: {
   }
   if (settings.enforceAttestation) {
     // The admin's uploaded roots, plus the roots the metadata BLOB lists for this model.
-    const problem = await attestationProblem(info.attestationObject, [...settings.rootCertificates, ...(metadata?.attestationRoots ?? [])]);
+    const problem = attestationProblem(info.attestationObject, [...settings.rootCertificates, ...(metadata?.attestationRoots ?? [])], now);
     if (problem) {
       return refuseRegistration({
         db, actor, aaguid: info.aaguid, reason: `Attestation: ${problem}`,
@@ -196,30 +197,31 @@ export async function finishPasskeyRegistrationFor(options: {
 }
 
 /**
- * Null when the attestation's certificate chain ends in one of the admin's root certificates;
- * otherwise what is wrong, in words. Self attestation and "none" carry no certificate and fail.
+ * Null when the attestation's certificate chain ends in one of the trusted roots (the admin's, and
+ * the FIDO metadata BLOB's for this model); otherwise what is wrong, in words. Self attestation and
+ * "none" carry no certificate and fail. Checked with node:crypto only, so no CRL is downloaded.
  */
-async function attestationProblem(attestationObject: Parameters<typeof decodeAttestationObject>[0], rootCertificates: string[]): Promise<string | null> {
+function attestationProblem(attestationObject: Parameters<typeof decodeAttestationObject>[0], rootCertificates: string[], now: Date): string | null {
   const decoded = decodeAttestationObject(attestationObject);
   const fmt = decoded.get("fmt");
   const x5c = decoded.get("attStmt").get("x5c");
   if (fmt === "none") return "the passkey sent no attestation (format \"none\")";
   if (!x5c || x5c.length === 0) return `the passkey attested itself (self attestation, format "${fmt}") without a vendor certificate`;
-  const chain = x5c.map((cert) => convertCertBufferToPEM(cert));
-  for (const root of rootCertificates) {
-    try {
-      await validateCertificatePath(chain, [root]);
-      return null;
-    } catch {
-      // try the next root
-    }
+  let chain: X509Certificate[];
+  try {
+    chain = x5c.map((der) => new X509Certificate(der));
+  } catch {
+    return "its attestation certificate is unreadable";
   }
-  const issuer = (() => {
+  const roots = rootCertificates.flatMap((pem) => {
     try {
-      return new X509Certificate(chain[chain.length - 1]).issuer.replace(/\n/g, ", ");
+      return [new X509Certificate(pem)];
     } catch {
-      return "an unreadable issuer";
+      return [];
     }
-  })();
-  return `its certificate (issued by ${issuer}) doesn't chain to a root certificate your organisation uploaded`;
+  });
+  return certificateChainProblem({
+    chain, roots, now, leafName: "its attestation certificate",
+    untrusted: (issuer) => `its certificate (issued by ${issuer}) doesn't chain to a root certificate your organisation uploaded`,
+  });
 }

@@ -4,6 +4,7 @@ import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import { getAuthenticationMethodsPolicy } from "../policies/methods-policy";
 import { authenticatorModel } from "./authenticator-models";
+import { certificateChainProblem } from "./certificate-chain";
 
 /**
  * The FIDO Alliance Metadata Service (MDS3) BLOB, uploaded as a file by an administrator — the
@@ -102,30 +103,6 @@ function subjectOf(cert: X509Certificate): string {
   return cert.subject.replace(/\n/g, ", ");
 }
 
-function assertValidAt(cert: X509Certificate, now: Date, what: string) {
-  if (new Date(cert.validFrom) > now) throw new BlobRefusal(`${what} (${subjectOf(cert)}) is not valid until ${new Date(cert.validFrom).toISOString().slice(0, 10)}`);
-  if (new Date(cert.validTo) < now) throw new BlobRefusal(`${what} (${subjectOf(cert)}) expired on ${new Date(cert.validTo).toISOString().slice(0, 10)}`);
-}
-
-/**
- * The x5c chain, leaf first: each certificate issued and signed by the next, all valid now, and
- * the last one either one of the trusted roots or issued and signed by one (that root valid now too).
- */
-function verifyChain(chain: X509Certificate[], roots: X509Certificate[], now: Date): void {
-  chain.forEach((cert, index) => assertValidAt(cert, now, index === 0 ? "the signing certificate" : "a certificate in its chain"));
-  for (let i = 0; i + 1 < chain.length; i++) {
-    if (!chain[i].checkIssued(chain[i + 1]) || !chain[i].verify(chain[i + 1].publicKey)) {
-      throw new BlobRefusal(`its certificate chain is broken: ${subjectOf(chain[i])} was not signed by ${subjectOf(chain[i + 1])}`);
-    }
-  }
-  const last = chain[chain.length - 1];
-  const anchor = roots.find((root) => root.fingerprint256 === last.fingerprint256 || (last.checkIssued(root) && last.verify(root.publicKey)));
-  if (!anchor) {
-    throw new BlobRefusal(`its signing certificate chain (issued by ${last.issuer.replace(/\n/g, ", ")}) doesn't end in a root certificate uploaded under Passkey (FIDO2) — upload the FIDO Alliance's MDS root first`);
-  }
-  assertValidAt(anchor, now, "the root certificate");
-}
-
 /** The status of the entry's latest report (latest effective date; a later one in the list wins a tie). */
 function latestStatus(reports: { status: string; effectiveDate?: string }[]): { status: string; effectiveDate: string | null } | null {
   let latest: { status: string; effectiveDate?: string } | null = null;
@@ -167,7 +144,11 @@ export function verifyFidoMetadataBlob(options: { blob: string; roots: string[];
     signatureValid = false;
   }
   if (!signatureValid) throw new BlobRefusal(`its signature doesn't verify with its signing certificate (${subjectOf(chain[0])}) — the file was changed or is not a BLOB`);
-  verifyChain(chain, roots, options.now);
+  const chainProblem = certificateChainProblem({
+    chain, roots, now: options.now, leafName: "the signing certificate",
+    untrusted: (issuer) => `its signing certificate chain (issued by ${issuer}) doesn't end in a root certificate uploaded under Passkey (FIDO2) — upload the FIDO Alliance's MDS root first`,
+  });
+  if (chainProblem) throw new BlobRefusal(chainProblem);
   const payload = payloadSchema.safeParse(decodeJson(parts[1], "payload"));
   if (!payload.success) throw new BlobRefusal(firstIssue(payload.error));
   const nextUpdate = new Date(`${payload.data.nextUpdate}T00:00:00Z`);
