@@ -3,6 +3,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { authSecret } from "./lib/auth/auth-secret";
+import { logger } from "./lib/shared/logger";
 import { getDb } from "./lib/db/client";
 import { redeemSignInHandle } from "./lib/signin/redeem-sign-in";
 import { openUserSession, revokeUserSession, sessionMaxHours } from "./lib/auth/user-session";
@@ -26,6 +27,20 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_HOURS * 3600 },
   pages: { signIn: "/login" },
+  // Auth.js writes its own multi-line console output; the portal's logger keeps one JSON line per
+  // event with the request id. A cookie that doesn't decrypt (forged, from another key, cut short)
+  // is the client's problem, answered as "signed out": a warning, without a stack.
+  logger: {
+    error(error) {
+      const type = (error as { type?: string }).type ?? error.name;
+      if (type === "JWTSessionError") logger().warn({ event: "auth.session-cookie-refused", type }, "A session cookie could not be read; the request is treated as signed out");
+      else logger().error({ event: "auth.error", type, err: error }, "Auth.js reported an error");
+    },
+    warn(code) {
+      logger().warn({ event: "auth.warning", code }, "Auth.js warning");
+    },
+    debug() {},
+  },
   providers: [
     Credentials({
       id: "pending-sign-in",

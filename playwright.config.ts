@@ -19,7 +19,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // A person waits for the next code the way freshCode() does: a test that signs in twice with one
+  // token can wait out two 30-second steps before any clicking, so 60 s was sometimes too short.
+  timeout: 120_000,
   // .ci/run asks for a JSON report to add up one "N passed, N failed" line over all runs.
   reporter: process.env.PLAYWRIGHT_JSON_REPORT ? [["list"], ["json", { outputFile: process.env.PLAYWRIGHT_JSON_REPORT }]] : [["list"]],
   use: {

@@ -9,7 +9,11 @@ import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { apiClient, applicationWith, clientCredentialsToken, startApiServer } from "../support/api-test-server";
-import { makeUser, unique } from "../support/factories";
+import { finishPasskeyRegistration, startPasskeyRegistration } from "../../lib/methods/passkey-registration";
+import { PASSKEY_METHOD_ID } from "../../lib/webauthn/passkeys";
+import { relyingParty } from "../../lib/webauthn/relying-party";
+import { makeSecurityInfoActor, makeUser, unique } from "../support/factories";
+import { SoftAuthenticator } from "../support/soft-authenticator";
 import { Browser, portalSignIn } from "../support/oidc-test-server";
 
 /** A real sealed seed: later files (the key rotation test) open every seed in the database. */
@@ -229,6 +233,33 @@ describe("users' authentication methods", () => {
     expect(await db.hardwareToken.findUniqueOrThrow({ where: { id: deviceId } })).toMatchObject({ status: "available", userId: null, driftSteps: 0 });
     const again = await api.DELETE("/users/{userId}/authentication/hardwareOathMethods/{methodId}", { params: { path: { userId: user.id, methodId: deviceId } } });
     expect(again.response.status).toBe(404);
+  });
+
+  it("makes the user's passkeys their default with fido2, and refuses it while they have none", async () => {
+    const { accessToken } = await tokenFor(["UserAuthenticationMethod.ReadWrite.All"]);
+    const api = apiClient(server.origin, accessToken);
+    const user = await makeUser();
+    const prefer = () => api.PATCH("/users/{userId}/authentication/signInPreferences", { params: { path: { userId: user.id } }, body: { userPreferredMethodForSecondaryAuthentication: "fido2" } });
+    const refused = await prefer();
+    expect(refused.response.status).toBe(400);
+    expect(refused.error?.error.message).toMatch(/has no usable passkey/);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).defaultMethod).toBeNull();
+
+    // The user registers a passkey themselves (Security info's functions, a software authenticator's real bytes).
+    const authenticator = new SoftAuthenticator(relyingParty(), crypto.randomBytes(16));
+    const actor = await makeSecurityInfoActor(user);
+    const started = await startPasskeyRegistration({ db, actor });
+    if (!started.ok) throw new Error(started.reason);
+    const finished = await finishPasskeyRegistration({ db, actor, name: "Desk key", response: authenticator.register({ challenge: started.options.challenge, user: started.options.user }).response as never });
+    expect(finished.ok).toBe(true);
+
+    expect((await prefer()).response.status).toBe(204);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).defaultMethod).toBe(PASSKEY_METHOD_ID);
+    const preferences = await api.GET("/users/{userId}/authentication/signInPreferences", { params: { path: { userId: user.id } } });
+    expect(preferences.data?.userPreferredMethodForSecondaryAuthentication).toBe("fido2");
+    // The refusal is audited as a failure, the change as a success.
+    expect(await db.auditEvent.count({ where: { targetId: user.id, action: "Change default sign-in method", result: "success" } })).toBe(1);
+    expect(await db.auditEvent.count({ where: { targetId: user.id, action: "Change default sign-in method", result: "failure" } })).toBe(1);
   });
 });
 

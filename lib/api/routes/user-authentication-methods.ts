@@ -256,11 +256,11 @@ export const userAuthenticationMethodRoutes = [
     method: "PATCH",
     path: "/users/{userId}/authentication/signInPreferences",
     operationId: "updateSignInPreferences",
-    summary: "Make the user's first usable method of a type (oath: hardware token, else authenticator app; email) their default",
+    summary: "Make the user's first usable method of a type (oath: hardware token, else authenticator app; email; fido2: their passkeys) their default",
     tag: "userAuthenticationMethods",
     access: { scopes: [WRITE], permission: "methods.manage" },
     params: userParams,
-    body: z.strictObject({ userPreferredMethodForSecondaryAuthentication: z.enum(["oath", "email"], { error: "userPreferredMethodForSecondaryAuthentication must be oath or email." }) }),
+    body: z.strictObject({ userPreferredMethodForSecondaryAuthentication: z.enum(["oath", "email", "fido2"], { error: "userPreferredMethodForSecondaryAuthentication must be oath, email or fido2." }) }),
     responses: { 204: { description: "Changed" }, 400: { description: "The user has no usable method of that type", schema: graphErrorSchema } },
     handle: async ({ db, caller, params, body }) => {
       const user = await findUser(db, params.userId);

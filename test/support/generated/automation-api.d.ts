@@ -254,7 +254,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Make the user's first usable method of a type (oath: hardware token, else authenticator app; email) their default
+         * Make the user's first usable method of a type (oath: hardware token, else authenticator app; email; fido2: their passkeys) their default
          * @description Permission: UserAuthenticationMethod.ReadWrite.All (for a person's token also the portal permission methods.manage).
          */
         patch: operations["updateSignInPreferences"];
@@ -1727,7 +1727,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @enum {string} */
-                    userPreferredMethodForSecondaryAuthentication: "oath" | "email";
+                    userPreferredMethodForSecondaryAuthentication: "oath" | "email" | "fido2";
                 };
             };
         };
