@@ -1,19 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { makeMetadataBlob, makeMetadataPki } from "../support/fido-metadata-blob";
 import { db, signInNewUserWithToken } from "./helpers";
+import { addPasskey, virtualAuthenticator } from "./passkey-helpers";
 import { signInAs } from "./sign-in-as";
-
-/** Chromium's DevTools virtual authenticator: a platform passkey provider with resident keys and user verification. */
-async function virtualAuthenticator(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-}
 
 async function clearMetadata() {
   await db().fidoMetadataEntry.deleteMany({});
@@ -39,14 +31,7 @@ test("a policy administrator uploads the FIDO metadata BLOB: a bad file is refus
   const person = await (await browser.newContext()).newPage();
   const { user } = await signInNewUserWithToken(person);
   await virtualAuthenticator(person);
-  await person.getByRole("button", { name: "+ Add sign-in method" }).click();
-  const dialog = person.getByRole("dialog");
-  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: "Passkey" });
-  await dialog.getByRole("button", { name: "Next" }).click();
-  await dialog.getByLabel("Passkey name").fill("Desk key");
-  await dialog.getByRole("button", { name: "Create passkey" }).click();
-  await expect(dialog.getByText("Passkey Desk key was added.")).toBeVisible();
-  await dialog.getByRole("button", { name: "Done" }).click();
+  await (await addPasskey(person, "Desk key")).getByRole("button", { name: "Done" }).click();
   const { aaguid } = await db().passkey.findFirstOrThrow({ where: { userId: user.id } });
   await expect(person.getByText("Contoso Virtual Key")).toHaveCount(0);
 
