@@ -28,9 +28,11 @@ export function certificateChainProblem(options: { chain: X509Certificate[]; roo
     if (!chain[i].checkIssued(chain[i + 1]) || !chain[i].verify(chain[i + 1].publicKey)) {
       return `its certificate chain is broken: ${subjectOf(chain[i])} was not signed by ${subjectOf(chain[i + 1])}`;
     }
+    // A signature alone isn't authority: a leaf certificate (CA:FALSE) that signs another is a forgery's way in.
+    if (!chain[i + 1].ca) return `its certificate chain is broken: ${subjectOf(chain[i + 1])} is not a certificate authority, so it can't issue ${subjectOf(chain[i])}`;
   }
   const last = chain[chain.length - 1];
-  const anchors = roots.filter((root) => root.fingerprint256 === last.fingerprint256 || (last.checkIssued(root) && last.verify(root.publicKey)));
+  const anchors = roots.filter((root) => root.fingerprint256 === last.fingerprint256 || (root.ca && last.checkIssued(root) && last.verify(root.publicKey)));
   if (!anchors.length) return options.untrusted(last.issuer.replace(/\n/g, ", "));
   // Any matching root still valid will do (a renewed root may sit beside its expired predecessor).
   const problems = anchors.map((anchor) => validityProblem(anchor, now, "the root certificate"));

@@ -38,6 +38,8 @@ export type MetadataPki = {
   /** A root nobody uploaded, with its own signing certificate */
   strangerRoot: TestCertificate;
   strangerSigner: TestCertificate;
+  /** Issued by `signer`, which is no certificate authority: a chain through it must be refused */
+  issuedByLeaf: TestCertificate;
   /** A key vendor's attestation root and one attestation certificate for `aaguid` */
   vendorRoot: TestCertificate;
   attestation: TestCertificate;
@@ -52,11 +54,12 @@ export function makeMetadataPki(options: { attestationAaguid: string }): Metadat
     const signer = makeCertificate(dir, "signer", "/C=US/O=Test FIDO Alliance/CN=Test MDS BLOB Signer", { ca: false, issuer: { name: "intermediate" } });
     const strangerRoot = makeCertificate(dir, "stranger-root", "/C=US/O=Someone Else/CN=Unknown Root", { ca: true });
     const strangerSigner = makeCertificate(dir, "stranger-signer", "/C=US/O=Someone Else/CN=Unknown BLOB Signer", { ca: false, issuer: { name: "stranger-root" } });
+    const issuedByLeaf = makeCertificate(dir, "issued-by-leaf", "/C=US/O=Test FIDO Alliance/CN=Signed By A Leaf", { ca: false, issuer: { name: "signer" } });
     const vendorRoot = makeCertificate(dir, "vendor-root", "/C=SE/O=Test Key Vendor/CN=Test Key Vendor Attestation Root", { ca: true });
     // Packed attestation certificates (WebAuthn §8.2.1): OU "Authenticator Attestation", CA:false, the AAGUID extension.
     const aaguidExtension = `1.3.6.1.4.1.45724.1.1.4=DER:0410${options.attestationAaguid.replace(/-/g, "")}\n`;
     const attestation = makeCertificate(dir, "attestation", "/C=SE/O=Test Key Vendor/OU=Authenticator Attestation/CN=Test Key Batch 1", { ca: false, issuer: { name: "vendor-root" }, extensions: aaguidExtension });
-    return { root, intermediate, signer, strangerRoot, strangerSigner, vendorRoot, attestation };
+    return { root, intermediate, signer, strangerRoot, strangerSigner, issuedByLeaf, vendorRoot, attestation };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

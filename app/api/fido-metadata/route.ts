@@ -39,6 +39,6 @@ export async function POST(request: Request) {
     return Response.json({ serial, nextUpdate: nextUpdate.toISOString().slice(0, 10), entryCount }, { status: 201 });
   } catch (error) {
     logger().error({ err: error }, "FIDO metadata upload failed");
-    return Response.json({ error: "The BLOB could not be stored. Try again; if it keeps failing, check the server log." }, { status: 500 });
+    return Response.json({ error: "The BLOB could not be stored. Try again; if it keeps failing, check the server log." }, { status: 503 });
   }
 }
