@@ -73,3 +73,27 @@ export function evaluateConditionalAccess(options: {
   const outcome = blockedBy.length ? "block" : mfaRequiredBy.length || adminConsoleBaseline ? "requireMfa" : "noRequirement";
   return { outcome, blockedBy, mfaRequiredBy, requiredStrengths, strengthRequiredBy, adminConsoleBaseline, policies };
 }
+
+/**
+ * A portal sign-in made on the way to an application (the /login that an OpenID Connect
+ * interaction sent the person to): the portal's decision, plus what the application's policies
+ * require of the methods — MFA and authentication strengths — so the sign-in asks for them on the
+ * spot (a passkey after the password) instead of leaving the application to refuse a session that
+ * can't meet them. Only requirements are taken over, never a block: the application's block is
+ * its own entry's to refuse (lib/oidc/app-sign-in.ts), with its page and its log row, while the
+ * person keeps their portal sign-in. A policy that applies to either resource is listed once, as
+ * it applies. Never weaker than the portal's decision alone.
+ */
+export function withApplicationRequirements(portal: ConditionalAccessDecision, application: ConditionalAccessDecision): ConditionalAccessDecision {
+  const forApplication = new Map(application.policies.map((policy) => [policy.policyId, policy]));
+  const policies = portal.policies.map((policy) => {
+    const other = forApplication.get(policy.policyId);
+    return !policy.applies && other?.applies && other.grant !== "block" ? other : policy;
+  });
+  const enforced = policies.filter((p) => p.applies && p.state === "on");
+  const mfaRequiredBy = enforced.filter((p) => p.grant !== "block").map((p) => p.policyName);
+  const strengthRequiredBy = enforced.flatMap((p) => (p.authenticationStrength ? [{ policyName: p.policyName, strength: p.authenticationStrength }] : []));
+  const requiredStrengths = [...new Set(strengthRequiredBy.map((s) => s.strength))];
+  const outcome = portal.blockedBy.length ? "block" : mfaRequiredBy.length || portal.adminConsoleBaseline ? "requireMfa" : "noRequirement";
+  return { ...portal, outcome, mfaRequiredBy, requiredStrengths, strengthRequiredBy, policies };
+}

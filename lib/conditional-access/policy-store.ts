@@ -1,10 +1,10 @@
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import { isAuthenticationStrength } from "./authentication-strength";
-import { evaluateConditionalAccess, type ConditionalAccessDecision } from "./evaluate-policies";
+import { evaluateConditionalAccess, withApplicationRequirements, type ConditionalAccessDecision } from "./evaluate-policies";
 import {
   formatResourceTargets, isPolicyGrant, isPolicyState, parseResourceTargets,
-  type ConditionalAccessPolicyRules, type ConditionalAccessResource,
+  type ApplicationResource, type ConditionalAccessPolicyRules, type ConditionalAccessResource,
 } from "./policy-model";
 
 /** A policy as the admin pages show it: its rules plus the names of its groups. */
@@ -65,6 +65,27 @@ export async function evaluateConditionalAccessForUser(options: {
     options.db.groupMember.findMany({ where: { userId: options.userId }, select: { groupId: true } }),
   ]);
   return evaluateConditionalAccess({ policies, subject: { groupIds: memberships.map((m) => m.groupId) }, resource: options.resource });
+}
+
+/**
+ * A portal sign-in on the way to an application: the portal resource's decision alone, and the
+ * same with the application's requirements added (withApplicationRequirements), from one reading
+ * of the policies so both list them alike.
+ */
+export async function evaluateConditionalAccessOnTheWayTo(options: {
+  db: DatabaseOrTransaction;
+  userId: string;
+  resource: ConditionalAccessResource;
+  application: ApplicationResource;
+}): Promise<{ portal: ConditionalAccessDecision; combined: ConditionalAccessDecision }> {
+  const [policies, memberships] = await Promise.all([
+    listConditionalAccessPolicies({ db: options.db }),
+    options.db.groupMember.findMany({ where: { userId: options.userId }, select: { groupId: true } }),
+  ]);
+  const subject = { groupIds: memberships.map((m) => m.groupId) };
+  const portal = evaluateConditionalAccess({ policies, subject, resource: options.resource });
+  const application = evaluateConditionalAccess({ policies, subject, resource: options.application });
+  return { portal, combined: withApplicationRequirements(portal, application) };
 }
 
 export type ConditionalAccessPolicyInput = Omit<ConditionalAccessPolicyRules, "id">;

@@ -1,13 +1,14 @@
 import { X509Certificate } from "node:crypto";
 import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON, type RegistrationResponseJSON } from "@simplewebauthn/server";
-import { decodeAttestationObject, validateCertificatePath, convertCertBufferToPEM } from "@simplewebauthn/server/helpers";
+import { decodeAttestationObject } from "@simplewebauthn/server/helpers";
 import { writeAuditEvent } from "../audit/write-audit-event";
 import type { Database } from "../db/client";
 import { freshMfaRefusal } from "./fresh-mfa";
 import { SecurityInfoFailure, recordSecurityInfoChange, refuse, userTarget, type MethodOwner, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 import { aaguidAllowed } from "../policies/passkey-policy-model";
 import { methodDisabledMessage, methodsAllowedForUser } from "../policies/methods-policy";
-import { authenticatorModel } from "../webauthn/authenticator-models";
+import { certificateChainProblem } from "../webauthn/certificate-chain";
+import { authenticatorModels, fidoMetadataFor } from "../webauthn/fido-metadata";
 import { challengeBytes, challengeOfResponse, consumeChallenge, issueChallenge, sweepChallenges } from "../webauthn/challenges";
 import { relyingParty, RELYING_PARTY_NAME } from "../webauthn/relying-party";
 
@@ -137,7 +138,8 @@ export async function finishPasskeyRegistrationFor(options: {
   }
   if (!verified.verified) return refuseRegistration({ db, actor, reason: "Verification failed", message: PASSKEY_CEREMONY_FAILED });
   const info = verified.registrationInfo;
-  const model = authenticatorModel(info.aaguid);
+  const model = (await authenticatorModels({ db, aaguids: [info.aaguid] })).get(info.aaguid.toLowerCase()) ?? null;
+  const metadata = await fidoMetadataFor({ db, aaguid: info.aaguid });
   const keyName = model ? `${model} (AAGUID ${info.aaguid})` : `AAGUID ${info.aaguid}`;
 
   if (!aaguidAllowed(settings, info.aaguid)) {
@@ -146,8 +148,17 @@ export async function finishPasskeyRegistrationFor(options: {
       message: `Your organisation doesn't allow this kind of passkey (${keyName}). Use a security key or passkey provider your helpdesk approves.`,
     });
   }
+  // The uploaded FIDO metadata BLOB's latest status report for this model, whatever the attestation.
+  if (metadata?.compromised) {
+    const { status, why, since } = metadata.compromised;
+    return refuseRegistration({
+      db, actor, aaguid: info.aaguid, reason: `FIDO metadata status ${status}${since ? ` since ${since}` : ""}`,
+      message: `This passkey (${keyName}) can't be added: the FIDO Alliance's metadata reports ${status} for it — ${why}. Use another security key or passkey provider.`,
+    });
+  }
   if (settings.enforceAttestation) {
-    const problem = await attestationProblem(info.attestationObject, settings.rootCertificates);
+    // The admin's uploaded roots, plus the roots the metadata BLOB lists for this model.
+    const problem = attestationProblem(info.attestationObject, [...settings.rootCertificates, ...(metadata?.attestationRoots ?? [])], now);
     if (problem) {
       return refuseRegistration({
         db, actor, aaguid: info.aaguid, reason: `Attestation: ${problem}`,
@@ -186,30 +197,31 @@ export async function finishPasskeyRegistrationFor(options: {
 }
 
 /**
- * Null when the attestation's certificate chain ends in one of the admin's root certificates;
- * otherwise what is wrong, in words. Self attestation and "none" carry no certificate and fail.
+ * Null when the attestation's certificate chain ends in one of the trusted roots (the admin's, and
+ * the FIDO metadata BLOB's for this model); otherwise what is wrong, in words. Self attestation and
+ * "none" carry no certificate and fail. Checked with node:crypto only, so no CRL is downloaded.
  */
-async function attestationProblem(attestationObject: Parameters<typeof decodeAttestationObject>[0], rootCertificates: string[]): Promise<string | null> {
+function attestationProblem(attestationObject: Parameters<typeof decodeAttestationObject>[0], rootCertificates: string[], now: Date): string | null {
   const decoded = decodeAttestationObject(attestationObject);
   const fmt = decoded.get("fmt");
   const x5c = decoded.get("attStmt").get("x5c");
   if (fmt === "none") return "the passkey sent no attestation (format \"none\")";
   if (!x5c || x5c.length === 0) return `the passkey attested itself (self attestation, format "${fmt}") without a vendor certificate`;
-  const chain = x5c.map((cert) => convertCertBufferToPEM(cert));
-  for (const root of rootCertificates) {
-    try {
-      await validateCertificatePath(chain, [root]);
-      return null;
-    } catch {
-      // try the next root
-    }
+  let chain: X509Certificate[];
+  try {
+    chain = x5c.map((der) => new X509Certificate(der));
+  } catch {
+    return "its attestation certificate is unreadable";
   }
-  const issuer = (() => {
+  const roots = rootCertificates.flatMap((pem) => {
     try {
-      return new X509Certificate(chain[chain.length - 1]).issuer.replace(/\n/g, ", ");
+      return [new X509Certificate(pem)];
     } catch {
-      return "an unreadable issuer";
+      return [];
     }
-  })();
-  return `its certificate (issued by ${issuer}) doesn't chain to a root certificate your organisation uploaded`;
+  });
+  return certificateChainProblem({
+    chain, roots, now, leafName: "its attestation certificate",
+    untrusted: (issuer) => `its certificate (issued by ${issuer}) doesn't chain to a root certificate your organisation uploaded`,
+  });
 }

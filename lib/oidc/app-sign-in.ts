@@ -1,8 +1,10 @@
 import type { PortalSession } from "../server/portal-session-cookie";
 import { applicationResource } from "../conditional-access/policy-model";
-import { policyResultsFor } from "../conditional-access/policy-results";
+import { policyResultsFor, type MfaProgress, type PolicyResultRow } from "../conditional-access/policy-results";
+import type { ConditionalAccessDecision } from "../conditional-access/evaluate-policies";
 import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
-import { strengthNeedsMethodMessage, strictestStrength, unmetStrengths, type AuthenticationStrength } from "../conditional-access/authentication-strength";
+import { AUTHENTICATION_STRENGTH_LABELS, strictestStrength, unmetStrengths, type AuthenticationMethodMode, type AuthenticationStrength } from "../conditional-access/authentication-strength";
+import { passkeyStrengthPath, passkeyStrengthRefusalMessage } from "../signin/passkey-registration-interrupt";
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import type { Database, DatabaseOrTransaction } from "../db/client";
 import { createSignInRecord, type ClientInfo } from "../audit/sign-in-log";
@@ -15,8 +17,12 @@ export type ApplicationEntry =
   | { outcome: "allowed"; amr: string[]; acr: string }
   | { outcome: "blocked"; message: string }
   | { outcome: "notAssigned"; message: string }
-  /** strength: the required authentication strength the session's methods don't meet, if that is what's missing */
-  | { outcome: "mfaRequired"; strength?: AuthenticationStrength; message?: string };
+  /**
+   * strength: the required authentication strength the session's methods don't meet, if that is
+   * what's missing; stepUp: whether a new sign-in can meet it (a passkey held, or the registration
+   * interrupt) — when not, message says what to register.
+   */
+  | { outcome: "mfaRequired"; strength?: AuthenticationStrength; stepUp: boolean; message?: string };
 
 /** acr values: a sign-in with a password only, or with a second factor too. */
 export const ACR_SINGLE_FACTOR = "urn:portal:acr:1fa";
@@ -35,6 +41,14 @@ export function sessionAmr(session: Pick<PortalSession, "mfaAt" | "amr">): strin
     amr.push("mfa");
   }
   return amr;
+}
+
+/** The policies' lines of an application's entry; a strength nothing can meet reads so on its own lines (the MFA ones keep their progress). */
+function applicationPolicyResults(decision: ConditionalAccessDecision, mfa: MfaProgress, cannotMeet: boolean, methods: readonly AuthenticationMethodMode[]): PolicyResultRow[] {
+  const results = policyResultsFor(decision, mfa, methods);
+  if (!cannotMeet) return results;
+  const unmeetable = policyResultsFor(decision, "noUsableMethod", methods);
+  return results.map((row, i) => (row.authenticationStrength ? unmeetable[i] : row));
 }
 
 /**
@@ -57,25 +71,34 @@ export async function enterApplication(options: {
   // The same authentication strengths as the portal's resources, against the session's methods.
   const unmetStrength = decision ? strictestStrength(unmetStrengths({ strengths: decision.requiredStrengths, methods: session.authMethods })) : null;
   const strengthUnmet = unmetStrength !== null;
+  // A passkey strength the session doesn't meet: a new sign-in steps up to it when the person holds
+  // a passkey or may register one on the way (the sign-in then asks for the application's strength);
+  // otherwise the application refuses with what to register.
+  const passkeyPath = unmetStrength && unmetStrength !== "mfa" && decision?.outcome === "requireMfa" ? await passkeyStrengthPath({ db, userId: session.userId }) : null;
   const entry: ApplicationEntry = !assigned
     ? { outcome: "notAssigned", message: `Your account isn't assigned to ${application.name}. Ask your administrator for access.` }
     : decision?.outcome === "block"
       ? { outcome: "blocked", message: `Your organisation's Conditional Access policy blocks you from signing in to ${application.name}. Contact your helpdesk if you think this is wrong.` }
       : decision?.outcome === "requireMfa" && (!mfaDone || strengthUnmet)
-        ? unmetStrength && unmetStrength !== "mfa"
-          ? { outcome: "mfaRequired", strength: unmetStrength, message: `${strengthNeedsMethodMessage({ strength: unmetStrength, resource: application.name })} If you have one, sign in with "Sign in with a passkey".` }
-          : { outcome: "mfaRequired" }
+        ? unmetStrength && passkeyPath
+          ? passkeyPath.path === "none"
+            ? { outcome: "mfaRequired", strength: unmetStrength, stepUp: false, message: passkeyStrengthRefusalMessage({ strength: unmetStrength, resource: application.name, mayRegister: passkeyPath.mayRegister }) }
+            : { outcome: "mfaRequired", strength: unmetStrength, stepUp: true, message: `You need a passkey to sign in to ${application.name}: your organisation requires ${AUTHENTICATION_STRENGTH_LABELS[unmetStrength]} there. Go back to the application and sign in again with your passkey.` }
+          : { outcome: "mfaRequired", stepUp: true }
         : { outcome: "allowed", amr: sessionAmr(session), acr: mfaDone ? ACR_MULTI_FACTOR : ACR_SINGLE_FACTOR };
+  const cannotMeet = entry.outcome === "mfaRequired" && !entry.stepUp;
   const failureReason =
     entry.outcome === "notAssigned"
       ? "The user is not assigned to the application"
       : entry.outcome === "blocked"
         ? `Blocked by Conditional Access policy ${decision?.blockedBy.join(", ")}`
-        : entry.outcome === "mfaRequired"
-          ? mfaDone
-            ? "The authentication strength this application requires isn't met by the session's methods"
-            : "Multi-factor authentication required for this application; the session has none"
-          : undefined;
+        : cannotMeet
+          ? `The authentication strength this application requires isn't met by the session's methods, and the user has no passkey${passkeyPath?.path === "none" && !passkeyPath.mayRegister ? " and may not register one" : " nor a method to register one with"}`
+          : entry.outcome === "mfaRequired"
+            ? mfaDone
+              ? "The authentication strength this application requires isn't met by the session's methods"
+              : "Multi-factor authentication required for this application; the session has none"
+            : undefined;
   await db.$transaction(async (tx: DatabaseOrTransaction) => {
     const signInId = await createSignInRecord({
       db: tx,
@@ -84,7 +107,7 @@ export async function enterApplication(options: {
       resource: application.name,
       clientApp: OIDC_CLIENT_APP,
       client: options.client,
-      status: entry.outcome === "allowed" ? "success" : entry.outcome === "mfaRequired" ? "interrupted" : "failure",
+      status: entry.outcome === "allowed" ? "success" : entry.outcome === "mfaRequired" && !cannotMeet ? "interrupted" : "failure",
       failureReason,
       firstStep: { method: "Previously satisfied", requirement: mfaDone ? "mfa" : "primary", resultDetail: `Existing session (${sessionAmr(session).join(", ")})`, succeeded: true },
     });
@@ -93,7 +116,7 @@ export async function enterApplication(options: {
       await recordSignInPolicyResults({
         db: tx,
         signInId,
-        results: policyResultsFor(decision, entry.outcome === "blocked" ? "blocked" : mfaDone ? "satisfied" : "pending", session.authMethods),
+        results: applicationPolicyResults(decision, entry.outcome === "blocked" ? "blocked" : mfaDone ? "satisfied" : "pending", cannotMeet, session.authMethods),
       });
     }
   });

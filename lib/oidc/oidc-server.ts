@@ -62,8 +62,10 @@ function clientInfo(request: IncomingMessage) {
  * The interaction: oidc-provider sends every application sign-in here. Without a portal session
  * the person signs in at /login, which comes back here; with one, the application's assignment
  * and Conditional Access decide: allowed ends the interaction with the person's user id and how
- * the session signed in (amr, acr, auth_time); MFA needed sends them to sign in again with a code;
- * blocked or not assigned shows a page and answers access_denied to the application.
+ * the session signed in (amr, acr, auth_time); MFA or an authentication strength the session lacks
+ * sends them to sign in again, stepping up to what the application needs (a passkey), unless
+ * nothing they hold or may register can meet it; blocked, not assigned or unmeetable shows a page
+ * and answers access_denied to the application.
  */
 async function handleInteraction(options: { provider: Provider; request: IncomingMessage; response: ServerResponse; uid: string; abort: boolean; mfaAsked: boolean }): Promise<void> {
   const { provider: op, request, response, uid } = options;
@@ -102,11 +104,15 @@ async function handleInteraction(options: { provider: Provider; request: Incomin
   }
   const entry = await enterApplication({ db, session: portal, application, client: clientInfo(request) });
   if (entry.outcome === "mfaRequired") {
-    if (!options.mfaAsked) {
-      redirect(response, `/login?callbackUrl=${encodeURIComponent(`${returnHere}?mfa=asked`)}&reason=mfa`);
+    // A stronger sign-in can meet it: back to /login, which (its callback being this interaction)
+    // asks for this application's requirements too — a passkey after the password, or the
+    // registration interrupt first (password-step.ts) — and returns here.
+    if (entry.stepUp && !options.mfaAsked) {
+      redirect(response, `/login?callbackUrl=${encodeURIComponent(`${returnHere}?mfa=asked`)}&reason=${entry.strength ? "strength" : "mfa"}`);
       return;
     }
-    // Signed in again for this very request and still no MFA: the person has no method to answer it with.
+    // Nothing the person holds or may register meets it, or they signed in again for this very
+    // request and still didn't: the page says what to register.
     sendHtml(response, 403, refusalPage(uid, application.name, entry.message ?? `${application.name} requires multi-factor authentication, and your account has no sign-in method for a second step. Register one in Security info, then try again.`));
     return;
   }
@@ -154,6 +160,15 @@ async function serveOidcRequest(provider: () => Promise<Provider>, request: Inco
   try {
     const op = await provider();
     const interaction = /^\/oidc\/interaction\/([A-Za-z0-9_-]{1,64})(\/abort)?$/.exec(path);
+    // Next.js's router fetches the target of a server action's redirect (the sign-in returning
+    // here) with an `RSC` header before it navigates the page, and navigates the page itself when
+    // the answer isn't its own format. An interaction must run once, in that real navigation: the
+    // router's fetch would otherwise finish it, and the page's load then find it already used.
+    if (interaction && request.method === "GET" && request.headers.rsc !== undefined) {
+      response.writeHead(200, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", vary: "RSC" });
+      response.end();
+      return true;
+    }
     if (interaction && (request.method === "GET" || (request.method === "POST" && interaction[2]))) {
       const mfaAsked = new URLSearchParams(url.split("?")[1] ?? "").get("mfa") === "asked";
       await handleInteraction({ provider: op, request, response, uid: interaction[1], abort: Boolean(interaction[2]), mfaAsked });

@@ -1,12 +1,13 @@
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import {
-  AUTHENTICATION_STRENGTH_LABELS, formatMethodModes, parseMethodModes, parseStrengths, satisfiesStrength, strictestStrength, unmetStrengths,
-  type AuthenticationMethodMode,
+  AUTHENTICATION_STRENGTH_LABELS, formatMethodModes, parseMethodModes, parseStrengths, satisfiesStrength, strengthNeedsMethodMessage, strictestStrength, unmetStrengths,
+  type AuthenticationMethodMode, type AuthenticationStrength,
 } from "../conditional-access/authentication-strength";
 import type { Database } from "../db/client";
 import { finishPasskeyRegistrationFor, passkeyPolicyRefusal, startPasskeyRegistrationFor, type PasskeyRegistrant } from "../methods/passkey-registration";
 import type { SecurityInfoResult } from "../methods/security-info-change";
 import { hasUsablePasskey } from "../webauthn/passkeys";
+import { listMfaMethods } from "../methods/authentication-methods";
 import { hashSignInHandle } from "../auth/pending-sign-in";
 import { addSignInStep, type SignInStepInput } from "../audit/sign-in-log";
 import type { OpenPendingMfa } from "./pending-mfa";
@@ -27,6 +28,28 @@ export const REGISTRATION_INTERRUPT_REASON = "Authentication strength requires a
 export async function mayRegisterPasskeyAtSignIn(options: { db: Database; userId: string }): Promise<boolean> {
   const [{ refusal }, holdsOne] = await Promise.all([passkeyPolicyRefusal(options), hasUsablePasskey(options)]);
   return !refusal && !holdsOne;
+}
+
+/**
+ * How a person would meet a passkey strength (Passwordless or Phishing-resistant MFA) at sign-in:
+ * with a passkey they hold; through the registration interrupt (a code method of theirs proves MFA
+ * first, and the passkey policy lets them register); or not at all — then `mayRegister` says
+ * whether only the method for that first MFA is missing, or the policy doesn't let them register.
+ * The sign-in (password-step.ts), an application's entry (lib/oidc) and What if read the same answer.
+ */
+export type PasskeyStrengthPath = { path: "usePasskey" } | { path: "registerPasskey" } | { path: "none"; mayRegister: boolean };
+
+export async function passkeyStrengthPath(options: { db: Database; userId: string }): Promise<PasskeyStrengthPath> {
+  if (await hasUsablePasskey(options)) return { path: "usePasskey" };
+  const [{ refusal }, { methods }] = await Promise.all([passkeyPolicyRefusal(options), listMfaMethods(options)]);
+  if (refusal) return { path: "none", mayRegister: false };
+  return methods.length ? { path: "registerPasskey" } : { path: "none", mayRegister: true };
+}
+
+/** What a person who can't meet a passkey strength for `resource` is told: what to register, and who can let them. */
+export function passkeyStrengthRefusalMessage(options: { strength: AuthenticationStrength; resource: string; mayRegister: boolean }): string {
+  if (options.mayRegister) return strengthNeedsMethodMessage(options);
+  return `You need a passkey to sign in to ${options.resource}: your organisation requires ${AUTHENTICATION_STRENGTH_LABELS[options.strength]} there, and you have no passkey. Your organisation doesn't let you register one yourself: ask your helpdesk to let you register a passkey (a FIDO2 security key, or a passkey on your phone or computer), then try again.`;
 }
 
 /** Whether the strengths the sign-in requires would need a passkey that this method can't give, with MFA still proved by it (the interrupt applies). */

@@ -1,12 +1,12 @@
 import { verifyPassword } from "../auth/password";
 import { blockedMessage } from "./enter-resource";
-import { evaluateConditionalAccessForUser } from "../conditional-access/policy-store";
+import { evaluateConditionalAccessForUser, evaluateConditionalAccessOnTheWayTo } from "../conditional-access/policy-store";
 import { policyResultsFor, type MfaProgress } from "../conditional-access/policy-results";
-import type { ConditionalAccessResource } from "../conditional-access/policy-model";
+import { applicationResource, type ConditionalAccessResource } from "../conditional-access/policy-model";
 import { recordSignInPolicyResults } from "../conditional-access/sign-in-policy-results";
 import type { Database } from "../db/client";
 import {
-  AUTHENTICATION_STRENGTH_LABELS, formatStrengths, methodCompletesStrengths, strengthNeedsMethodMessage, strictestStrength, unmetStrengths,
+  AUTHENTICATION_STRENGTH_LABELS, formatStrengths, type AuthenticationStrength, methodCompletesStrengths, strengthNeedsMethodMessage, strictestStrength, unmetStrengths,
 } from "../conditional-access/authentication-strength";
 import { listMfaMethods } from "../methods/authentication-methods";
 import { temporaryAccessPassSignInChoice } from "../methods/temporary-access-pass";
@@ -60,6 +60,12 @@ export async function checkPasswordStep(options: {
    * in — never "mfaRequired", so the web code step can't continue it, and MFA is always required.
    */
   application?: { resource: ConditionalAccessResource; name: string; pendingStage: string };
+  /**
+   * The OpenID Connect application this portal sign-in is on its way to (resolved on the server
+   * from the interaction it returns to): its Conditional Access requirements are asked here too, so
+   * a strength it needs is met now — a passkey after the password, or the registration interrupt.
+   */
+  toApplication?: { clientId: string; name: string };
 }): Promise<PasswordStepResult> {
   const { db, client } = options;
   const now = options.now ?? new Date();
@@ -92,9 +98,12 @@ export async function checkPasswordStep(options: {
   }
   if (counted) await clearPasswordFailures(throttle);
 
-  const [{ methods }, decision, temporaryAccessPass, passkey] = await Promise.all([
+  const portalResource = options.application?.resource ?? (resource as SignInResource);
+  const [{ methods }, decisions, temporaryAccessPass, passkey] = await Promise.all([
     listMfaMethods({ db, userId: user.id }),
-    evaluateConditionalAccessForUser({ db, userId: user.id, resource: options.application?.resource ?? (resource as SignInResource) }),
+    options.toApplication
+      ? evaluateConditionalAccessOnTheWayTo({ db, userId: user.id, resource: portalResource, application: applicationResource(options.toApplication.clientId) })
+      : evaluateConditionalAccessForUser({ db, userId: user.id, resource: portalResource }).then((portal) => ({ portal, combined: portal })),
     temporaryAccessPassSignInChoice({ db, userId: user.id, now }),
     hasUsablePasskey({ db, userId: user.id }),
   ]);
@@ -105,16 +114,29 @@ export async function checkPasswordStep(options: {
   const codeChoices = methods.map(({ methodId, prompt, type }): SignInChoice => ({ methodId, prompt, type }));
   const ownChoices = user.defaultMethod === PASSKEY_METHOD_ID ? [...passkeyChoice, ...codeChoices] : [...codeChoices, ...passkeyChoice];
   const heldChoices: SignInChoice[] = [...ownChoices, ...(temporaryAccessPass ? [temporaryAccessPass] : [])];
-  // An authentication strength narrows the second step to the methods that, after the password,
-  // meet every strength required (phishing-resistant: only a passkey; a pass never for passwordless).
-  const strengths = decision.requiredStrengths;
-  const strengthChoices = heldChoices.filter((choice) => methodCompletesStrengths({ strengths, completed: ["password"], method: methodModeOf(choice.type) }));
-  // None of them does, but the person may register a passkey: Entra's registration interrupt —
-  // MFA with a code method they hold first, then the passkey registration, then the passkey.
-  const registrationInterrupt = strengths.length > 0 && !options.application && strengthChoices.length === 0 && (await mayRegisterPasskeyAtSignIn({ db, userId: user.id }));
-  const choices = registrationInterrupt
-    ? ownChoices.filter((choice) => methodCompletesStrengths({ strengths: ["mfa"], completed: ["password"], method: methodModeOf(choice.type) }))
-    : strengthChoices;
+  let mayRegisterPasskey: Promise<boolean> | undefined;
+  /** The second step a decision asks of this user: the strengths, and the choices that meet them (or lead to the registration interrupt). */
+  const secondStepFor = async (strengths: AuthenticationStrength[]) => {
+    // An authentication strength narrows the second step to the methods that, after the password,
+    // meet every strength required (phishing-resistant: only a passkey; a pass never for passwordless).
+    const strengthChoices = heldChoices.filter((choice) => methodCompletesStrengths({ strengths, completed: ["password"], method: methodModeOf(choice.type) }));
+    // None of them does, but the person may register a passkey: Entra's registration interrupt —
+    // MFA with a code method they hold first, then the passkey registration, then the passkey.
+    const registrationInterrupt = strengths.length > 0 && !options.application && strengthChoices.length === 0 && (await (mayRegisterPasskey ??= mayRegisterPasskeyAtSignIn({ db, userId: user.id })));
+    const choices = registrationInterrupt
+      ? ownChoices.filter((choice) => methodCompletesStrengths({ strengths: ["mfa"], completed: ["password"], method: methodModeOf(choice.type) }))
+      : strengthChoices;
+    return { strengths, choices };
+  };
+  let decision = decisions.combined;
+  let { strengths, choices } = await secondStepFor(decision.requiredStrengths);
+  // On the way to an application whose strength nothing this person holds or may register can
+  // meet: the sign-in is the portal's alone, and the application's entry refuses with what to
+  // register (oidc-server.ts) — rather than refusing the portal sign-in for the application's sake.
+  if (decision !== decisions.portal && choices.length === 0 && (strengths.length > 0 || decision.outcome === "requireMfa")) {
+    decision = decisions.portal;
+    ({ strengths, choices } = await secondStepFor(decision.requiredStrengths));
+  }
   const firstChoice = choices[0] ?? null;
   const passwordStep = { method: "Password", requirement: "primary", resultDetail: "Correct password", succeeded: true } as const;
   // The record, its first step and every policy's result commit together.
@@ -179,7 +201,9 @@ export async function checkPasswordStep(options: {
       userId: user.id,
       signInId,
       stage: mfaRequired ? (options.application?.pendingStage ?? "mfaRequired") : verified.stage,
-      resource,
+      // On the way to an application the interrupt and the pages name it (the session is still the
+      // portal's: redeemSignInHandle opens it for Security info, which this sign-in was evaluated for).
+      resource: options.toApplication?.name ?? resource,
       callbackUrl: options.callbackUrl,
       authMethods: "password",
       requiredStrengths: formatStrengths(strengths),

@@ -1,6 +1,6 @@
 import type { DatabaseOrTransaction, Transaction } from "../db/client";
 import { allowedMethodsForUser } from "../policies/methods-policy";
-import { authenticatorModel } from "./authenticator-models";
+import { authenticatorModels } from "./fido-metadata";
 
 /** The one method id sign-in and the default-method chooser use for "any of my passkeys". */
 export const PASSKEY_METHOD_ID = "passkey";
@@ -24,7 +24,9 @@ export async function listPasskeys(options: { db: DatabaseOrTransaction; userId:
     select: { id: true, name: true, aaguid: true, createdAt: true, lastUsedAt: true, backupEligible: true },
     orderBy: { createdAt: "asc" },
   });
-  return rows.map((row) => ({ id: row.id, methodId: passkeyMethodId(row.id), name: row.name, model: authenticatorModel(row.aaguid), createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, backupEligible: row.backupEligible }));
+  // Model names from the uploaded FIDO metadata BLOB, else the built-in table.
+  const models = await authenticatorModels({ db: options.db, aaguids: rows.map((row) => row.aaguid) });
+  return rows.map((row) => ({ id: row.id, methodId: passkeyMethodId(row.id), name: row.name, model: models.get(row.aaguid.toLowerCase()) ?? null, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, backupEligible: row.backupEligible }));
 }
 
 /** "Created 2026-12-02 · last used 2026-12-02" — the dates Security info shows next to a passkey. */

@@ -1,10 +1,11 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
 import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { unique } from "../support/factories";
 import { db, enterCode, enterPassword, expectOnSecurityInfo, freshCode, makeActivatedToken, makeUser, signInNewUserWithToken } from "./helpers";
+import { addPasskey, virtualAuthenticator } from "./passkey-helpers";
 
 const policyNames: string[] = [];
 
@@ -12,15 +13,6 @@ const policyNames: string[] = [];
 test.afterAll(async () => {
   await db().conditionalAccessPolicy.deleteMany({ where: { name: { in: policyNames } } });
 });
-
-/** Chromium's DevTools virtual authenticator: a platform passkey provider with resident keys and user verification. */
-async function virtualAuthenticator(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-}
 
 async function newPage(browser: Browser) {
   return (await browser.newContext()).newPage();
@@ -38,13 +30,7 @@ test("a phishing-resistant policy made in the editor steps a password sign-in up
   const alicePage = await newPage(browser);
   const { user: alice } = await signInNewUserWithToken(alicePage);
   await virtualAuthenticator(alicePage);
-  await alicePage.getByRole("button", { name: "+ Add sign-in method" }).click();
-  const dialog = alicePage.getByRole("dialog");
-  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: "Passkey" });
-  await dialog.getByRole("button", { name: "Next" }).click();
-  await dialog.getByLabel("Passkey name").fill("Alice laptop");
-  await dialog.getByRole("button", { name: "Create passkey" }).click();
-  await expect(dialog.getByText("Passkey Alice laptop was added.")).toBeVisible();
+  await addPasskey(alicePage, "Alice laptop");
   await alicePage.context().clearCookies();
   // Bob holds a token only.
   const bob = await makeUser();

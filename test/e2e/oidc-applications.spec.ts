@@ -1,9 +1,8 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import * as client from "openid-client";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { unique } from "../support/factories";
 import { db, enterCode, freshCode, makeActivatedToken, makeUser, rememberSecret } from "./helpers";
+import { startAppCallbackPage } from "./app-callback-page";
 import { signInAs } from "./sign-in-as";
 
 // Enterprise applications in the console, in Chromium against `npm start`: an Application
@@ -13,20 +12,16 @@ import { signInAs } from "./sign-in-as";
 // Chromium); the sign-in log filters by application; signing keys are rotated from the console.
 // The app's redirect URI: a small page of the test's own (a route handler in Chromium isn't asked
 // for the target of a redirect, so a real server answers).
-let appServer: http.Server;
+let callbackPage: Awaited<ReturnType<typeof startAppCallbackPage>>;
 let REDIRECT = "";
 
 test.beforeAll(async () => {
-  appServer = http.createServer((_request, response) => {
-    response.writeHead(200, { "content-type": "text/html" });
-    response.end("<h1>Back at the app</h1>");
-  });
-  await new Promise<void>((resolve) => appServer.listen(0, "127.0.0.1", resolve));
-  REDIRECT = `http://localhost:${(appServer.address() as AddressInfo).port}/callback`;
+  callbackPage = await startAppCallbackPage();
+  REDIRECT = callbackPage.redirectUri;
 });
 
 test.afterAll(async () => {
-  await new Promise((resolve) => appServer.close(resolve));
+  await callbackPage.close();
 });
 
 async function registerInConsole(page: Page, name: string, options: { assignmentRequired?: boolean } = {}) {

@@ -5,26 +5,12 @@ import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { unique } from "../support/factories";
 import { db, enterPassword, expectOnSecurityInfo, makeUser, rememberSecret, signInNewUserWithToken } from "./helpers";
+import { addPasskey, virtualAuthenticator } from "./passkey-helpers";
 import { signInAs } from "./sign-in-as";
 
-/** Chromium's DevTools virtual authenticator: a platform passkey provider with resident keys and user verification. */
-async function virtualAuthenticator(page: Page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-}
-
-async function addPasskey(page: Page, name: string) {
-  await page.getByRole("button", { name: "+ Add sign-in method" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: "Passkey" });
-  await dialog.getByRole("button", { name: "Next" }).click();
-  await dialog.getByLabel("Passkey name").fill(name);
-  await dialog.getByRole("button", { name: "Create passkey" }).click();
-  await expect(dialog.getByText(`Passkey ${name} was added.`)).toBeVisible();
-  await dialog.getByRole("button", { name: "Done" }).click();
+/** Adds a passkey in Security info and closes the dialog. */
+async function addPasskeyAndClose(page: Page, name: string) {
+  await (await addPasskey(page, name)).getByRole("button", { name: "Done" }).click();
 }
 
 async function newPage(browser: Browser) {
@@ -83,7 +69,7 @@ test("a new user with only a Temporary Access Pass signs in, registers a passkey
   await page.getByRole("button", { name: "Verify", exact: true }).click();
   await expectOnSecurityInfo(page);
   await virtualAuthenticator(page);
-  await addPasskey(page, "First key");
+  await addPasskeyAndClose(page, "First key");
   await expect(page.getByTestId("default-method")).toHaveText("Passkey");
 
   await page.context().clearCookies();
@@ -97,7 +83,7 @@ test("a new user with only a Temporary Access Pass signs in, registers a passkey
 test("an old session verifies its identity with a passkey, makes Passkey the default, and the next sign-in asks for it first", async ({ page }) => {
   const { user } = await signInNewUserWithToken(page);
   await virtualAuthenticator(page);
-  await addPasskey(page, "Default key");
+  await addPasskeyAndClose(page, "Default key");
   // Over ten minutes since this session's MFA: changes ask to verify first (A4).
   await db().userSession.updateMany({ where: { userId: user.id }, data: { mfaAt: new Date(Date.now() - 60 * 60_000) } });
   await page.reload();

@@ -2,22 +2,13 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { expect, test, type CDPSession, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import type { PasskeySettings } from "../../lib/policies/passkey-policy-model";
 import { db, enterPassword, expectOnSecurityInfo, signInNewUserWithToken } from "./helpers";
-
-/** Chromium's DevTools virtual authenticator: a platform passkey provider with resident keys and user verification. */
-async function virtualAuthenticator(page: Page): Promise<{ cdp: CDPSession; authenticatorId: string }> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-  });
-  return { cdp, authenticatorId };
-}
+import { startAddingPasskey as addPasskey, virtualAuthenticator } from "./passkey-helpers";
 
 async function passkeyPolicy(settings: Partial<PasskeySettings>) {
   const saved = await saveMethodPolicy({
@@ -27,16 +18,6 @@ async function passkeyPolicy(settings: Partial<PasskeySettings>) {
   if (!saved.ok) throw new Error(saved.reason);
 }
 
-/** Security info → Add sign-in method → Passkey → name → the browser's ceremony. */
-async function addPasskey(page: Page, name: string) {
-  await page.getByRole("button", { name: "+ Add sign-in method" }).click();
-  const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Which method would you like to add?").selectOption({ label: "Passkey" });
-  await dialog.getByRole("button", { name: "Next" }).click();
-  await dialog.getByLabel("Passkey name").fill(name);
-  await dialog.getByRole("button", { name: "Create passkey" }).click();
-  return dialog;
-}
 
 async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).first().click();

@@ -10,7 +10,7 @@ import type { AuthenticationStrength } from "../../lib/conditional-access/authen
 import { radiusClientResource, type ConditionalAccessResource } from "../../lib/conditional-access/policy-model";
 import { deleteConditionalAccessPolicy, saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
 import { getDb } from "../../lib/db/client";
-import { finishPasskeyRegistration, startPasskeyRegistration } from "../../lib/methods/passkey-registration";
+import { startPasskeyRegistration } from "../../lib/methods/passkey-registration";
 import { checkCodeStep } from "../../lib/signin/code-step";
 import { enterResource } from "../../lib/signin/enter-resource";
 import { finishPasskeyStep, finishPasswordlessSignIn, startPasskeyStep, startPasswordlessSignIn } from "../../lib/signin/passkey-sign-in";
@@ -23,6 +23,7 @@ import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { finishInterruptRegistration, startInterruptRegistration } from "../../lib/signin/passkey-registration-interrupt";
 import { makeSecurityInfoActor, makeToken, makeUser, tokenCode, unique } from "../support/factories";
+import { registerPasskey } from "../support/register-passkey";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 
 const db = getDb();
@@ -58,12 +59,7 @@ async function userWithMethods(options: { passkey: boolean }) {
   const user = await makeUser();
   const token = await makeToken({ userId: user.id, now: new Date(Date.now() - 600_000) });
   if (!options.passkey) return { user, token, passkey: null };
-  const actor = await makeSecurityInfoActor(user);
-  const started = await startPasskeyRegistration({ db, actor });
-  if (!started.ok) throw new Error(started.reason);
-  const { response, passkey } = authenticator.register({ challenge: started.options.challenge, user: started.options.user });
-  const finished = await finishPasskeyRegistration({ db, actor, name: "Strength key", response: response as never });
-  if (!finished.ok) throw new Error(finished.reason);
+  const { passkey } = await registerPasskey({ db, user, authenticator, name: "Strength key" });
   return { user, token, passkey };
 }
 

@@ -9,10 +9,10 @@ import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { apiClient, applicationWith, clientCredentialsToken, startApiServer } from "../support/api-test-server";
-import { finishPasskeyRegistration, startPasskeyRegistration } from "../../lib/methods/passkey-registration";
 import { PASSKEY_METHOD_ID } from "../../lib/webauthn/passkeys";
 import { relyingParty } from "../../lib/webauthn/relying-party";
-import { makeSecurityInfoActor, makeUser, unique } from "../support/factories";
+import { makeUser, unique } from "../support/factories";
+import { registerPasskey } from "../support/register-passkey";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 import { Browser, portalSignIn } from "../support/oidc-test-server";
 
@@ -247,11 +247,7 @@ describe("users' authentication methods", () => {
 
     // The user registers a passkey themselves (Security info's functions, a software authenticator's real bytes).
     const authenticator = new SoftAuthenticator(relyingParty(), crypto.randomBytes(16));
-    const actor = await makeSecurityInfoActor(user);
-    const started = await startPasskeyRegistration({ db, actor });
-    if (!started.ok) throw new Error(started.reason);
-    const finished = await finishPasskeyRegistration({ db, actor, name: "Desk key", response: authenticator.register({ challenge: started.options.challenge, user: started.options.user }).response as never });
-    expect(finished.ok).toBe(true);
+    await registerPasskey({ db, user, authenticator, name: "Desk key" });
 
     expect((await prefer()).response.status).toBe(204);
     expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).defaultMethod).toBe(PASSKEY_METHOD_ID);

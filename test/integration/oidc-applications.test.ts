@@ -21,9 +21,9 @@ import { finishPasswordlessSignIn, startPasswordlessSignIn } from "../../lib/sig
 import { checkCodeStep } from "../../lib/signin/code-step";
 import { checkPasswordStep } from "../../lib/signin/password-step";
 import { redeemSignInHandle } from "../../lib/signin/redeem-sign-in";
-import { finishPasskeyRegistration, startPasskeyRegistration } from "../../lib/methods/passkey-registration";
 import { relyingParty as webauthnRelyingParty } from "../../lib/webauthn/relying-party";
-import { makeSecurityInfoActor, makeToken, makeUser, tokenCode, unique } from "../support/factories";
+import { makeToken, makeUser, tokenCode, unique } from "../support/factories";
+import { registerPasskey } from "../support/register-passkey";
 import { Browser, portalCookieOf, portalSignIn, relyingParty, startOidcServer } from "../support/oidc-test-server";
 import { SoftAuthenticator } from "../support/soft-authenticator";
 
@@ -203,12 +203,7 @@ describe("the ID token's amr says how the person signed in", () => {
   it("a passwordless sign-in with a device-bound passkey: hwk, user, mfa", async () => {
     const authenticator = new SoftAuthenticator(webauthnRelyingParty(), Buffer.alloc(16));
     const user = await makeUser();
-    const actor = await makeSecurityInfoActor(user);
-    const started = await startPasskeyRegistration({ db, actor });
-    if (!started.ok) throw new Error(started.reason);
-    const { response, passkey } = authenticator.register({ challenge: started.options.challenge, user: started.options.user });
-    const finished = await finishPasskeyRegistration({ db, actor, name: "Key", response: response as never });
-    if (!finished.ok) throw new Error(finished.reason);
+    const { passkey } = await registerPasskey({ db, user, authenticator, name: "Key" });
     const nonce = unique("nonce");
     const request = await startPasswordlessSignIn({ db, nonce });
     const result = await finishPasswordlessSignIn({ db, nonce, response: authenticator.authenticate(passkey, request.challenge) as never, callbackUrl: "/mysecurityinfo", client: browserClient });

@@ -118,6 +118,7 @@ export const ADMIN_ROUTE_TABLE: readonly AdminRouteEntry[] = [
   { kind: "route", file: "app/api/health/route.ts", method: "GET", path: "/api/health", allow: "public" },
   { kind: "route", file: "app/api/health/live/route.ts", method: "GET", path: "/api/health/live", allow: "public" },
   { kind: "route", file: "app/api/token-imports/route.ts", method: "POST", path: "/api/token-imports?fileName=empty.csv", allow: POLICY_ADMINS },
+  { kind: "route", file: "app/api/fido-metadata/route.ts", method: "POST", path: "/api/fido-metadata", allow: POLICY_ADMINS },
   { kind: "route", file: "app/api/token-imports/[importId]/route.ts", method: "GET", path: `/api/token-imports/${MISSING_ID}`, allow: POLICY_ADMINS, allowedStatus: 404 },
   { kind: "route", file: "app/api/token-imports/[importId]/failures/route.ts", method: "GET", path: `/api/token-imports/${MISSING_ID}/failures`, allow: POLICY_ADMINS, allowedStatus: 404 },
   { kind: "route", file: "app/api/sign-ins/export/route.ts", method: "GET", path: "/api/sign-ins/export?format=csv", allow: SIGN_IN_READERS },

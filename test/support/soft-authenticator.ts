@@ -14,13 +14,14 @@ function cborHead(major: number, length: number): Buffer {
   return b;
 }
 
-type Cbor = number | string | Buffer | Map<Cbor, Cbor>;
+type Cbor = number | string | Buffer | Cbor[] | Map<Cbor, Cbor>;
 
 /** The CBOR subset WebAuthn needs: integers, text, byte strings and maps. */
 function cbor(value: Cbor): Buffer {
   if (typeof value === "number") return value >= 0 ? cborHead(0, value) : cborHead(1, -1 - value);
   if (typeof value === "string") return Buffer.concat([cborHead(3, Buffer.byteLength(value)), Buffer.from(value)]);
   if (Buffer.isBuffer(value)) return Buffer.concat([cborHead(2, value.length), value]);
+  if (Array.isArray(value)) return Buffer.concat([cborHead(4, value.length), ...value.map(cbor)]);
   const parts = [cborHead(5, value.size)];
   for (const [k, v] of value) parts.push(cbor(k), cbor(v));
   return Buffer.concat(parts);
@@ -42,8 +43,11 @@ export class SoftAuthenticator {
     return Buffer.from(JSON.stringify({ type, challenge, origin: this.rp.origin, crossOrigin: false }));
   }
 
-  /** A create() answer for these options: a new ES256 credential, attestation "none", UV set. */
-  register(options: { challenge: string; user: { id: string } }): { response: object; passkey: SoftPasskey } {
+  /**
+   * A create() answer for these options: a new ES256 credential, UV set; attestation "none", or
+   * "packed" full attestation signed by `attestation` (its certificate chain, leaf first, in x5c).
+   */
+  register(options: { challenge: string; user: { id: string }; attestation?: { privateKey: crypto.KeyObject; x5c: Buffer[] } }): { response: object; passkey: SoftPasskey } {
     const { privateKey, publicKey } = crypto.generateKeyPairSync("ec", { namedCurve: "P-256" });
     const jwk = publicKey.export({ format: "jwk" });
     const cose = cbor(new Map<Cbor, Cbor>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, "base64url")], [-3, Buffer.from(jwk.y!, "base64url")]]));
@@ -51,8 +55,12 @@ export class SoftAuthenticator {
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(credentialId.length);
     const authData = Buffer.concat([sha256(this.rp.rpID), Buffer.from([FLAG_UP | FLAG_UV | FLAG_AT]), Buffer.alloc(4), this.aaguid, idLength, credentialId, cose]);
-    const attestationObject = cbor(new Map<Cbor, Cbor>([["fmt", "none"], ["attStmt", new Map()], ["authData", authData]]));
     const clientDataJSON = this.clientData("webauthn.create", options.challenge);
+    const attestation = options.attestation;
+    const attStmt = attestation
+      ? new Map<Cbor, Cbor>([["alg", -7], ["sig", crypto.sign("sha256", Buffer.concat([authData, sha256(clientDataJSON)]), attestation.privateKey)], ["x5c", attestation.x5c]])
+      : new Map<Cbor, Cbor>();
+    const attestationObject = cbor(new Map<Cbor, Cbor>([["fmt", attestation ? "packed" : "none"], ["attStmt", attStmt], ["authData", authData]]));
     return {
       passkey: { credentialId, privateKey, signCount: 0, userHandle: options.user.id },
       response: {

@@ -13,6 +13,7 @@ import { checkCodeStep } from "@/lib/signin/code-step";
 import { sendSignInEmailCode } from "@/lib/signin/email-code-step";
 import { PASSWORD_CHANGE_EXPIRED_MESSAGE, awaitsPasswordChange, checkPasswordChangeStep } from "@/lib/signin/password-change-step";
 import { checkPasswordStep } from "@/lib/signin/password-step";
+import { applicationOfSignInCallback } from "@/lib/oidc/interaction-application";
 import { PENDING_SIGN_IN_MINUTES } from "@/lib/auth/pending-sign-in";
 import type { MfaStepResult } from "@/lib/signin/pending-mfa";
 import { safeCallbackUrl } from "@/lib/signin/safe-callback-url";
@@ -67,6 +68,8 @@ export const submitPassword = validatedAction({ access: "anyone", schema: passwo
     password: input.password,
     callbackUrl,
     client: await currentClientInfo(),
+    // On the way back to an application's sign-in: its requirements are asked now (the client id read from the stored interaction).
+    toApplication: (await applicationOfSignInCallback({ db: getDb(), callbackUrl })) ?? undefined,
   });
   if (result.outcome === "failed") return { error: result.message };
   if (result.outcome === "complete") {

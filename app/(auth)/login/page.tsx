@@ -7,6 +7,7 @@ export const metadata: Metadata = { title: "Sign in" };
 
 const NOTICES: Record<string, string> = {
   mfa: "This page needs a sign-in with a second method. Sign in again and enter a code.",
+  strength: "The application you're opening requires a passkey. Sign in again: you'll be asked for your passkey, or to register one.",
   signedOut: "You have signed out.",
   blocked: "Your organisation's Conditional Access policy blocks you from this part of the portal. Contact your helpdesk if you think this is wrong.",
   passwordChanged: "Your password was changed and every session ended. Sign in with your new password.",

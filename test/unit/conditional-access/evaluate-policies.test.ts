@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateConditionalAccess } from "../../../lib/conditional-access/evaluate-policies";
+import { evaluateConditionalAccess, withApplicationRequirements } from "../../../lib/conditional-access/evaluate-policies";
 import { applicationResource, formatResources, formatResourceTargets, parseResources, parseResourceTargets, resourcesInclude, type ConditionalAccessPolicyRules, type ConditionalAccessResource } from "../../../lib/conditional-access/policy-model";
 import { mfaSatisfiedResult, policyResultsFor } from "../../../lib/conditional-access/policy-results";
 
@@ -158,5 +158,41 @@ describe("applications as Conditional Access resources", () => {
     const stored = formatResources([applicationResource("b"), "Admin console", applicationResource("a"), "All applications"]);
     expect(stored).toBe("Admin console,All applications,app:a,app:b");
     expect(parseResources(`${stored},app:bad id!,Unknown`)).toEqual(["Admin console", "All applications", "app:a", "app:b"]);
+  });
+});
+
+describe("a portal sign-in on the way to an application takes on the application's requirements", () => {
+  const policies = [
+    policy({ name: "Passkey for payroll", resources: ["app:payroll"], grant: "requireAuthenticationStrength", authenticationStrength: "phishingResistantMfa" }),
+    policy({ name: "Block payroll for contractors", resources: ["app:payroll"], grant: "block", includeAllUsers: false, includeGroupIds: ["contractors"] }),
+    policy({ name: "Try passwordless", resources: ["app:payroll"], state: "reportOnly", grant: "requireAuthenticationStrength", authenticationStrength: "passwordlessMfa" }),
+    policy({ name: "Staff MFA", resources: ["Security info"] }),
+  ];
+  const decide = (subject: { groupIds: string[] }) =>
+    withApplicationRequirements(
+      evaluateConditionalAccess({ policies, subject, resource: "Security info" }),
+      evaluateConditionalAccess({ policies, subject, resource: applicationResource("payroll") }),
+    );
+
+  it("asks for the application's strength as well as the portal's MFA, each policy listed once as it applies", () => {
+    const decision = decide(alice);
+    expect(decision).toMatchObject({ outcome: "requireMfa", blockedBy: [], requiredStrengths: ["phishingResistantMfa"], mfaRequiredBy: ["Passkey for payroll", "Staff MFA"] });
+    expect(decision.strengthRequiredBy).toEqual([{ policyName: "Passkey for payroll", strength: "phishingResistantMfa" }]);
+    expect(decision.policies.map((p) => [p.policyName, p.applies])).toEqual([["Passkey for payroll", true], ["Block payroll for contractors", false], ["Try passwordless", true], ["Staff MFA", true]]);
+  });
+
+  it("never takes over the application's block (the application's entry refuses it), and is never weaker than the portal's decision", () => {
+    const decision = decide(contractor);
+    expect(decision.outcome).toBe("requireMfa");
+    expect(decision.blockedBy).toEqual([]);
+    expect(decision.policies.find((p) => p.policyName === "Block payroll for contractors")).toMatchObject({ applies: false, reason: "resourceNotIncluded" });
+    const portalBlock = [policy({ name: "Block portal", grant: "block", resources: ["Security info"] })];
+    const blocked = withApplicationRequirements(
+      evaluateConditionalAccess({ policies: portalBlock, subject: alice, resource: "Security info" }),
+      evaluateConditionalAccess({ policies: portalBlock, subject: alice, resource: applicationResource("payroll") }),
+    );
+    expect(blocked).toMatchObject({ outcome: "block", blockedBy: ["Block portal"] });
+    const none = evaluateConditionalAccess({ policies: [], subject: alice, resource: "Security info" });
+    expect(withApplicationRequirements(none, none)).toMatchObject({ outcome: "noRequirement", requiredStrengths: [] });
   });
 });
