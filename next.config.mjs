@@ -1,3 +1,7 @@
+import { JSON_API_SECURITY_HEADERS } from "./lib/shared/json-api-headers.mjs";
+
+const jsonApiHeaders = Object.entries(JSON_API_SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native and file-reading server packages stay outside the bundle: better-sqlite3 is a native
@@ -17,19 +21,12 @@ const nextConfig = {
   // forbidden() answers 403 from the data access layer.
   experimental: { authInterrupts: true },
   reactStrictMode: true,
-  // The token upload route is outside proxy.ts (see its matcher): its JSON answers get the
-  // security headers here instead.
+  // The token upload route and the automation API are outside proxy.ts (see its matcher): their
+  // JSON answers get the security headers here instead.
   async headers() {
     return [
-      {
-        source: "/api/token-imports",
-        headers: [
-          { key: "Content-Security-Policy", value: "default-src 'none'; frame-ancestors 'none'" },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-        ],
-      },
+      { source: "/api/token-imports", headers: jsonApiHeaders },
+      { source: "/api/v1/:path*", headers: jsonApiHeaders },
     ];
   },
 };

@@ -5,6 +5,7 @@ import { getDb } from "../db/client";
 import { presentsVerificationApiKey, verificationApiKey } from "../verification-api/verification-api-key";
 import { verifyCodeForRelyingService } from "../verification-api/verify-code-for-relying-service";
 import { errorMessage, logger } from "../shared/logger";
+import { JSON_API_SECURITY_HEADERS } from "../shared/json-api-headers.mjs";
 
 const verifyRequest = z.object({
   upn: z.string({ error: "upn is required: the user's sign-in name, e.g. alice@contoso.example." }).trim().min(1, "upn is empty: send the user's sign-in name.").max(256, "upn is longer than 256 characters."),
@@ -69,10 +70,7 @@ export async function answerVerifyRequest(options: { authorization: string | nul
 /** The headers proxy.ts gives every answer it handles, for a JSON answer (no page, so no nonce: nothing may load). */
 function securityHeaders(forwardedProto: string | undefined): Record<string, string> {
   return {
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
+    ...JSON_API_SECURITY_HEADERS,
     ...(forwardedProto === "https" ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
   };
 }

@@ -82,11 +82,17 @@ test.describe("security headers (W3, R5)", () => {
     expect(nonces.size).toBe(anonymousPages.length + apiRoutes.length + 1);
 
     // The upload route is outside proxy.ts (so its body streams uncut): static headers, no script at all.
+    // So are the automation API and the verification API (answered before Next.js): the same JSON headers.
     const upload = await page.request.post("/api/token-imports?fileName=x.csv", { data: "x", headers: { Origin: baseURL() } });
-    expect(upload.status()).toBe(401);
-    expect(upload.headers()["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
-    expect(upload.headers()["x-content-type-options"]).toBe("nosniff");
-    expect(upload.headers()["referrer-policy"]).toBeTruthy();
+    const automation = await page.request.get("/api/v1/directory/authenticationMethodDevices/hardwareOathDevices");
+    const verify = await page.request.post("/api/verify", { data: { upn: "nobody@contoso.example", code: "123456" } });
+    for (const [label, response] of [["token upload", upload], ["automation API", automation], ["verification API", verify]] as const) {
+      expect(response.status(), label).toBe(401);
+      expect(response.headers()["content-security-policy"], label).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(response.headers()["x-content-type-options"], label).toBe("nosniff");
+      expect(response.headers()["x-frame-options"], label).toBe("DENY");
+      expect(response.headers()["referrer-policy"], label).toBeTruthy();
+    }
 
     // Signed in: the portal's and the console's pages, and a refusal, carry them too.
     await signInAs(page, "Global Administrator");
