@@ -140,6 +140,22 @@ describe("uploading the FIDO metadata BLOB", () => {
       await passkeyPolicy({});
     }
   });
+
+  it("accepts an RS256 BLOB on an all-RSA chain, as the FIDO Alliance signs its own, and refuses one altered after signing", async () => {
+    await passkeyPolicy({ rootCertificates: [pki.root.pem, pki.rsaRoot.pem] });
+    try {
+      const rsaBlob = (no: number) => makeMetadataBlob({ signer: pki.rsaSigner, chain: [pki.rsaSigner], no, entries });
+      const [header, payload, signature] = rsaBlob(++nextSerial).split(".");
+      expect(JSON.parse(Buffer.from(header, "base64url").toString())).toMatchObject({ alg: "RS256" });
+      const altered = Buffer.from(Buffer.from(payload, "base64url").toString().replace("Contoso Test Key 3000", "Contoso Test Key 3001")).toString("base64url");
+      expect(await upload(`${header}.${altered}.${signature}`)).toMatchObject({ ok: false, reason: expect.stringMatching(/signature doesn't verify/) });
+      expect((await getFidoMetadataSummary({ db }))?.serial).toBe(10);
+      expect(await upload(`${header}.${payload}.${signature}`)).toMatchObject({ ok: true, summary: { serial: nextSerial, signer: expect.stringContaining("Test MDS BLOB Signer RSA") } });
+      expect(await db.fidoMetadataEntry.findUnique({ where: { aaguid: TEST_KEY } })).toMatchObject({ description: "Contoso Test Key 3000" });
+    } finally {
+      await passkeyPolicy({});
+    }
+  });
 });
 
 describe("registration with the stored BLOB", () => {

@@ -1,6 +1,7 @@
 // Test FIDO metadata (MDS3) BLOBs (a test helper, not product code): a root CA → intermediate →
-// signing certificate chain made with the openssl command line, and BLOB JWTs signed ES256 with
-// node:crypto the way the FIDO Alliance signs blob.jwt — so the portal's real checks run on them.
+// signing certificate chain made with the openssl command line, and BLOB JWTs signed with
+// node:crypto — ES256 on P-256 chains, RS256 on RSA chains as the FIDO Alliance signs blob.jwt
+// (its root is RSA) — so the portal's real checks run on them.
 // Also a vendor attestation CA and its attestation certificate for "packed" registrations.
 import crypto from "node:crypto";
 import { execFileSync } from "node:child_process";
@@ -14,9 +15,10 @@ function openssl(dir: string, args: string[]) {
   execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
 }
 
-/** An EC P-256 certificate: self-signed when no issuer is given; `ca` adds CA basic constraints. */
-function makeCertificate(dir: string, name: string, subject: string, options: { issuer?: { name: string }; ca: boolean; extensions?: string; days?: number }): TestCertificate {
-  openssl(dir, ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${name}.key`]);
+/** An EC P-256 (or RSA 2048) certificate: self-signed when no issuer is given; `ca` adds CA basic constraints. */
+function makeCertificate(dir: string, name: string, subject: string, options: { issuer?: { name: string }; ca: boolean; extensions?: string; days?: number; rsa?: boolean }): TestCertificate {
+  if (options.rsa) openssl(dir, ["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", `${name}.key`]);
+  else openssl(dir, ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", `${name}.key`]);
   const ext = options.ca ? "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n" : `basicConstraints=critical,CA:FALSE\n${options.extensions ?? ""}`;
   fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
   const days = String(options.days ?? 365);
@@ -43,6 +45,9 @@ export type MetadataPki = {
   /** A key vendor's attestation root and one attestation certificate for `aaguid` */
   vendorRoot: TestCertificate;
   attestation: TestCertificate;
+  /** An all-RSA root → signer chain, like the FIDO Alliance's own (its BLOBs are RS256) */
+  rsaRoot: TestCertificate;
+  rsaSigner: TestCertificate;
 };
 
 /** Makes every certificate the tests need in a temporary folder (removed again). */
@@ -59,7 +64,9 @@ export function makeMetadataPki(options: { attestationAaguid: string }): Metadat
     // Packed attestation certificates (WebAuthn §8.2.1): OU "Authenticator Attestation", CA:false, the AAGUID extension.
     const aaguidExtension = `1.3.6.1.4.1.45724.1.1.4=DER:0410${options.attestationAaguid.replace(/-/g, "")}\n`;
     const attestation = makeCertificate(dir, "attestation", "/C=SE/O=Test Key Vendor/OU=Authenticator Attestation/CN=Test Key Batch 1", { ca: false, issuer: { name: "vendor-root" }, extensions: aaguidExtension });
-    return { root, intermediate, signer, strangerRoot, strangerSigner, issuedByLeaf, vendorRoot, attestation };
+    const rsaRoot = makeCertificate(dir, "rsa-root", "/C=US/O=Test FIDO Alliance/CN=Test MDS Root RSA", { ca: true, rsa: true });
+    const rsaSigner = makeCertificate(dir, "rsa-signer", "/C=US/O=Test FIDO Alliance/CN=Test MDS BLOB Signer RSA", { ca: false, issuer: { name: "rsa-root" }, rsa: true });
+    return { root, intermediate, signer, strangerRoot, strangerSigner, issuedByLeaf, vendorRoot, attestation, rsaRoot, rsaSigner };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -67,9 +74,10 @@ export function makeMetadataPki(options: { attestationAaguid: string }): Metadat
 
 export type TestMetadataEntry = { aaguid: string; description: string; attestationRootCertificates?: Buffer[]; statusReports?: { status: string; effectiveDate: string }[] };
 
-/** A BLOB JWT: header { alg: ES256, typ: JWT, x5c: chain }, payload as MDS3 defines it, signed by `signer`. */
+/** A BLOB JWT: header { alg: ES256 or RS256 by the signer's key, typ: JWT, x5c: chain }, payload as MDS3 defines it, signed by `signer`. */
 export function makeMetadataBlob(options: { signer: TestCertificate; chain: TestCertificate[]; no: number; nextUpdate?: string; entries: TestMetadataEntry[] }): string {
-  const header = { alg: "ES256", typ: "JWT", x5c: options.chain.map((cert) => cert.der.toString("base64")) };
+  const rsa = options.signer.privateKey.asymmetricKeyType === "rsa";
+  const header = { alg: rsa ? "RS256" : "ES256", typ: "JWT", x5c: options.chain.map((cert) => cert.der.toString("base64")) };
   const nextUpdate = options.nextUpdate ?? new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const payload = {
     legalHeader: "Test BLOB: not the FIDO Alliance's.",
@@ -89,6 +97,6 @@ export function makeMetadataBlob(options: { signer: TestCertificate; chain: Test
   };
   const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
   const signingInput = `${part(header)}.${part(payload)}`;
-  const signature = crypto.sign("sha256", Buffer.from(signingInput), { key: options.signer.privateKey, dsaEncoding: "ieee-p1363" });
+  const signature = crypto.sign("sha256", Buffer.from(signingInput), rsa ? options.signer.privateKey : { key: options.signer.privateKey, dsaEncoding: "ieee-p1363" });
   return `${signingInput}.${signature.toString("base64url")}`;
 }
