@@ -13,6 +13,7 @@ export function PortalHeader({ displayName, upn, showAdmin, showDemoMail = false
           <span className="font-semibold">Contoso</span>
           <Link className="text-blue-700 hover:underline" href="/mysecurityinfo">Security info</Link>
           <Link className="text-blue-700 hover:underline" href="/mysignins">My sign-ins</Link>
+          <Link className="text-blue-700 hover:underline" href="/myapps">My apps</Link>
           {/* Only in the demo organisation: its stand-in for a mailbox (codes, notices). */}
           {showDemoMail ? <Link className="text-blue-700 hover:underline" href="/mymail">My mail (demo)</Link> : null}
           {showAdmin ? <Link className="text-blue-700 hover:underline" href="/admin">Admin console</Link> : null}

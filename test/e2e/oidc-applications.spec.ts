@@ -4,6 +4,8 @@ import { unique } from "../support/factories";
 import { db, enterCode, freshCode, makeActivatedToken, makeUser, rememberSecret } from "./helpers";
 import { startAppCallbackPage } from "./app-callback-page";
 import { signInAs } from "./sign-in-as";
+import { systemActor } from "../../lib/audit/write-audit-event";
+import { assignToApplication, registerApplication } from "../../lib/oidc/applications";
 
 // Enterprise applications in the console, in Chromium against `npm start`: an Application
 // Administrator registers, edits, re-keys and deletes an app, removes secrets and assignments;
@@ -198,4 +200,21 @@ test("signing keys are rotated from the console: the JWKS publishes the new keys
     .poll(async () => (await (await page.request.get(`${baseURL}/oidc/jwks`)).json()).keys.map((k: { kid: string }) => k.kid), { timeout: 90_000, intervals: [2_000] })
     .toEqual(expect.arrayContaining([...current.map((k) => k.kid), ...before]));
   expect(await db().auditEvent.count({ where: { action: "Rotate signing keys" } })).toBeGreaterThan(0);
+});
+
+test("a person finds the apps assigned to them under My apps in the header, each opening its home page", async ({ page }) => {
+  const register = async (name: string, homePageUrl: string) => {
+    const result = await registerApplication({ db: db(), input: { name, redirectUris: [REDIRECT], isPublic: false, assignmentRequired: true, homePageUrl }, actor: systemActor, now: new Date() });
+    if (!result.ok) throw new Error(result.reason);
+    return { ...result, name };
+  };
+  const mine = await register(unique("Expenses"), "https://expenses.contoso.example/");
+  const notMine = await register(unique("Payroll"), "https://payroll.contoso.example/");
+  const user = await signInAs(page, null);
+  expect((await assignToApplication({ db: db(), applicationId: mine.applicationId, principal: { type: "user", upn: user.upn }, actor: systemActor })).ok).toBe(true);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My apps" }).click();
+  await expect(page.getByRole("heading", { name: "My apps", level: 1 })).toBeVisible();
+  const list = page.getByRole("main").getByRole("listitem");
+  await expect(list.getByRole("link", { name: mine.name })).toHaveAttribute("href", "https://expenses.contoso.example/");
+  await expect(list.getByRole("link", { name: notMine.name })).toHaveCount(0);
 });

@@ -13,6 +13,7 @@ import {
   removeApplicationSecret,
   unassignFromApplication,
   updateApplication,
+  listMyApplications,
   userMayUseApplication,
 } from "../../lib/oidc/applications";
 import { sweepExpiredOidcState } from "../../lib/oidc/oidc-state-sweeper";
@@ -42,10 +43,10 @@ afterAll(async () => {
   await server.close();
 });
 
-async function newApplication(options: { name?: string; assignmentRequired?: boolean } = {}) {
+async function newApplication(options: { name?: string; assignmentRequired?: boolean; homePageUrl?: string } = {}) {
   const result = await registerApplication({
     db,
-    input: { name: options.name ?? unique("App"), redirectUris: [REDIRECT], isPublic: false, assignmentRequired: options.assignmentRequired ?? false },
+    input: { name: options.name ?? unique("App"), redirectUris: [REDIRECT], isPublic: false, assignmentRequired: options.assignmentRequired ?? false, homePageUrl: options.homePageUrl ?? "" },
     actor: systemActor,
     now: new Date(),
   });
@@ -119,6 +120,32 @@ describe("managing an application", () => {
     const { landed } = await signInToApp(app, (await portalSignIn(user, { mfa: true })).cookie);
     expect(landed.response.status).toBe(403);
     expect(await db.auditEvent.count({ where: { action: "Unassign application", targetId: app.applicationId } })).toBe(1);
+  });
+
+  it("My apps lists the apps a person may open: open to everyone, assigned to them or to their group; not others', not machine clients without a home page", async () => {
+    const user = await makeUser();
+    const stranger = await makeUser();
+    const group = await db.group.create({ data: { name: unique("Sales") } });
+    await db.groupMember.create({ data: { groupId: group.id, userId: user.id } });
+    const home = (name: string) => `https://${name.toLowerCase()}.example/`;
+    const open = await newApplication({ name: unique("Open"), homePageUrl: home("open") });
+    const direct = await newApplication({ name: unique("Direct"), assignmentRequired: true, homePageUrl: home("direct") });
+    const viaGroup = await newApplication({ name: unique("ViaGroup"), assignmentRequired: true, homePageUrl: home("group") });
+    const notMine = await newApplication({ name: unique("NotMine"), assignmentRequired: true, homePageUrl: home("other") });
+    const machine = await newApplication({ name: unique("Machine") });
+    expect((await assignToApplication({ db, applicationId: direct.applicationId, principal: { type: "user", upn: user.upn }, actor: systemActor })).ok).toBe(true);
+    expect((await assignToApplication({ db, applicationId: viaGroup.applicationId, principal: { type: "group", name: group.name }, actor: systemActor })).ok).toBe(true);
+    expect((await assignToApplication({ db, applicationId: notMine.applicationId, principal: { type: "user", upn: stranger.upn }, actor: systemActor })).ok).toBe(true);
+
+    const mine = (await listMyApplications({ db, userId: user.id })).map((app) => app.clientId);
+    expect(mine).toEqual(expect.arrayContaining([open.clientId, direct.clientId, viaGroup.clientId]));
+    expect(mine).not.toContain(notMine.clientId);
+    expect(mine).not.toContain(machine.clientId);
+    expect(await userMayUseApplication({ db, clientId: machine.clientId, userId: user.id })).toBe(true);
+    const theirs = (await listMyApplications({ db, userId: stranger.id })).map((app) => app.clientId);
+    expect(theirs).toEqual(expect.arrayContaining([open.clientId, notMine.clientId]));
+    expect(theirs).not.toContain(direct.clientId);
+    expect(theirs).not.toContain(viaGroup.clientId);
   });
 
   it("deletes an application: its grants and tokens are revoked, its client id refused, in one audited change", async () => {
