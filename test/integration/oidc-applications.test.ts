@@ -97,7 +97,7 @@ describe("managing an application", () => {
 
   it("removes a secret: the app can no longer authenticate with it, the other secret still works", async () => {
     const app = await newApplication();
-    const second = await addApplicationSecret({ db, applicationId: app.applicationId, days: 30, actor: systemActor, now: new Date() });
+    const second = await addApplicationSecret({ db, applicationId: app.applicationId, days: 30, actor: { ...systemActor, roles: ["Application Administrator"] }, now: new Date() });
     if (!second.ok) throw new Error(second.reason);
     const first = await db.applicationSecret.findFirstOrThrow({ where: { applicationId: app.applicationId }, orderBy: { createdAt: "asc" } });
     expect(await removeApplicationSecret({ db, applicationId: app.applicationId, secretId: first.id, actor: systemActor })).toMatchObject({ ok: true, hint: first.hint });
