@@ -23,10 +23,14 @@ async function linkGrantToPortalSession(grantId: string, link: { userId: string;
   await getDb().oidcPayload.upsert({ where: { key }, create: { key, ...data }, update: data });
 }
 
-async function grantStillSignedIn(grantId: string): Promise<boolean> {
+async function portalSessionLinkOf(grantId: string): Promise<{ userId: string; sessionId: string } | null> {
   const row = await getDb().oidcPayload.findUnique({ where: { key: `${SESSION_LINK_MODEL}:${grantId}` } });
-  if (!row) return false;
-  const link = JSON.parse(row.payload) as { userId: string; sessionId: string };
+  return row ? (JSON.parse(row.payload) as { userId: string; sessionId: string }) : null;
+}
+
+async function grantStillSignedIn(grantId: string): Promise<boolean> {
+  const link = await portalSessionLinkOf(grantId);
+  if (!link) return false;
   return (await portalSessionById({ db: getDb(), userId: link.userId, sessionId: link.sessionId, now: new Date() })) !== null;
 }
 
@@ -156,8 +160,12 @@ export async function createOidcProvider(): Promise<Provider> {
       if (!oidc.client || !oidc.session?.accountId) return undefined;
       const portal = await portalSessionOfRequest({ db: getDb(), request: ctx.req as IncomingMessage, now: new Date() });
       if (!portal || portal.userId !== oidc.session.accountId) return undefined;
+      // The provider's session outlives a portal sign-out (its cookie stays in the browser). Its grant
+      // is reused only within the portal session it is linked to: re-linking a grant of an ended
+      // session would bring back every refresh token the sign-out ended.
       const existingId = oidc.session.grantIdFor(oidc.client.clientId);
-      const existing = existingId ? await oidc.provider.Grant.find(existingId) : undefined;
+      const sameSession = existingId ? (await portalSessionLinkOf(existingId))?.sessionId === portal.id : false;
+      const existing = existingId && sameSession ? await oidc.provider.Grant.find(existingId) : undefined;
       const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
       grant.addOIDCScope([...oidc.requestParamScopes].filter((s) => OIDC_SCOPES.includes(s)));
       grant.addOIDCClaims([...oidc.requestParamClaims]);
