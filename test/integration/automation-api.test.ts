@@ -276,6 +276,17 @@ describe("audit logs", () => {
     const bad = await api.GET("/auditLogs/signIns", { params: { query: { $filter: "contains(userPrincipalName,'a')" } } });
     expect(bad.response.status).toBe(400);
   });
+
+  it("answers a date outside what the database stores with 400, never 500", async () => {
+    const { accessToken } = await tokenFor(["AuditLog.Read.All"]);
+    for (const [path, property] of [["/auditLogs/signIns", "createdDateTime"], ["/auditLogs/directoryAudits", "activityDateTime"]] as const) {
+      for (const date of ["-271821-04-20T00:00:00Z", "+275760-09-13T00:00:00Z", "-000001-01-01T00:00:00Z"]) {
+        const response = await raw(`${path}?$filter=${encodeURIComponent(`${property} ge ${date}`)}`, accessToken);
+        const error = await expectGraphError(response, 400, "Request_BadRequest");
+        expect(error.message).toContain(property);
+      }
+    }
+  });
 });
 
 /** Every operation, called by a client without its permission: 403, Graph's error, nothing done. */
