@@ -117,7 +117,17 @@ export async function createOidcProvider(): Promise<Provider> {
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
-      introspection: { enabled: true },
+      introspection: {
+        enabled: true,
+        // A token from a person's sign-in is active only while the portal session it came from is
+        // (as userinfo and refresh, through findAccount, which introspection never calls); a public
+        // client introspects only its own tokens (oidc-provider's default rule).
+        allowedPolicy: async (ctx, client, token) => {
+          if (client.clientAuthMethod === "none" && token.clientId !== ctx.oidc.client?.clientId) return false;
+          const grantId = "grantId" in token ? token.grantId : undefined;
+          return !grantId || (await grantStillSignedIn(grantId));
+        },
+      },
       clientCredentials: { enabled: true },
       // The automation API (/api/v1) is the one resource server: its access tokens are JWTs for the
       // audience <PORTAL_BASE_URL>/api/v1, checked by lib/api/access-token.ts. A client-credentials

@@ -147,6 +147,22 @@ describe("the portal as OpenID Connect provider", () => {
     await expect(client.refreshTokenGrant(config, stolen.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
+  it("introspection reports an app's tokens inactive once the portal session they came from has ended", async () => {
+    const user = await makeUser();
+    const app = await newApplication();
+    const config = await relyingParty(server.issuer, app.clientId, app.secret);
+    const portal = await portalSignIn(user, { mfa: true });
+    const flow = await authorize(config, new Browser(portal.cookie));
+    const tokens = await client.authorizationCodeGrant(config, new URL(flow.url), { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, idTokenExpected: true });
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
+    expect((await client.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(true);
+
+    // A resource server asking the provider must not keep accepting what the sign-out ended.
+    await revokeUserSession({ db, sessionId: portal.sessionId, now: new Date() });
+    expect(await client.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
+    expect(await client.tokenIntrospection(config, tokens.refresh_token!)).toEqual({ active: false });
+  });
+
   it("a flow begun on one instance finishes on another; both sign with the same keys", async () => {
     const other = await startOidcServer({ setIssuer: false });
     try {
