@@ -3,7 +3,7 @@ import Provider, { errors, interactionPolicy, type Account, type AdapterPayload,
 import { portalSessionById, portalSessionOfRequest } from "../server/portal-session-cookie";
 import { keyedHash } from "../crypto/secret-box";
 import { getDb } from "../db/client";
-import { ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR } from "./app-sign-in";
+import { ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR, applicationStillAdmits } from "./app-sign-in";
 import { applicationSecretMatches, findClientMetadata } from "./applications";
 import { API_PERMISSIONS, apiAudience, grantedApiPermissions } from "./api-permissions";
 import { escapeHtml, renderOidcPage } from "./oidc-pages";
@@ -99,6 +99,7 @@ export async function createOidcProvider(): Promise<Provider> {
     jwks: { keys: keys as never },
     findAccount: async (_ctx, sub, token) => {
       if (token?.grantId && !(await grantStillSignedIn(token.grantId))) return undefined;
+      if (token?.clientId && !(await applicationStillAdmits({ db: getDb(), clientId: token.clientId, userId: sub }))) return undefined;
       return accountFor(sub);
     },
     claims: {
@@ -120,12 +121,14 @@ export async function createOidcProvider(): Promise<Provider> {
       introspection: {
         enabled: true,
         // A token from a person's sign-in is active only while the portal session it came from is
-        // (as userinfo and refresh, through findAccount, which introspection never calls); a public
-        // client introspects only its own tokens (oidc-provider's default rule).
+        // and the app still admits them (as for userinfo and refresh, through findAccount, which
+        // introspection never calls); a public client introspects only its own tokens (oidc-provider's default rule).
         allowedPolicy: async (ctx, client, token) => {
           if (client.clientAuthMethod === "none" && token.clientId !== ctx.oidc.client?.clientId) return false;
           const grantId = "grantId" in token ? token.grantId : undefined;
-          return !grantId || (await grantStillSignedIn(grantId));
+          if (grantId && !(await grantStillSignedIn(grantId))) return false;
+          const accountId = "accountId" in token ? token.accountId : undefined;
+          return !accountId || !token.clientId || (await applicationStillAdmits({ db: getDb(), clientId: token.clientId, userId: accountId }));
         },
       },
       clientCredentials: { enabled: true },

@@ -121,6 +121,33 @@ describe("managing an application", () => {
     expect(await db.auditEvent.count({ where: { action: "Unassign application", targetId: app.applicationId } })).toBe(1);
   });
 
+  it("an unassigned user, or one a Conditional Access policy now blocks, gets no new tokens from a refresh token issued before", async () => {
+    const user = await makeUser();
+    const app = await newApplication({ assignmentRequired: true });
+    expect((await assignToApplication({ db, applicationId: app.applicationId, principal: { type: "user", upn: user.upn }, actor: systemActor })).ok).toBe(true);
+    const cookie = (await portalSignIn(user, { mfa: true })).cookie;
+    const { config, tokens } = await tokensFor(app, cookie);
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.access_token).toBeTruthy();
+
+    await unassignFromApplication({ db, applicationId: app.applicationId, principalType: "user", principalId: user.id, actor: systemActor });
+    await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    await expect(client.fetchUserInfo(config, refreshed.access_token, user.id)).rejects.toThrow();
+    expect(await client.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
+
+    // Open to everyone, but a block policy for the app now applies to the user.
+    const open = await newApplication({ assignmentRequired: false });
+    const other = await tokensFor(open, cookie);
+    const group = await db.group.create({ data: { name: unique("Blocked later") } });
+    await db.groupMember.create({ data: { groupId: group.id, userId: user.id } });
+    const policy = await saveConditionalAccessPolicy({
+      db, actor: systemActor,
+      input: { name: unique("Block the app"), state: "on", grant: "block", includeAllUsers: false, includeGroupIds: [group.id], excludeGroupIds: [], resources: [applicationResource(open.clientId)] },
+    });
+    expect(policy.ok).toBe(true);
+    await expect(client.refreshTokenGrant(other.config, other.tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+  });
+
   it("deletes an application: its grants and tokens are revoked, its client id refused, in one audited change", async () => {
     const user = await makeUser();
     const app = await newApplication();
