@@ -52,6 +52,20 @@ function applicationPolicyResults(decision: ConditionalAccessDecision, mfa: MfaP
 }
 
 /**
+ * Whether the application still admits the person its code or tokens were issued to: still
+ * assigned (when it requires assignment) and not blocked by a Conditional Access policy for it.
+ * The sign-in decided both once; an app redeeming a code, refreshing or calling userinfo later is
+ * asked again, as Entra does at every token issuance — or an unassigned or blocked person would keep
+ * refreshing for as long as the portal session lives. Nothing is logged: no one is signing in.
+ */
+export async function applicationStillAdmits(options: { db: Database; clientId: string; userId: string }): Promise<boolean> {
+  const { db, clientId, userId } = options;
+  if (!(await userMayUseApplication({ db, clientId, userId }))) return false;
+  const decision = await evaluateConditionalAccessForUser({ db, userId, resource: applicationResource(clientId) });
+  return decision.outcome !== "block";
+}
+
+/**
  * An application sign-in by a signed-in person: assignment first (an app with "assignment
  * required" admits only assigned users and members of assigned groups), then Conditional Access
  * for this application exactly as for the portal's resources — block refuses, require MFA needs a

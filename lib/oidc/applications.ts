@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import type { ClientMetadata } from "oidc-provider";
 import { z } from "zod";
 import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
+import { rolesAllow } from "../auth/permissions";
 import { keyedHash } from "../crypto/secret-box";
 import { applicationResource, type ApplicationResource } from "../conditional-access/policy-model";
 import type { Database, DatabaseOrTransaction } from "../db/client";
@@ -89,13 +90,21 @@ export async function registerApplication(options: {
   });
 }
 
-/** A further client secret (rotation): the old ones keep working until they expire or are removed. */
-export async function addApplicationSecret(options: { db: Database; applicationId: string; days: number; actor: AuditActor; now: Date }): Promise<{ ok: true; secret: string; expiresAt: Date } | { ok: false; reason: string }> {
+/**
+ * A further client secret (rotation): the old ones keep working until they expire or are removed.
+ * Whoever holds a secret acts with the application permissions granted to the app, so on an app
+ * holding any, only someone who may grant them (a Global Administrator) adds one — otherwise an
+ * Application Administrator would get, say, UserAuthenticationMethod.ReadWrite.All by the back door.
+ */
+export async function addApplicationSecret(options: { db: Database; applicationId: string; days: number; actor: AuditActor & { roles: readonly string[] }; now: Date }): Promise<{ ok: true; secret: string; expiresAt: Date } | { ok: false; reason: string }> {
   if (!Number.isInteger(options.days) || options.days < 1 || options.days > 730) return { ok: false, reason: "A secret's lifetime is 1 to 730 days." };
   return options.db.$transaction(async (tx) => {
-    const app = await tx.application.findUnique({ where: { id: options.applicationId }, select: { id: true, name: true, isPublic: true } });
+    const app = await tx.application.findUnique({ where: { id: options.applicationId }, select: { id: true, name: true, isPublic: true, _count: { select: { apiPermissions: true } } } });
     if (!app) return { ok: false as const, reason: "This application no longer exists. Go back to the list." };
     if (app.isPublic) return { ok: false as const, reason: "A public application has no secrets; it uses PKCE." };
+    if (app._count.apiPermissions > 0 && !rolesAllow(options.actor.roles, "apiPermissions.grant")) {
+      return { ok: false as const, reason: "This application holds API permissions, and a new secret would act with them: ask a Global Administrator to add it." };
+    }
     const stored = await storeSecret(tx, app.id, options.now, options.days);
     await writeAuditEvent({ db: tx, actor: options.actor, action: "Add application secret", target: { type: "application", id: app.id, label: app.name } });
     return { ok: true as const, ...stored };

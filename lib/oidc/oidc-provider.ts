@@ -3,7 +3,7 @@ import Provider, { errors, interactionPolicy, type Account, type AdapterPayload,
 import { portalSessionById, portalSessionOfRequest } from "../server/portal-session-cookie";
 import { keyedHash } from "../crypto/secret-box";
 import { getDb } from "../db/client";
-import { ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR } from "./app-sign-in";
+import { ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR, applicationStillAdmits } from "./app-sign-in";
 import { applicationSecretMatches, findClientMetadata } from "./applications";
 import { API_PERMISSIONS, apiAudience, grantedApiPermissions } from "./api-permissions";
 import { escapeHtml, renderOidcPage } from "./oidc-pages";
@@ -23,10 +23,14 @@ async function linkGrantToPortalSession(grantId: string, link: { userId: string;
   await getDb().oidcPayload.upsert({ where: { key }, create: { key, ...data }, update: data });
 }
 
-async function grantStillSignedIn(grantId: string): Promise<boolean> {
+async function portalSessionLinkOf(grantId: string): Promise<{ userId: string; sessionId: string } | null> {
   const row = await getDb().oidcPayload.findUnique({ where: { key: `${SESSION_LINK_MODEL}:${grantId}` } });
-  if (!row) return false;
-  const link = JSON.parse(row.payload) as { userId: string; sessionId: string };
+  return row ? (JSON.parse(row.payload) as { userId: string; sessionId: string }) : null;
+}
+
+async function grantStillSignedIn(grantId: string): Promise<boolean> {
+  const link = await portalSessionLinkOf(grantId);
+  if (!link) return false;
   return (await portalSessionById({ db: getDb(), userId: link.userId, sessionId: link.sessionId, now: new Date() })) !== null;
 }
 
@@ -95,6 +99,7 @@ export async function createOidcProvider(): Promise<Provider> {
     jwks: { keys: keys as never },
     findAccount: async (_ctx, sub, token) => {
       if (token?.grantId && !(await grantStillSignedIn(token.grantId))) return undefined;
+      if (token?.clientId && !(await applicationStillAdmits({ db: getDb(), clientId: token.clientId, userId: sub }))) return undefined;
       return accountFor(sub);
     },
     claims: {
@@ -113,7 +118,19 @@ export async function createOidcProvider(): Promise<Provider> {
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
-      introspection: { enabled: true },
+      introspection: {
+        enabled: true,
+        // A token from a person's sign-in is active only while the portal session it came from is
+        // and the app still admits them (as for userinfo and refresh, through findAccount, which
+        // introspection never calls); a public client introspects only its own tokens (oidc-provider's default rule).
+        allowedPolicy: async (ctx, client, token) => {
+          if (client.clientAuthMethod === "none" && token.clientId !== ctx.oidc.client?.clientId) return false;
+          const grantId = "grantId" in token ? token.grantId : undefined;
+          if (grantId && !(await grantStillSignedIn(grantId))) return false;
+          const accountId = "accountId" in token ? token.accountId : undefined;
+          return !accountId || !token.clientId || (await applicationStillAdmits({ db: getDb(), clientId: token.clientId, userId: accountId }));
+        },
+      },
       clientCredentials: { enabled: true },
       // The automation API (/api/v1) is the one resource server: its access tokens are JWTs for the
       // audience <PORTAL_BASE_URL>/api/v1, checked by lib/api/access-token.ts. A client-credentials
@@ -156,8 +173,12 @@ export async function createOidcProvider(): Promise<Provider> {
       if (!oidc.client || !oidc.session?.accountId) return undefined;
       const portal = await portalSessionOfRequest({ db: getDb(), request: ctx.req as IncomingMessage, now: new Date() });
       if (!portal || portal.userId !== oidc.session.accountId) return undefined;
+      // The provider's session outlives a portal sign-out (its cookie stays in the browser). Its grant
+      // is reused only within the portal session it is linked to: re-linking a grant of an ended
+      // session would bring back every refresh token the sign-out ended.
       const existingId = oidc.session.grantIdFor(oidc.client.clientId);
-      const existing = existingId ? await oidc.provider.Grant.find(existingId) : undefined;
+      const sameSession = existingId ? (await portalSessionLinkOf(existingId))?.sessionId === portal.id : false;
+      const existing = existingId && sameSession ? await oidc.provider.Grant.find(existingId) : undefined;
       const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
       grant.addOIDCScope([...oidc.requestParamScopes].filter((s) => OIDC_SCOPES.includes(s)));
       grant.addOIDCClaims([...oidc.requestParamClaims]);

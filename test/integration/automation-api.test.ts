@@ -8,6 +8,7 @@ import { API_PERMISSIONS, apiAudience, setApplicationApiPermission, type ApiPerm
 import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { systemActor } from "../../lib/audit/write-audit-event";
+import { addApplicationSecret } from "../../lib/oidc/applications";
 import { apiClient, applicationWith, clientCredentialsToken, startApiServer } from "../support/api-test-server";
 import { PASSKEY_METHOD_ID } from "../../lib/webauthn/passkeys";
 import { relyingParty } from "../../lib/webauthn/relying-party";
@@ -275,6 +276,17 @@ describe("audit logs", () => {
     const bad = await api.GET("/auditLogs/signIns", { params: { query: { $filter: "contains(userPrincipalName,'a')" } } });
     expect(bad.response.status).toBe(400);
   });
+
+  it("answers a date outside what the database stores with 400, never 500", async () => {
+    const { accessToken } = await tokenFor(["AuditLog.Read.All"]);
+    for (const [path, property] of [["/auditLogs/signIns", "createdDateTime"], ["/auditLogs/directoryAudits", "activityDateTime"]] as const) {
+      for (const date of ["-271821-04-20T00:00:00Z", "+275760-09-13T00:00:00Z", "-000001-01-01T00:00:00Z"]) {
+        const response = await raw(`${path}?$filter=${encodeURIComponent(`${property} ge ${date}`)}`, accessToken);
+        const error = await expectGraphError(response, 400, "Request_BadRequest");
+        expect(error.message).toContain(property);
+      }
+    }
+  });
 });
 
 /** Every operation, called by a client without its permission: 403, Graph's error, nothing done. */
@@ -348,6 +360,37 @@ describe("permissions", () => {
     expect(assigned.status).toBe(201);
     const event = await db.auditEvent.findFirst({ where: { action: "Assign hardware token", targetId: device.id } });
     expect(event?.actorUpn).toMatch(/^user/);
+  });
+});
+
+describe("application secrets and admin consent", () => {
+  // A client secret is the application's identity: whoever adds one acts with every application
+  // permission a Global Administrator granted it. An Application Administrator (who may not grant
+  // them) must not be able to take over an application holding them that way.
+  it("an Application Administrator can't add a secret to an application holding API permissions (and so act with them); a Global Administrator can", async () => {
+    await enableTemporaryAccessPass();
+    const app = await applicationWith(["UserAuthenticationMethod.ReadWrite.All"]);
+    const globalAdmin = await makeUser({ roles: ["Global Administrator"] });
+    const appAdmin = await makeUser({ roles: ["Application Administrator"] });
+    const actorOf = (user: { id: string; upn: string }, roles: string[]) => ({ id: user.id, upn: user.upn, roles, ipAddress: "203.0.113.7" });
+    const secretsBefore = await db.applicationSecret.count({ where: { applicationId: app.applicationId } });
+
+    const added = await addApplicationSecret({ db, applicationId: app.applicationId, days: 30, actor: actorOf(appAdmin, ["Application Administrator"]), now: new Date() });
+    if (added.ok) {
+      // What the secret is worth: a Temporary Access Pass for a Global Administrator.
+      const { accessToken } = await clientCredentialsToken(server.issuer, { clientId: app.clientId, secret: added.secret }, ["UserAuthenticationMethod.ReadWrite.All"]);
+      const tap = await raw(`/users/${globalAdmin.id}/authentication/temporaryAccessPassMethods`, accessToken, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+      expect(tap.status, "the Application Administrator's new secret issued a TAP for a Global Administrator").not.toBe(201);
+    }
+    expect(added).toMatchObject({ ok: false, reason: expect.stringMatching(/Global Administrator/) });
+    expect(await db.applicationSecret.count({ where: { applicationId: app.applicationId } })).toBe(secretsBefore);
+    expect(await db.auditEvent.count({ where: { action: "Add application secret", targetId: app.applicationId } })).toBe(0);
+
+    // A Global Administrator rotates it; an Application Administrator still manages an application without API permissions.
+    const byGlobalAdmin = await addApplicationSecret({ db, applicationId: app.applicationId, days: 30, actor: actorOf(globalAdmin, ["Global Administrator"]), now: new Date() });
+    expect(byGlobalAdmin.ok).toBe(true);
+    const plain = await applicationWith([]);
+    expect((await addApplicationSecret({ db, applicationId: plain.applicationId, days: 30, actor: actorOf(appAdmin, ["Application Administrator"]), now: new Date() })).ok).toBe(true);
   });
 });
 

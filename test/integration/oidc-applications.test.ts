@@ -98,7 +98,7 @@ describe("managing an application", () => {
 
   it("removes a secret: the app can no longer authenticate with it, the other secret still works", async () => {
     const app = await newApplication();
-    const second = await addApplicationSecret({ db, applicationId: app.applicationId, days: 30, actor: systemActor, now: new Date() });
+    const second = await addApplicationSecret({ db, applicationId: app.applicationId, days: 30, actor: { ...systemActor, roles: ["Application Administrator"] }, now: new Date() });
     if (!second.ok) throw new Error(second.reason);
     const first = await db.applicationSecret.findFirstOrThrow({ where: { applicationId: app.applicationId }, orderBy: { createdAt: "asc" } });
     expect(await removeApplicationSecret({ db, applicationId: app.applicationId, secretId: first.id, actor: systemActor })).toMatchObject({ ok: true, hint: first.hint });
@@ -146,6 +146,33 @@ describe("managing an application", () => {
     expect(theirs).toEqual(expect.arrayContaining([open.clientId, notMine.clientId]));
     expect(theirs).not.toContain(direct.clientId);
     expect(theirs).not.toContain(viaGroup.clientId);
+  });
+
+  it("an unassigned user, or one a Conditional Access policy now blocks, gets no new tokens from a refresh token issued before", async () => {
+    const user = await makeUser();
+    const app = await newApplication({ assignmentRequired: true });
+    expect((await assignToApplication({ db, applicationId: app.applicationId, principal: { type: "user", upn: user.upn }, actor: systemActor })).ok).toBe(true);
+    const cookie = (await portalSignIn(user, { mfa: true })).cookie;
+    const { config, tokens } = await tokensFor(app, cookie);
+    const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.access_token).toBeTruthy();
+
+    await unassignFromApplication({ db, applicationId: app.applicationId, principalType: "user", principalId: user.id, actor: systemActor });
+    await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    await expect(client.fetchUserInfo(config, refreshed.access_token, user.id)).rejects.toThrow();
+    expect(await client.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
+
+    // Open to everyone, but a block policy for the app now applies to the user.
+    const open = await newApplication({ assignmentRequired: false });
+    const other = await tokensFor(open, cookie);
+    const group = await db.group.create({ data: { name: unique("Blocked later") } });
+    await db.groupMember.create({ data: { groupId: group.id, userId: user.id } });
+    const policy = await saveConditionalAccessPolicy({
+      db, actor: systemActor,
+      input: { name: unique("Block the app"), state: "on", grant: "block", includeAllUsers: false, includeGroupIds: [group.id], excludeGroupIds: [], resources: [applicationResource(open.clientId)] },
+    });
+    expect(policy.ok).toBe(true);
+    await expect(client.refreshTokenGrant(other.config, other.tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
   it("deletes an application: its grants and tokens are revoked, its client id refused, in one audited change", async () => {

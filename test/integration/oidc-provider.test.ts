@@ -124,6 +124,45 @@ describe("the portal as OpenID Connect provider", () => {
     await expect(client.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
+  it("a refresh token ended by a portal sign-out stays ended when the person signs in again and opens the app in the same browser", async () => {
+    const user = await makeUser();
+    const app = await newApplication();
+    const config = await relyingParty(server.issuer, app.clientId, app.secret);
+    const first = await portalSignIn(user, { mfa: true });
+    const browser = new Browser(first.cookie);
+    const before = await authorize(config, browser);
+    const stolen = await client.authorizationCodeGrant(config, new URL(before.url), { pkceCodeVerifier: before.verifier, expectedNonce: before.nonce, idTokenExpected: true });
+    expect(stolen.refresh_token).toBeTruthy();
+
+    // The person (or an admin, or a password reset) ends that session: its refresh token is refused.
+    await revokeUserSession({ db, sessionId: first.sessionId, now: new Date() });
+    await expect(client.refreshTokenGrant(config, stolen.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+
+    // A new portal session in the same browser (the provider's own cookies kept) and the app again.
+    browser.portalCookie = (await portalSignIn(user, { mfa: true })).cookie;
+    const after = await authorize(config, browser);
+    const fresh = await client.authorizationCodeGrant(config, new URL(after.url), { pkceCodeVerifier: after.verifier, expectedNonce: after.nonce, idTokenExpected: true });
+    expect((await client.refreshTokenGrant(config, fresh.refresh_token!)).access_token).toBeTruthy();
+    // What the ended session's refresh token was worth must not come back with the new session.
+    await expect(client.refreshTokenGrant(config, stolen.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+  });
+
+  it("introspection reports an app's tokens inactive once the portal session they came from has ended", async () => {
+    const user = await makeUser();
+    const app = await newApplication();
+    const config = await relyingParty(server.issuer, app.clientId, app.secret);
+    const portal = await portalSignIn(user, { mfa: true });
+    const flow = await authorize(config, new Browser(portal.cookie));
+    const tokens = await client.authorizationCodeGrant(config, new URL(flow.url), { pkceCodeVerifier: flow.verifier, expectedNonce: flow.nonce, idTokenExpected: true });
+    expect((await client.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
+    expect((await client.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(true);
+
+    // A resource server asking the provider must not keep accepting what the sign-out ended.
+    await revokeUserSession({ db, sessionId: portal.sessionId, now: new Date() });
+    expect(await client.tokenIntrospection(config, tokens.access_token)).toEqual({ active: false });
+    expect(await client.tokenIntrospection(config, tokens.refresh_token!)).toEqual({ active: false });
+  });
+
   it("a flow begun on one instance finishes on another; both sign with the same keys", async () => {
     const other = await startOidcServer({ setIssuer: false });
     try {

@@ -10,10 +10,13 @@ const cursorSchema = z.tuple([z.iso.datetime(), z.string()]);
 
 const logQuery = z.strictObject({ ...pagingQuery, $filter: z.string().max(1000).optional() });
 
-/** A `ge`/`le` date of a filter; a value that isn't one is a 400. */
+/**
+ * A `ge`/`le` date of a filter; a value that isn't one is a 400. So is a year outside 1–9999:
+ * JavaScript reads ±275,760 years, which the database driver can't take (it answered 500).
+ */
 function dateOf(condition: FilterCondition): Date {
   const date = new Date(condition.value);
-  if (Number.isNaN(date.getTime())) throw apiErrors.badRequest(`${condition.property} ${condition.operator} needs an ISO 8601 date and time, e.g. 2026-01-31T00:00:00Z.`);
+  if (Number.isNaN(date.getTime()) || date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999) throw apiErrors.badRequest(`${condition.property} ${condition.operator} needs an ISO 8601 date and time, e.g. 2026-01-31T00:00:00Z.`);
   return date;
 }
 
