@@ -9,7 +9,7 @@ import { SecurityInfoFailure, refuse, type SecurityInfoActor, type SecurityInfoR
 
 export const PASSKEY_VERIFY_FAILED = "That passkey didn't work. Try again, or choose another method.";
 
-const passkeyColumns = { id: true, userId: true, name: true, credentialId: true, publicKey: true, signCount: true, transports: true, backupEligible: true, user: { select: { upn: true } } } as const;
+const passkeyColumns = { id: true, userId: true, name: true, credentialId: true, publicKey: true, signCount: true, transports: true, backupEligible: true, aaguid: true, user: { select: { upn: true } } } as const;
 
 async function ownPasskeys(db: DatabaseOrTransaction, actor: SecurityInfoActor) {
   const allowed = await allowedMethodsForUser({ db, userId: actor.id });

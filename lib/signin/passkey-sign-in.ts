@@ -14,7 +14,7 @@ import { relyingParty } from "../webauthn/relying-party";
 
 export const PASSKEY_SIGN_IN_FAILED = "That passkey didn't work here. Try again, or sign in with your account name and password.";
 
-const passkeyColumns = { id: true, userId: true, name: true, credentialId: true, publicKey: true, signCount: true, transports: true, backupEligible: true, user: { select: { upn: true, enabled: true } } } as const;
+const passkeyColumns = { id: true, userId: true, name: true, credentialId: true, publicKey: true, signCount: true, transports: true, backupEligible: true, aaguid: true, user: { select: { upn: true, enabled: true } } } as const;
 
 /**
  * "Sign in with a passkey" (no account name typed): request options without allowCredentials, so

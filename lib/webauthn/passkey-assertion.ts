@@ -2,9 +2,11 @@ import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from "@
 import { parseAuthenticatorData } from "@simplewebauthn/server/helpers";
 import { writeAuditEvent } from "../audit/write-audit-event";
 import type { DatabaseOrTransaction } from "../db/client";
+import { getAuthenticationMethodsPolicy } from "../policies/methods-policy";
+import { aaguidAllowed } from "../policies/passkey-policy-model";
 import { relyingParty } from "./relying-party";
 
-export type StoredPasskey = { id: string; userId: string; name: string; credentialId: string; publicKey: string; signCount: number; transports: string; backupEligible: boolean; user: { upn: string } };
+export type StoredPasskey = { id: string; userId: string; name: string; credentialId: string; publicKey: string; signCount: number; transports: string; backupEligible: boolean; aaguid: string; user: { upn: string } };
 
 export type AssertionResult =
   | { ok: true; userVerified: boolean; backupEligible: boolean }
@@ -24,7 +26,9 @@ function counterOfResponse(response: AuthenticationResponseJSON): number | null 
  * and its signature counter: a counter that doesn't move forward while either side is non-zero
  * means two authenticators hold the same key (a clone) — refused and audited. The new counter
  * and last-used time are stored with a conditional update on the old counter, so two racing
- * uses of one response can't both pass.
+ * uses of one response can't both pass. The passkey policy's key restrictions apply to every use,
+ * not only the registration (as in Entra): a model the admin blocks later — or leaves off an allow
+ * list — stops signing in at once, whichever path (passwordless, second step, Verify your identity).
  */
 export async function verifyPasskeyAssertion(options: {
   db: DatabaseOrTransaction;
@@ -35,6 +39,8 @@ export async function verifyPasskeyAssertion(options: {
   now: Date;
 }): Promise<AssertionResult> {
   const { db, passkey, now } = options;
+  const { settings } = (await getAuthenticationMethodsPolicy({ db })).passkey;
+  if (!aaguidAllowed(settings, passkey.aaguid)) return { ok: false, reason: `Key restrictions (${settings.keyRestrictions}) of the passkey policy refuse this authenticator model` };
   const counter = counterOfResponse(options.response);
   if (counter === null) return { ok: false, reason: "Unreadable authenticator data" };
   if ((counter > 0 || passkey.signCount > 0) && counter <= passkey.signCount) {

@@ -175,6 +175,37 @@ describe("passkey as second step", () => {
   });
 });
 
+describe("key restrictions at sign-in", () => {
+  it("a passkey whose model the key restrictions now refuse no longer signs in: passwordless, second step and 'Verify your identity' (as in Entra)", async () => {
+    const { user, passkey, passkeyId } = await userWithPasskey("Model blocked later");
+    const actor = await makeSecurityInfoActor(user, { mfaAt: new Date(Date.now() - 60 * 60_000) });
+    await passkeyPolicy({ keyRestrictions: "block", aaguids: [YUBIKEY_5] });
+    try {
+      expect((await passwordless(passkey)).result.outcome).toBe("failed");
+
+      const step = await checkPasswordStep({ db, upn: user.upn, password: user.password, callbackUrl: "/mysecurityinfo", client });
+      if (step.outcome !== "mfaRequired") throw new Error(`expected the second step, got ${step.outcome}`);
+      const request = await startPasskeyStep({ db, handle: step.handle });
+      expect((await finishPasskeyStep({ db, handle: step.handle, response: authenticator.authenticate(passkey, request!.challenge) as never })).outcome).toBe("retry");
+      expect(await redeemSignInHandle({ db, handle: step.handle })).toBeNull();
+
+      const started = await startPasskeyFreshMfa({ db, actor });
+      if (!started.ok) throw new Error(started.reason);
+      expect(await finishPasskeyFreshMfa({ db, actor, response: authenticator.authenticate(passkey, started.options.challenge) as never })).toMatchObject({ ok: false });
+      expect((await db.userSession.findUniqueOrThrow({ where: { id: actor.sessionId } })).authMethods).not.toContain("passkey");
+      expect((await db.passkey.findUniqueOrThrow({ where: { id: passkeyId } })).lastUsedAt).toBeNull();
+
+      // An allow list without the model refuses it the same way.
+      await passkeyPolicy({ keyRestrictions: "allow", aaguids: ["00000000-0000-0000-0000-000000000001"] });
+      expect((await passwordless(passkey)).result.outcome).toBe("failed");
+    } finally {
+      await passkeyPolicy({});
+    }
+    // Lifting the restriction lets the same passkey sign in again.
+    expect((await passwordless(passkey)).result.outcome).toBe("complete");
+  });
+});
+
 describe("deleting a passkey", () => {
   it("removes it with the usual rules; another user's passkey is 'gone'", async () => {
     const owner = await userWithPasskey();
