@@ -2,10 +2,10 @@ import crypto from "node:crypto";
 import type { DatabaseOrTransaction } from "../db/client";
 import { RETIRED_KEY_PUBLISHED_SECONDS } from "../oidc/signing-keys";
 import { oidcIssuer } from "../oidc/issuer";
-import { apiAudience } from "../oidc/api-permissions";
+import { apiAudience, PORTAL_SESSION_CLAIM } from "../oidc/api-permissions";
 
 /** What a verified access token says. `clientId` is the application; `subject` the person (delegated) or the client (application). */
-export type VerifiedAccessToken = { clientId: string; subject: string; scopes: string[]; delegated: boolean; expiresAt: Date };
+export type VerifiedAccessToken = { clientId: string; subject: string; scopes: string[]; delegated: boolean; expiresAt: Date; portalSessionId: string | null };
 
 export type AccessTokenCheck = { ok: true; token: VerifiedAccessToken } | { ok: false; reason: string };
 
@@ -69,5 +69,6 @@ export async function verifyAccessToken(options: { db: DatabaseOrTransaction; to
   const scopes = typeof claims.scope === "string" ? claims.scope.split(" ").filter(Boolean) : [];
   // Client credentials: oidc-provider sets sub to the client id; a person's token has their user id.
   const delegated = claims.sub !== claims.client_id;
-  return { ok: true, token: { clientId: claims.client_id, subject: claims.sub, scopes, delegated, expiresAt: new Date(claims.exp * 1000) } };
+  const portalSessionId = typeof claims[PORTAL_SESSION_CLAIM] === "string" ? claims[PORTAL_SESSION_CLAIM] : null;
+  return { ok: true, token: { clientId: claims.client_id, subject: claims.sub, scopes, delegated, expiresAt: new Date(claims.exp * 1000), portalSessionId } };
 }

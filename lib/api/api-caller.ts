@@ -2,6 +2,7 @@ import { rolesAllow, type Permission, type Role } from "../auth/permissions";
 import type { Database } from "../db/client";
 import { grantedApiPermissions, type ApiPermission } from "../oidc/api-permissions";
 import type { TokenAdmin } from "../tokens/assignment-rules";
+import { openUserSession } from "../auth/user-session";
 import { verifyAccessToken } from "./access-token";
 import { apiErrors } from "./graph-error";
 
@@ -29,7 +30,8 @@ const ROLE_OF_APPLICATION_PERMISSION: Partial<Record<ApiPermission, Role>> = {
 /**
  * Resolves the caller of a request from its `Authorization: Bearer` JWT access token. An
  * application's scopes are cut to what is granted now (a revoked permission stops at once); a
- * person must still exist and be enabled. Throws a 401 ApiError otherwise.
+ * person must still exist, be enabled and be signed in to the portal session the token came
+ * from, and the app's scopes are cut the same way. Throws a 401 ApiError otherwise.
  */
 export async function resolveApiCaller(options: { db: Database; authorization: string | null; ipAddress: string; now: Date }): Promise<ApiCaller> {
   const { db } = options;
@@ -48,7 +50,12 @@ export async function resolveApiCaller(options: { db: Database; authorization: s
   }
   const user = await db.user.findUnique({ where: { id: token.subject }, select: { id: true, upn: true, enabled: true, roles: { select: { role: true } } } });
   if (!user || !user.enabled) throw apiErrors.unauthenticated("The person this token was issued to can no longer sign in.");
-  return { kind: "person", clientId: token.clientId, scopes: token.scopes, actor: { id: user.id, upn: user.upn, roles: user.roles.map((r) => r.role), ipAddress: options.ipAddress } };
+  // Signed out, revoked or reset in the portal: the token ends with the session, not an hour later.
+  const session = token.portalSessionId ? await openUserSession({ db, sessionId: token.portalSessionId, userId: user.id, now: options.now }) : null;
+  if (!session) throw apiErrors.unauthenticated("The sign-in this token came from has ended. Sign in again.");
+  // As for an application: only scopes granted to the app now.
+  const granted = new Set<string>(await grantedApiPermissions({ db, clientId: token.clientId }));
+  return { kind: "person", clientId: token.clientId, scopes: token.scopes.filter((s) => granted.has(s)), actor: { id: user.id, upn: user.upn, roles: user.roles.map((r) => r.role), ipAddress: options.ipAddress } };
 }
 
 /** What an operation needs: one of these scopes (Graph's permission names) and, for a person, this permission of the portal's table. */

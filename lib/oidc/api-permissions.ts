@@ -29,6 +29,9 @@ export function isApiPermission(value: string): value is ApiPermission {
   return (API_PERMISSIONS as readonly string[]).includes(value);
 }
 
+/** The claim of a person's API access token naming the portal session it came from (lib/api/api-caller.ts checks it is still open). */
+export const PORTAL_SESSION_CLAIM = "portal_sid";
+
 /** The audience (resource indicator) of the API's access tokens: `<PORTAL_BASE_URL>/api/v1`. */
 export function apiAudience(): string {
   return portalUrl("api/v1");

@@ -5,7 +5,7 @@ import { keyedHash } from "../crypto/secret-box";
 import { getDb } from "../db/client";
 import { ACR_MULTI_FACTOR, ACR_SINGLE_FACTOR, applicationStillAdmits } from "./app-sign-in";
 import { applicationSecretMatches, findClientMetadata } from "./applications";
-import { API_PERMISSIONS, apiAudience, grantedApiPermissions } from "./api-permissions";
+import { apiAudience, grantedApiPermissions, PORTAL_SESSION_CLAIM } from "./api-permissions";
 import { escapeHtml, renderOidcPage } from "./oidc-pages";
 import { OIDC_MOUNT_PATH, oidcIssuer } from "./issuer";
 import { PrismaOidcAdapter } from "./provider-adapter";
@@ -143,7 +143,10 @@ export async function createOidcProvider(): Promise<Provider> {
         useGrantedResource: async () => true,
         getResourceServerInfo: async (ctx, resourceIndicator, client) => {
           if (resourceIndicator !== apiAudience()) throw new errors.InvalidTarget();
-          const scope = ctx.oidc.params?.grant_type === "client_credentials" ? await grantedApiPermissions({ db: getDb(), clientId: client.clientId }) : API_PERMISSIONS;
+          // Only what a Global Administrator granted the app, for its own token and a person's alike
+          // (admin consent): otherwise anyone who may register an app could have a signed-in admin's
+          // browser fetch a delegated token that acts with the admin's roles.
+          const scope = await grantedApiPermissions({ db: getDb(), clientId: client.clientId });
           return { scope: scope.join(" "), audience: resourceIndicator, accessTokenFormat: "jwt", accessTokenTTL: 3600, jwt: { sign: { alg: "RS256" } } };
         },
       },
@@ -182,8 +185,9 @@ export async function createOidcProvider(): Promise<Provider> {
       const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client.clientId, accountId: oidc.session.accountId });
       grant.addOIDCScope([...oidc.requestParamScopes].filter((s) => OIDC_SCOPES.includes(s)));
       grant.addOIDCClaims([...oidc.requestParamClaims]);
-      // A delegated token for the automation API: the scopes asked for (the person's roles limit them per request).
-      const apiScopes = [...oidc.requestParamScopes].filter((s) => (API_PERMISSIONS as readonly string[]).includes(s));
+      // A delegated token for the automation API: the scopes asked for that the app was granted (the person's roles limit them per request).
+      const granted: readonly string[] = await grantedApiPermissions({ db: getDb(), clientId: oidc.client.clientId });
+      const apiScopes = [...oidc.requestParamScopes].filter((s) => granted.includes(s));
       if (apiScopes.length > 0) grant.addResourceScope(apiAudience(), apiScopes.join(" "));
       const grantId = await grant.save();
       await linkGrantToPortalSession(grantId, { userId: portal.userId, sessionId: portal.id });
@@ -192,6 +196,14 @@ export async function createOidcProvider(): Promise<Provider> {
     // oidc-provider drops offline_access without prompt=consent (which never shows here: apps are
     // admin-consented), so every app allowed the refresh_token grant gets one, as in Entra.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
+    // A person's access token names the portal session it came from, so the automation API (which
+    // reads JWTs without asking the provider) refuses it once that session is signed out or revoked.
+    extraTokenClaims: async (_ctx, token) => {
+      const grantId = "grantId" in token ? token.grantId : undefined;
+      if (token.kind !== "AccessToken" || !grantId) return undefined;
+      const link = await portalSessionLinkOf(grantId);
+      return link ? { [PORTAL_SESSION_CLAIM]: link.sessionId } : undefined;
+    },
     rotateRefreshToken: true,
     ttl: {
       AccessToken: 3600,

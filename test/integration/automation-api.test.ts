@@ -8,6 +8,8 @@ import { API_PERMISSIONS, apiAudience, setApplicationApiPermission, type ApiPerm
 import { METHOD_POLICY_DEFAULTS } from "../../lib/policies/method-policy-model";
 import { saveMethodPolicy } from "../../lib/policies/methods-policy";
 import { systemActor } from "../../lib/audit/write-audit-event";
+import type { Role } from "../../lib/auth/permissions";
+import { revokeUserSession } from "../../lib/auth/user-session";
 import { addApplicationSecret } from "../../lib/oidc/applications";
 import { apiClient, applicationWith, clientCredentialsToken, startApiServer } from "../support/api-test-server";
 import { PASSKEY_METHOD_ID } from "../../lib/webauthn/passkeys";
@@ -328,26 +330,65 @@ describe("permissions", () => {
     expect(await db.temporaryAccessPass.count({ where: { userId: user.id } })).toBe(0);
   });
 
+  /** A delegated API token for a new person with these roles, through `app`'s code flow in a signed-in browser. */
+  async function delegatedTokenFor(app: { clientId: string; secret: string | null }, roles: Role[]) {
+    const config = await client.discovery(new URL(server.issuer), app.clientId, app.secret ?? undefined, undefined, { execute: [client.allowInsecureRequests] });
+    const person = await makeUser({ roles });
+    const portal = await portalSignIn(person, { mfa: true });
+    const browser = new Browser(portal.cookie);
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: "http://localhost:8123/callback",
+      scope: `openid ${ALL.join(" ")}`,
+      resource: apiAudience(),
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
+    const back = await browser.follow(url.toString(), server.origin);
+    const tokens = await client.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier }, { resource: apiAudience() });
+    return { accessToken: tokens.access_token, portalSessionId: portal.sessionId };
+  }
+
+  it("a delegated token carries only what a Global Administrator granted the app: an app registered by anyone else gets a signed-in Global Administrator's browser no API access", async () => {
+    await enableTemporaryAccessPass();
+    const target = await makeUser();
+    // The attack: an app without granted permissions (any Application Administrator can register
+    // one) sends a signed-in Global Administrator through its sign-in and redeems the code.
+    const unconsented = await applicationWith([]);
+    const { accessToken } = await delegatedTokenFor(unconsented, ["Global Administrator"]);
+    const payload = JSON.parse(Buffer.from(accessToken.split(".")[1], "base64url").toString()) as { scope?: string };
+    expect(payload.scope ?? "").not.toMatch(/UserAuthenticationMethod|Policy\.|AuditLog/);
+    const tap = await raw(`/users/${target.id}/authentication/temporaryAccessPassMethods`, accessToken, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+    await expectGraphError(tap, 403, "Authorization_RequestDenied");
+    expect((await raw(DEVICES, accessToken)).status).toBe(403);
+    expect(await db.temporaryAccessPass.count({ where: { userId: target.id } })).toBe(0);
+
+    // Granted only the audit log: that is all a person's token through it can reach.
+    const logsOnly = await applicationWith(["AuditLog.Read.All"]);
+    const logs = await delegatedTokenFor(logsOnly, ["Global Administrator"]);
+    expect((await raw("/auditLogs/directoryAudits?$top=1", logs.accessToken)).status).toBe(200);
+    await expectGraphError(await raw(DEVICES, logs.accessToken), 403);
+    // A grant revoked later is cut from tokens already issued.
+    await setApplicationApiPermission({ db, applicationId: logsOnly.applicationId, permission: "AuditLog.Read.All", granted: false, actor: systemActor, now: new Date() });
+    await expectGraphError(await raw("/auditLogs/directoryAudits?$top=1", logs.accessToken), 403);
+  });
+
+  it("a delegated token ends with the portal session it came from (sign-out, revoke), not an hour later", async () => {
+    const app = await applicationWith(ALL);
+    const { accessToken, portalSessionId } = await delegatedTokenFor(app, ["Helpdesk Administrator"]);
+    const payload = JSON.parse(Buffer.from(accessToken.split(".")[1], "base64url").toString()) as Record<string, unknown>;
+    expect(payload.portal_sid).toBe(portalSessionId);
+    expect((await raw(`${DEVICES}?$top=1`, accessToken)).status).toBe(200);
+    await revokeUserSession({ db, sessionId: portalSessionId, now: new Date() });
+    const ended = await expectGraphError(await raw(`${DEVICES}?$top=1`, accessToken), 401, "InvalidAuthenticationToken");
+    expect(ended.message).toMatch(/has ended/);
+  });
+
   it("a person's delegated token acts with their roles: a Helpdesk Administrator may read tokens but not assign, a Privileged Authentication Administrator may", async () => {
     const target = await makeUser();
     const device = await db.hardwareToken.create({ data: { serialNumber: unique("DEL"), manufacturer: "", model: "", ...sealedSeed() } });
-    const app = await applicationWith([]);
-    const config = await client.discovery(new URL(server.issuer), app.clientId, app.secret, undefined, { execute: [client.allowInsecureRequests] });
-    const delegatedToken = async (roles: ("Helpdesk Administrator" | "Privileged Authentication Administrator")[]) => {
-      const person = await makeUser({ roles });
-      const browser = new Browser((await portalSignIn(person, { mfa: true })).cookie);
-      const verifier = client.randomPKCECodeVerifier();
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: "http://localhost:8123/callback",
-        scope: `openid ${ALL.join(" ")}`,
-        resource: apiAudience(),
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: "S256",
-      });
-      const back = await browser.follow(url.toString(), server.origin);
-      const tokens = await client.authorizationCodeGrant(config, new URL(back.url), { pkceCodeVerifier: verifier }, { resource: apiAudience() });
-      return tokens.access_token;
-    };
+    const app = await applicationWith(ALL);
+    const delegatedToken = async (roles: Role[]) => (await delegatedTokenFor(app, roles)).accessToken;
     const helpdesk = await delegatedToken(["Helpdesk Administrator"]);
     expect((await raw(`${DEVICES}/${device.id}`, helpdesk)).status).toBe(200);
     const refused = await raw(`/users/${target.id}/authentication/hardwareOathMethods`, helpdesk, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ device: { id: device.id } }) });
