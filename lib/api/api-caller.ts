@@ -42,9 +42,10 @@ export async function resolveApiCaller(options: { db: Database; authorization: s
   const { token } = checked;
   const app = await db.application.findUnique({ where: { clientId: token.clientId }, select: { name: true } });
   if (!app) throw apiErrors.unauthenticated("The application this token was issued to no longer exists.");
+  // Application or person: only scopes granted to the app now (a revoked grant stops at once).
+  const granted = new Set<string>(await grantedApiPermissions({ db, clientId: token.clientId }));
+  const scopes = token.scopes.filter((s): s is ApiPermission => granted.has(s));
   if (!token.delegated) {
-    const granted = new Set(await grantedApiPermissions({ db, clientId: token.clientId }));
-    const scopes = token.scopes.filter((s): s is ApiPermission => granted.has(s as ApiPermission));
     const roles = scopes.map((s) => ROLE_OF_APPLICATION_PERMISSION[s]).filter((r): r is Role => r !== undefined);
     return { kind: "application", clientId: token.clientId, name: app.name, scopes, actor: { id: null, upn: `${app.name} (application ${token.clientId})`, roles, ipAddress: options.ipAddress } };
   }
@@ -53,9 +54,7 @@ export async function resolveApiCaller(options: { db: Database; authorization: s
   // Signed out, revoked or reset in the portal: the token ends with the session, not an hour later.
   const session = token.portalSessionId ? await openUserSession({ db, sessionId: token.portalSessionId, userId: user.id, now: options.now }) : null;
   if (!session) throw apiErrors.unauthenticated("The sign-in this token came from has ended. Sign in again.");
-  // As for an application: only scopes granted to the app now.
-  const granted = new Set<string>(await grantedApiPermissions({ db, clientId: token.clientId }));
-  return { kind: "person", clientId: token.clientId, scopes: token.scopes.filter((s) => granted.has(s)), actor: { id: user.id, upn: user.upn, roles: user.roles.map((r) => r.role), ipAddress: options.ipAddress } };
+  return { kind: "person", clientId: token.clientId, scopes, actor: { id: user.id, upn: user.upn, roles: user.roles.map((r) => r.role), ipAddress: options.ipAddress } };
 }
 
 /** What an operation needs: one of these scopes (Graph's permission names) and, for a person, this permission of the portal's table. */

@@ -2,18 +2,17 @@ import { generateAuthenticationOptions, type AuthenticationResponseJSON, type Pu
 import type { DatabaseOrTransaction } from "../db/client";
 import { allowedMethodsForUser } from "../policies/methods-policy";
 import { challengeBytes, challengeOfResponse, consumeChallenge, issueChallenge } from "../webauthn/challenges";
-import { verifyPasskeyAssertion } from "../webauthn/passkey-assertion";
+import { STORED_PASSKEY_COLUMNS, verifyPasskeyAssertion } from "../webauthn/passkey-assertion";
 import { relyingParty } from "../webauthn/relying-party";
 import { recordIdentityCheck } from "./fresh-mfa";
 import { SecurityInfoFailure, refuse, type SecurityInfoActor, type SecurityInfoResult } from "./security-info-change";
 
 export const PASSKEY_VERIFY_FAILED = "That passkey didn't work. Try again, or choose another method.";
 
-const passkeyColumns = { id: true, userId: true, name: true, credentialId: true, publicKey: true, signCount: true, transports: true, backupEligible: true, aaguid: true, user: { select: { upn: true } } } as const;
 
 async function ownPasskeys(db: DatabaseOrTransaction, actor: SecurityInfoActor) {
   const allowed = await allowedMethodsForUser({ db, userId: actor.id });
-  return allowed.has("passkey") ? db.passkey.findMany({ where: { userId: actor.id }, select: passkeyColumns, orderBy: { createdAt: "asc" } }) : [];
+  return allowed.has("passkey") ? db.passkey.findMany({ where: { userId: actor.id }, select: STORED_PASSKEY_COLUMNS, orderBy: { createdAt: "asc" } }) : [];
 }
 
 /**

@@ -231,16 +231,22 @@ export async function assignToApplication(options: {
   });
 }
 
+/** Of these applications, the ids of those assigned to the user directly or through one of their groups. */
+async function assignedApplicationIds(db: DatabaseOrTransaction, userId: string, applicationIds: string[]): Promise<Set<string>> {
+  if (applicationIds.length === 0) return new Set();
+  const groupIds = (await db.groupMember.findMany({ where: { userId }, select: { groupId: true } })).map((g) => g.groupId);
+  const rows = await db.applicationAssignment.findMany({
+    where: { applicationId: { in: applicationIds }, OR: [{ principalType: "user", principalId: userId }, { principalType: "group", principalId: { in: groupIds } }] },
+    select: { applicationId: true },
+  });
+  return new Set(rows.map((row) => row.applicationId));
+}
+
 /** Whether the user may sign in to the application: no assignment required, or assigned directly or through a group. */
 export async function userMayUseApplication(options: { db: DatabaseOrTransaction; clientId: string; userId: string }): Promise<boolean> {
   const app = await options.db.application.findUnique({ where: { clientId: options.clientId }, select: { id: true, assignmentRequired: true } });
   if (!app) return false;
-  if (!app.assignmentRequired) return true;
-  const groups = await options.db.groupMember.findMany({ where: { userId: options.userId }, select: { groupId: true } });
-  const assigned = await options.db.applicationAssignment.count({
-    where: { applicationId: app.id, OR: [{ principalType: "user", principalId: options.userId }, { principalType: "group", principalId: { in: groups.map((g) => g.groupId) } }] },
-  });
-  return assigned > 0;
+  return !app.assignmentRequired || (await assignedApplicationIds(options.db, options.userId, [app.id])).has(app.id);
 }
 
 /**
@@ -249,15 +255,9 @@ export async function userMayUseApplication(options: { db: DatabaseOrTransaction
  * to the user directly or through a group. Three queries, whatever the number of apps.
  */
 export async function listMyApplications(options: { db: DatabaseOrTransaction; userId: string }): Promise<{ clientId: string; name: string; homePageUrl: string }[]> {
-  const { db, userId } = options;
-  const apps = await db.application.findMany({ where: { homePageUrl: { not: "" } }, orderBy: { name: "asc" }, select: { id: true, clientId: true, name: true, homePageUrl: true, assignmentRequired: true } });
-  const groupIds = (await db.groupMember.findMany({ where: { userId }, select: { groupId: true } })).map((g) => g.groupId);
-  const assigned = await db.applicationAssignment.findMany({
-    where: { applicationId: { in: apps.filter((app) => app.assignmentRequired).map((app) => app.id) }, OR: [{ principalType: "user", principalId: userId }, { principalType: "group", principalId: { in: groupIds } }] },
-    select: { applicationId: true },
-  });
-  const assignedIds = new Set(assigned.map((a) => a.applicationId));
-  return apps.filter((app) => !app.assignmentRequired || assignedIds.has(app.id)).map(({ clientId, name, homePageUrl }) => ({ clientId, name, homePageUrl }));
+  const apps = await options.db.application.findMany({ where: { homePageUrl: { not: "" } }, orderBy: { name: "asc" }, select: { id: true, clientId: true, name: true, homePageUrl: true, assignmentRequired: true } });
+  const assigned = await assignedApplicationIds(options.db, options.userId, apps.filter((app) => app.assignmentRequired).map((app) => app.id));
+  return apps.filter((app) => !app.assignmentRequired || assigned.has(app.id)).map(({ clientId, name, homePageUrl }) => ({ clientId, name, homePageUrl }));
 }
 
 /** The OAuth client metadata oidc-provider sees for an application (the secret is checked by hash, see oidc-provider.ts). */

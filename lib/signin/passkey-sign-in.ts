@@ -9,12 +9,12 @@ import { SIGN_IN_EXPIRED_MESSAGE, completePendingMfa, openPendingMfa, recordFail
 import { PENDING_SIGN_IN_MINUTES, hashSignInHandle, newSignInHandle } from "../auth/pending-sign-in";
 import { createSignInRecord, resourceFor, type ClientInfo } from "../audit/sign-in-log";
 import { challengeBytes, challengeOfResponse, consumeChallenge, issueChallenge, sweepChallenges } from "../webauthn/challenges";
-import { passkeySignInStep, verifyPasskeyAssertion } from "../webauthn/passkey-assertion";
+import { passkeySignInStep, STORED_PASSKEY_COLUMNS, verifyPasskeyAssertion } from "../webauthn/passkey-assertion";
 import { relyingParty } from "../webauthn/relying-party";
 
 export const PASSKEY_SIGN_IN_FAILED = "That passkey didn't work here. Try again, or sign in with your account name and password.";
 
-const passkeyColumns = { id: true, userId: true, name: true, credentialId: true, publicKey: true, signCount: true, transports: true, backupEligible: true, aaguid: true, user: { select: { upn: true, enabled: true } } } as const;
+const passkeyColumns = { ...STORED_PASSKEY_COLUMNS, user: { select: { upn: true, enabled: true } } } as const;
 
 /**
  * "Sign in with a passkey" (no account name typed): request options without allowCredentials, so

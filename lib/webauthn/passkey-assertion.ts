@@ -8,6 +8,9 @@ import { relyingParty } from "./relying-party";
 
 export type StoredPasskey = { id: string; userId: string; name: string; credentialId: string; publicKey: string; signCount: number; transports: string; backupEligible: boolean; aaguid: string; user: { upn: string } };
 
+/** The columns a passkey is read with for verifyPasskeyAssertion (a StoredPasskey). */
+export const STORED_PASSKEY_COLUMNS = { id: true, userId: true, name: true, credentialId: true, publicKey: true, signCount: true, transports: true, backupEligible: true, aaguid: true, user: { select: { upn: true } } } as const;
+
 export type AssertionResult =
   | { ok: true; userVerified: boolean; backupEligible: boolean }
   | { ok: false; reason: string; cloned?: boolean };
