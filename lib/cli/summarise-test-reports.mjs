@@ -10,12 +10,23 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let missing = 0;
-// CI shows only the tail of its log, so the names of what failed are printed here, next to the totals.
+// CI shows only the tail of its log, so the names of what failed are printed here, next to the
+// totals, each with the first lines of its error: enough to tell a timeout from a wrong answer.
 const failures = [];
+const ANSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+function firstLines(message) {
+  const lines = String(message ?? "").replace(ANSI, "").split("\n").map((line) => line.trim());
+  const text = lines.filter((line) => line && !line.startsWith("at ")).slice(0, 8).join(" | ");
+  return text.length > 600 ? `${text.slice(0, 600)}…` : text;
+}
 
 function playwrightFailures(suite, trail) {
   const here = suite.title ? [...trail, suite.title] : trail;
-  for (const spec of suite.specs ?? []) if (!spec.ok) failures.push([...here, spec.title].join(" › "));
+  for (const spec of suite.specs ?? []) {
+    if (spec.ok) continue;
+    const error = spec.tests?.flatMap((test) => test.results ?? []).find((result) => result.error)?.error;
+    failures.push([[...here, spec.title].join(" › "), firstLines(error?.message)]);
+  }
   for (const child of suite.suites ?? []) playwrightFailures(child, here);
 }
 
@@ -33,7 +44,13 @@ for (const name of expected) {
     skipped += report.numPendingTests + report.numTodoTests;
     console.log(`${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
     for (const file of report.testResults ?? [])
-      for (const test of file.assertionResults ?? []) if (test.status === "failed") failures.push(`${name}: ${path.basename(file.name)} › ${test.fullName}`);
+      for (const test of file.assertionResults ?? []) if (test.status === "failed") failures.push([`${name}: ${path.basename(file.name)} › ${test.fullName}`, firstLines(test.failureMessages?.[0])]);
+    // A file that failed outside its tests (an import or a hook) has no failed test to name.
+    for (const file of report.testResults ?? []) {
+      if (file.status !== "failed" || (file.assertionResults ?? []).some((t) => t.status === "failed")) continue;
+      failed += 1;
+      failures.push([`${name}: ${path.basename(file.name)}`, firstLines(file.message)]);
+    }
   } else {
     const { expected: ok = 0, unexpected = 0, flaky = 0, skipped: skip = 0 } = report.stats;
     passed += ok + flaky;
@@ -44,6 +61,6 @@ for (const name of expected) {
   }
 }
 if (missing) failed += missing;
-for (const failure of failures) console.log(`FAILED ${failure}`);
+for (const [what, why] of failures) console.log(`FAILED ${what}${why ? `\n    ${why}` : ""}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import Sqlite from "better-sqlite3";
 import { setting } from "../shared/config";
 import { sqliteTime } from "../shared/sqlite-time";
@@ -122,12 +123,17 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++i}`);
 }
 
-/** A statement name per SQL text, so each connection prepares it once. */
+/**
+ * A statement name per SQL text, so each connection prepares it once. Derived from the text
+ * itself: the pool is shared by every copy of this module in the process (Next.js's bundle and
+ * the provider's tsx copy), and a counter per copy would give two texts one name on the same
+ * connection, which `pg` refuses.
+ */
 const statementNames = new Map<string, string>();
 function statementName(sql: string): string {
   let name = statementNames.get(sql);
   if (!name) {
-    name = `portal_hot_${statementNames.size + 1}`;
+    name = `portal_hot_${crypto.createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
     statementNames.set(sql, name);
   }
   return name;

@@ -4,6 +4,7 @@ import { writeAuditEvent, type AuditActor } from "../audit/write-audit-event";
 import { decryptSecret, encryptSecret } from "../crypto/secret-box";
 import { radiusClientResource, type RadiusClientResource } from "../conditional-access/policy-model";
 import type { Database, DatabaseOrTransaction } from "../db/client";
+import { logger } from "../shared/logger";
 
 /**
  * How a RADIUS client asks for the code: the password first and the code after an
@@ -72,19 +73,50 @@ function isRadiusStyle(value: string): value is RadiusStyle {
   return (RADIUS_STYLES as readonly string[]).includes(value);
 }
 
-/** Every registered client with its unsealed secret (the RADIUS server's view; never sent to a browser). */
+/**
+ * Every registered client with its unsealed secret (the RADIUS server's view; never sent to a
+ * browser). A client whose secret no configured key opens (sealed under a key since removed from
+ * PORTAL_SECRET_KEY) is left out and logged, so one such row can't stop the server answering
+ * every other client.
+ */
 export async function loadRadiusClientConfigs(options: { db: DatabaseOrTransaction }): Promise<RadiusClientConfig[]> {
   const rows = await options.db.radiusClient.findMany({ orderBy: { name: "asc" } });
-  return rows.map((row) => ({
-    id: row.id,
-    name: row.name,
-    address: row.address,
-    secret: decryptSecret(row.sealedSecret).toString("utf8"),
-    requireMessageAuthenticator: row.requireMessageAuthenticator,
-    // An unknown stored style is read as the stricter one: password and code.
-    style: isRadiusStyle(row.style) ? row.style : "passwordThenCode",
-    filterIds: parseFilterIds(row.filterIds),
-  }));
+  return rows.flatMap((row) => {
+    let secret: string;
+    try {
+      secret = decryptSecret(row.sealedSecret).toString("utf8");
+    } catch (error) {
+      logger().error({ radiusClient: row.name, err: (error as Error).message }, "RADIUS: client skipped, its shared secret can't be opened with the configured keys");
+      return [];
+    }
+    return [{
+      id: row.id,
+      name: row.name,
+      address: row.address,
+      secret,
+      requireMessageAuthenticator: row.requireMessageAuthenticator,
+      // An unknown stored style is read as the stricter one: password and code.
+      style: isRadiusStyle(row.style) ? row.style : "passwordThenCode",
+      filterIds: parseFilterIds(row.filterIds),
+    }];
+  });
+}
+
+/**
+ * The client a datagram from this source address belongs to: the narrowest registered address or
+ * range holding it; between equally narrow ones, the first by name (the order loaded).
+ */
+export function clientForSource<Client extends { address: string }>(clients: readonly Client[], source: string): Client | undefined {
+  let best: Client | undefined;
+  let bestPrefix = -1;
+  for (const client of clients) {
+    const prefix = parseClientAddress(client.address)?.prefix ?? -1;
+    if (prefix > bestPrefix && addressMatches(client.address, source)) {
+      best = client;
+      bestPrefix = prefix;
+    }
+  }
+  return best;
 }
 
 /** The clients as the admin page lists them: no secret, the mapped groups by name. */

@@ -1,7 +1,7 @@
 import dgram from "node:dgram";
 import type { Database } from "../db/client";
 import { answerAccessRequest } from "./answer-access-request";
-import { addressMatches, loadRadiusClientConfigs, parseClientAddress, type RadiusClientConfig } from "./radius-clients";
+import { clientForSource, loadRadiusClientConfigs, type RadiusClientConfig } from "./radius-clients";
 import { decodeAccessRequest, encodeResponse, hasValidMessageAuthenticator, readRequestLayout, type DropReason } from "./radius-packet";
 import { logger } from "../shared/logger";
 
@@ -44,9 +44,7 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
   const maxPerSecond = options.maxRequestsPerSecondPerAddress ?? 1000;
   let clients: RadiusClientConfig[] = [];
   const reloadClients = async () => {
-    const loaded = await loadRadiusClientConfigs({ db });
-    // The narrowest range that holds an address wins.
-    clients = loaded.sort((a, b) => (parseClientAddress(b.address)?.prefix ?? 0) - (parseClientAddress(a.address)?.prefix ?? 0));
+    clients = await loadRadiusClientConfigs({ db });
   };
   await reloadClients();
 
@@ -88,7 +86,7 @@ export async function startRadiusServer(options: RadiusServerOptions): Promise<R
       drop(layout.drop);
       return null;
     }
-    const client = clients.find((c) => addressMatches(c.address, source.address));
+    const client = clientForSource(clients, source.address);
     if (!client) {
       drop("unknownAddress");
       return null;

@@ -111,4 +111,24 @@ describe("RADIUS server under bad input", () => {
     expect(replies.every((r) => r === null || r.code === "Access-Reject")).toBe(true);
     expect((await answerTo(accessRequest({ secret, attributes: [["User-Name", user.upn], ["User-Password", "000000"]] })))?.code).toBe("Access-Reject");
   });
+
+  it("a client whose stored secret no configured key opens is left out; the server starts and answers the others", async () => {
+    const unreadable = await registerRadiusClient({
+      db, name: unique("Unreadable NAS "), address: "127.0.0.23", style: "codeOnly", requireMessageAuthenticator: true, filterIds: [], actor: systemActor,
+    });
+    if (!unreadable.ok) throw new Error(unreadable.reason);
+    clientIds.push(unreadable.clientId);
+    // Sealed under a key since removed from PORTAL_SECRET_KEY: the format is right, no key opens it.
+    await db.radiusClient.update({ where: { id: unreadable.clientId }, data: { sealedSecret: `v2:00000000:${Buffer.alloc(60, 7).toString("base64")}` } });
+    const second = await startRadiusServer({ db, port: 0, host: "127.0.0.1" });
+    try {
+      const user = await makeUser();
+      const request = accessRequest({ secret, attributes: [["User-Name", user.upn], ["User-Password", "000000"]] });
+      expect((await sendRequest({ port: second.port, from: NAS, secret, request, waitMs: 700 }))?.code).toBe("Access-Reject");
+      const fromUnreadable = accessRequest({ secret: unreadable.sharedSecret, attributes: [["User-Name", user.upn], ["User-Password", "000000"]] });
+      expect(await sendRequest({ port: second.port, from: "127.0.0.23", secret: unreadable.sharedSecret, request: fromUnreadable, waitMs: 700 })).toBeNull();
+    } finally {
+      await second.close();
+    }
+  });
 });

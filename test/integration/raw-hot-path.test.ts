@@ -2,6 +2,7 @@
 // and PostgreSQL: they read and write the same values Prisma does, they never stall beside a Prisma
 // transaction that holds the lock, the audit chain stays one chain when both write at once, and the
 // engine gives the same answers through either path.
+import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { verifyAuditChain } from "../../lib/audit/audit-chain";
 import { systemActor, writeAuditEvent } from "../../lib/audit/write-audit-event";
@@ -121,6 +122,25 @@ describe("the code check's prepared statements (raw driver)", () => {
       expect(stored.lastMfaAt, path).not.toBeNull();
       const events = await db.auditEvent.findMany({ where: { actorId: user.id }, orderBy: { sequence: "asc" }, select: { action: true, result: true } });
       expect(events.map((e) => e.action), path).toEqual(["Code verification by a relying service", "Verification code replayed"]);
+    }
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL?.startsWith("postgres"))("the prepared statements' names on PostgreSQL", () => {
+  it("two copies of the module (Next.js's bundle and the provider's tsx copy) share one pooled connection without clashing", async () => {
+    // A second, separate instance of the module, as the portal's server process holds two.
+    const secondCopy = "../../lib/db/raw-driver?second-copy";
+    const copies: (typeof import("../../lib/db/raw-driver"))[] = [await import("../../lib/db/raw-driver"), await import(/* @vite-ignore */ secondCopy)];
+    expect(copies[0]).not.toBe(copies[1]);
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    try {
+      const [first, second] = copies.map((copy) => copy.pgRawDriver(pool));
+      // Each copy's first statement, different texts, on the pool's one connection.
+      expect(await first.query<{ n: number }>("SELECT 1 AS n", [])).toEqual([{ n: 1 }]);
+      expect(await second.query<{ n: number }>("SELECT 2 AS n", [])).toEqual([{ n: 2 }]);
+      expect(await first.query<{ n: number }>("SELECT 2 AS n", [])).toEqual([{ n: 2 }]);
+    } finally {
+      await pool.end();
     }
   });
 });

@@ -8,11 +8,22 @@ export type RadclientReply = { code: string | null; attributes: Record<string, s
  * here wrote — and reads its debug output. Attributes are written as radclient reads them
  * (`User-Name = "x"`); `Message-Authenticator = 0x00` makes radclient compute one.
  */
-export function radclient(options: { port: number; secret: string; attributes: string[]; timeoutSeconds?: number }): Promise<RadclientReply> {
+export function radclient(options: {
+  port: number;
+  secret: string;
+  attributes: string[];
+  timeoutSeconds?: number;
+  /**
+   * How many times radclient sends the request before giving up (3 by default, as a NAS
+   * retransmits). A retransmission is answered from the server's duplicate cache, so a slow first
+   * answer on a loaded machine is not a lost one; pass 1 where a test counts dropped datagrams.
+   */
+  tries?: number;
+}): Promise<RadclientReply> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       "/usr/bin/radclient",
-      ["-x", "-r", "1", "-t", String(options.timeoutSeconds ?? 3), `127.0.0.1:${options.port}`, "auth", options.secret],
+      ["-x", "-r", String(options.tries ?? 3), "-t", String(options.timeoutSeconds ?? 3), `127.0.0.1:${options.port}`, "auth", options.secret],
       { timeout: 30_000 },
       (error, stdout, stderr) => {
         const output = `${stdout}${stderr}`;
