@@ -79,6 +79,7 @@ function isRadiusStyle(value: string): value is RadiusStyle {
  * PORTAL_SECRET_KEY) is left out and logged, so one such row can't stop the server answering
  * every other client.
  */
+const reportedUnreadable = new Set<string>();
 export async function loadRadiusClientConfigs(options: { db: DatabaseOrTransaction }): Promise<RadiusClientConfig[]> {
   const rows = await options.db.radiusClient.findMany({ orderBy: { name: "asc" } });
   return rows.flatMap((row) => {
@@ -86,7 +87,9 @@ export async function loadRadiusClientConfigs(options: { db: DatabaseOrTransacti
     try {
       secret = decryptSecret(row.sealedSecret).toString("utf8");
     } catch (error) {
-      logger().error({ radiusClient: row.name, err: (error as Error).message }, "RADIUS: client skipped, its shared secret can't be opened with the configured keys");
+      // Once per client and process: the server reloads its clients every few seconds.
+      if (!reportedUnreadable.has(row.id)) logger().error({ radiusClient: row.name, err: (error as Error).message }, "RADIUS: client skipped, its shared secret can't be opened with the configured keys");
+      reportedUnreadable.add(row.id);
       return [];
     }
     return [{
