@@ -124,10 +124,11 @@ function numbered(sql: string): string {
 }
 
 /**
- * A statement name per SQL text, so each connection prepares it once. Derived from the text
- * itself: the pool is shared by every copy of this module in the process (Next.js's bundle and
- * the provider's tsx copy), and a counter per copy would give two texts one name on the same
- * connection, which `pg` refuses.
+ * A statement name per SQL text, so each connection prepares it once. Derived from the text, not
+ * from a counter in this module: the process holds two copies of the module (Next.js's bundle and
+ * the provider's tsx copy). Today one driver per pool is made by whichever copy comes first, so
+ * one copy names everything; should a second driver ever share the pool, counters per copy would
+ * give two texts one name on a connection, which `pg` refuses (raw-hot-path.test.ts builds that case).
  */
 const statementNames = new Map<string, string>();
 function statementName(sql: string): string {

@@ -127,8 +127,9 @@ describe("the code check's prepared statements (raw driver)", () => {
 });
 
 describe.skipIf(!process.env.DATABASE_URL?.startsWith("postgres"))("the prepared statements' names on PostgreSQL", () => {
-  it("two copies of the module (Next.js's bundle and the provider's tsx copy) share one pooled connection without clashing", async () => {
-    // A second, separate instance of the module, as the portal's server process holds two.
+  it("drivers from two copies of the module on one pooled connection don't clash", async () => {
+    // The server process holds two copies of the module (Next.js's bundle, the provider's tsx copy);
+    // today they share one driver, and this keeps names safe should each ever make its own.
     const secondCopy = "../../lib/db/raw-driver?second-copy";
     const copies: (typeof import("../../lib/db/raw-driver"))[] = [await import("../../lib/db/raw-driver"), await import(/* @vite-ignore */ secondCopy)];
     expect(copies[0]).not.toBe(copies[1]);
