@@ -43,13 +43,14 @@ for (const name of expected) {
     failed += report.numFailedTests;
     skipped += report.numPendingTests + report.numTodoTests;
     console.log(`${name}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
-    for (const file of report.testResults ?? [])
-      for (const test of file.assertionResults ?? []) if (test.status === "failed") failures.push([`${name}: ${path.basename(file.name)} › ${test.fullName}`, firstLines(test.failureMessages?.[0])]);
-    // A file that failed outside its tests (an import or a hook) has no failed test to name.
     for (const file of report.testResults ?? []) {
-      if (file.status !== "failed" || (file.assertionResults ?? []).some((t) => t.status === "failed")) continue;
-      failed += 1;
-      failures.push([`${name}: ${path.basename(file.name)}`, firstLines(file.message)]);
+      const failedTests = (file.assertionResults ?? []).filter((test) => test.status === "failed");
+      for (const test of failedTests) failures.push([`${name}: ${path.basename(file.name)} › ${test.fullName}`, firstLines(test.failureMessages?.[0])]);
+      // A file that failed outside its tests (an import or a hook) has no failed test to name.
+      if (file.status === "failed" && failedTests.length === 0) {
+        failed += 1;
+        failures.push([`${name}: ${path.basename(file.name)}`, firstLines(file.message)]);
+      }
     }
   } else {
     const { expected: ok = 0, unexpected = 0, flaky = 0, skipped: skip = 0 } = report.stats;

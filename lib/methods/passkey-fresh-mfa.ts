@@ -9,7 +9,6 @@ import { SecurityInfoFailure, refuse, type SecurityInfoActor, type SecurityInfoR
 
 export const PASSKEY_VERIFY_FAILED = "That passkey didn't work. Try again, or choose another method.";
 
-
 async function ownPasskeys(db: DatabaseOrTransaction, actor: SecurityInfoActor) {
   const allowed = await allowedMethodsForUser({ db, userId: actor.id });
   return allowed.has("passkey") ? db.passkey.findMany({ where: { userId: actor.id }, select: STORED_PASSKEY_COLUMNS, orderBy: { createdAt: "asc" } }) : [];

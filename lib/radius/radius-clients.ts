@@ -73,15 +73,20 @@ function isRadiusStyle(value: string): value is RadiusStyle {
   return (RADIUS_STYLES as readonly string[]).includes(value);
 }
 
+const reportedUnreadable = new Set<string>();
+
 /**
  * Every registered client with its unsealed secret (the RADIUS server's view; never sent to a
- * browser). A client whose secret no configured key opens (sealed under a key since removed from
+ * browser), in match order: narrowest address or range first, equally narrow ones by name. A
+ * client whose secret no configured key opens (sealed under a key since removed from
  * PORTAL_SECRET_KEY) is left out and logged, so one such row can't stop the server answering
  * every other client.
  */
-const reportedUnreadable = new Set<string>();
 export async function loadRadiusClientConfigs(options: { db: DatabaseOrTransaction }): Promise<RadiusClientConfig[]> {
   const rows = await options.db.radiusClient.findMany({ orderBy: { name: "asc" } });
+  const prefix = (address: string) => parseClientAddress(address)?.prefix ?? -1;
+  // A stable sort: names stay in order within one prefix length.
+  rows.sort((a, b) => prefix(b.address) - prefix(a.address));
   return rows.flatMap((row) => {
     let secret: string;
     try {
@@ -105,21 +110,9 @@ export async function loadRadiusClientConfigs(options: { db: DatabaseOrTransacti
   });
 }
 
-/**
- * The client a datagram from this source address belongs to: the narrowest registered address or
- * range holding it; between equally narrow ones, the first by name (the order loaded).
- */
+/** The client a datagram from this source address belongs to: the first in match order (loadRadiusClientConfigs) that holds it. */
 export function clientForSource<Client extends { address: string }>(clients: readonly Client[], source: string): Client | undefined {
-  let best: Client | undefined;
-  let bestPrefix = -1;
-  for (const client of clients) {
-    const prefix = parseClientAddress(client.address)?.prefix ?? -1;
-    if (prefix > bestPrefix && addressMatches(client.address, source)) {
-      best = client;
-      bestPrefix = prefix;
-    }
-  }
-  return best;
+  return clients.find((client) => addressMatches(client.address, source));
 }
 
 /** The clients as the admin page lists them: no secret, the mapped groups by name. */

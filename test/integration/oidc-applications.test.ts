@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { getDb } from "../../lib/db/client";
 import { applicationResource } from "../../lib/conditional-access/policy-model";
-import { saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
+import { deleteConditionalAccessPolicy, saveConditionalAccessPolicy } from "../../lib/conditional-access/policy-store";
 import {
   addApplicationSecret,
   assignToApplication,
@@ -176,7 +176,7 @@ describe("managing an application", () => {
       await expect(client.refreshTokenGrant(other.config, other.tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
     } finally {
       // Later files count every policy's result in their sign-in rows.
-      if (policy.ok) await db.conditionalAccessPolicy.delete({ where: { id: policy.policyId } });
+      if (policy.ok) await deleteConditionalAccessPolicy({ db, policyId: policy.policyId, actor: systemActor });
     }
   });
 

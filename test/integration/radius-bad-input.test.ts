@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemActor } from "../../lib/audit/write-audit-event";
 import { getDb } from "../../lib/db/client";
-import { registerRadiusClient } from "../../lib/radius/radius-clients";
+import { clientForSource, loadRadiusClientConfigs, registerRadiusClient } from "../../lib/radius/radius-clients";
 import { startRadiusServer, type RadiusServer } from "../../lib/radius/radius-server";
 import { makeToken, makeUser, tokenCode, unique } from "../support/factories";
 import { accessRequest, sendDatagrams, sendRequest } from "../support/radius-test-client";
@@ -129,6 +129,24 @@ describe("RADIUS server under bad input", () => {
       expect(await sendRequest({ port: second.port, from: "127.0.0.23", secret: unreadable.sharedSecret, request: fromUnreadable, waitMs: 700 })).toBeNull();
     } finally {
       await second.close();
+    }
+  });
+
+  it("a source is matched to the narrowest registered address or range; between equal ones, the first by name", async () => {
+    const prefix = unique("Match order ");
+    const ids: string[] = [];
+    try {
+      for (const [name, address] of [["A range", "127.0.1.0/24"], ["B single", "127.0.1.5"], ["C range", "127.0.1.0/24"]]) {
+        const registered = await registerRadiusClient({ db, name: `${prefix}${name}`, address, style: "codeOnly", requireMessageAuthenticator: true, filterIds: [], actor: systemActor });
+        if (!registered.ok) throw new Error(registered.reason);
+        ids.push(registered.clientId);
+      }
+      const clients = await loadRadiusClientConfigs({ db });
+      expect(clientForSource(clients, "127.0.1.5")?.name).toBe(`${prefix}B single`);
+      expect(clientForSource(clients, "127.0.1.9")?.name).toBe(`${prefix}A range`);
+      expect(clientForSource(clients, "::ffff:127.0.1.9")?.name).toBe(`${prefix}A range`);
+    } finally {
+      await db.radiusClient.deleteMany({ where: { id: { in: ids } } });
     }
   });
 });
